@@ -1,0 +1,77 @@
+// The command-line host. It parses arguments, finds the command, runs it
+// against one in-process Core and maps failures to meaningful exit codes (common/errors).
+import { parseArgs } from 'node:util';
+import { exitCodeFor, isKeepsakeError } from '../../common/errors';
+import { VERSION } from '../core/version';
+import { makeCoreOpener, type Command } from './command';
+import { commands } from './commands';
+
+const GLOBAL_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Keepsake — your phone backups, in an encrypted vault you control.',
+    '',
+    'Usage: keepsake <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --json       print one JSON document instead of text',
+    '  --help, -h   show help (also: keepsake <command> --help)',
+    '  --version    print the version',
+    '',
+    'The data folder is KEEPSAKE_HOME, or the platform app-data folder when unset.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(usage());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    out(VERSION);
+    return 0;
+  }
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (!command) {
+    err(`keepsake: unknown command "${name}". Run "keepsake --help" to see the commands.`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(`keepsake ${name}: ${(e as Error).message}\n\n${command.usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    out(command.usage);
+    return 0;
+  }
+  const json = parsed.values.json === true;
+  const opener = makeCoreOpener(env);
+  try {
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, json, core: () => opener.get(), out, err, env, stdin: process.stdin });
+  } catch (e) {
+    if (isKeepsakeError(e)) {
+      if (json) out(JSON.stringify({ ok: false, error: e.toData() }));
+      else err(`keepsake ${name}: ${e.message}`);
+      return exitCodeFor[e.code];
+    }
+    err(`keepsake ${name}: something went wrong inside Keepsake (${(e as Error).message ?? e}).`);
+    return exitCodeFor.INTERNAL;
+  } finally {
+    await opener.close();
+  }
+}
+

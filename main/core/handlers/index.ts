@@ -1,0 +1,12 @@
+// Every contract method's handler, assembled. The `Handlers` type makes a method without
+// a handler a compile error.
+import { appHandlers } from './app';
+import { jobHandlers } from './jobs';
+import type { Handlers } from './types';
+import { vaultHandlers } from './vault';
+
+export const handlers: Handlers = {
+  ...appHandlers,
+  ...jobHandlers,
+  ...vaultHandlers,
+};
