@@ -37,6 +37,7 @@ export function isMethodName(name: string): name is MethodName {
 }
 
 export { type ErrorData } from './errors';
+import type { ErrorData } from './errors';
 
 /** What every call returns across a host boundary. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: import('./errors').ErrorData };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };

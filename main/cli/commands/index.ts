@@ -1,4 +1,5 @@
 // Every `keepsake` command, in the order `keepsake --help` lists them.
 import type { Command } from '../command';
+import { serveCommand } from './serve';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [serveCommand];

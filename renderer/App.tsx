@@ -1,0 +1,79 @@
+// The app frame: decides between onboarding (no vault yet), unlock (locked) and the main
+// layout (sidebar, content, jobs panel, toasts).
+import { useEffect, useMemo, useState } from 'react';
+import { api } from './api/client';
+import { useEvent, useQuery } from './api/hooks';
+import { useJobs } from './api/use-jobs';
+import { AppActionsContext, type AppActions } from './app-actions';
+import { JobsPanel } from './components/JobsPanel';
+import { Sidebar } from './components/Sidebar';
+import { Toasts } from './components/Toasts';
+import { screenFor } from './screens/routes';
+import { OnboardingScreen } from './screens/OnboardingScreen';
+import { UnlockScreen } from './screens/UnlockScreen';
+import { useRoute } from './use-route';
+import { sections } from './sections';
+
+export function App() {
+  const about = useQuery('app.about', {});
+  const [route, go] = useRoute();
+  const jobs = useJobs();
+  const [importOpen, setImportOpen] = useState(false);
+  useEvent('vault.changed', about.reload);
+
+  useEffect(() => {
+    const label = sections.find((s) => s.id === route)?.label ?? 'Keepsake';
+    document.title = `${label} — Keepsake`;
+    document.getElementById('screen-title')?.focus({ preventScroll: true });
+  }, [route]);
+
+  const actions: AppActions = useMemo(() => ({ openImport: () => setImportOpen(true), go }), [go]);
+
+  if (about.error) {
+    return (
+      <main className="center-page">
+        <div className="card narrow">
+          <h1>Keepsake is not answering</h1>
+          <p>{about.error.message}</p>
+          <button type="button" className="button primary" onClick={about.reload}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (!about.data) return <main className="center-page" aria-busy="true" />;
+  if (about.data.vaultState === 'missing') return <OnboardingScreen onDone={about.reload} />;
+  if (about.data.vaultState === 'locked') return <UnlockScreen onDone={about.reload} />;
+
+  return (
+    <AppActionsContext.Provider value={actions}>
+      <div className="layout">
+        <Sidebar current={route} onGo={go} onLock={() => void api.call('vault.lock', {}).then(about.reload)} />
+        <div className="main-column">
+          <div className="topbar">
+            <JobsPanel jobs={jobs} />
+          </div>
+          <main className="content" id="content">
+            {screenFor(route, jobs)}
+          </main>
+        </div>
+        <Toasts enabled={api.transport.kind === 'web'} />
+        {importOpen ? <ImportPending onClose={() => setImportOpen(false)} /> : null}
+      </div>
+    </AppActionsContext.Provider>
+  );
+}
+
+function ImportPending({ onClose }: { onClose(): void }) {
+  return (
+    <div role="dialog" aria-modal="true" aria-labelledby="import-title" className="dialog-backdrop">
+      <div className="dialog">
+        <h2 id="import-title">Import</h2>
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}
