@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Bundles the Electron host and its preload with esbuild:
+//   main/electron/main.ts → dist/electron/main.cjs     (main process, CommonJS)
+//   preload/index.ts      → dist/electron/preload.cjs  (sandboxed preload, CommonJS)
+// `electron` and the native modules stay external (they are loaded from node_modules,
+// unpacked from the asar by electron-builder); everything else is bundled, including
+// ESM-only packages, so the main process has no module-format surprises at run time.
+// Usage: node scripts/build-electron.mjs [--watch]
+import { build, context } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Loaded at run time from node_modules: Electron itself, native addons, and packages that read data files next to their own sources. */
+export const ELECTRON_EXTERNALS = [
+  'electron',
+  'better-sqlite3-multiple-ciphers',
+  'sharp',
+  '@node-rs/argon2',
+  'pdfkit', // reads its font metrics from __dirname/data at run time
+];
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+export const buildOptions = [
+  {
+    ...common,
+    entryPoints: { main: 'main/electron/main.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    external: ELECTRON_EXTERNALS,
+    // Core reads package.json relative to its own file (import.meta.url); in the CJS
+    // bundle that becomes this file's URL, and dist/electron/../../package.json is the
+    // app's package.json both in the repo and inside app.asar.
+    define: { 'import.meta.url': '__keepsake_import_meta_url' },
+    banner: { js: "const __keepsake_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  },
+  {
+    ...common,
+    entryPoints: { preload: 'preload/index.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    // A sandboxed preload may only require('electron') (and a few polyfilled modules).
+    external: ['electron'],
+  },
+];
+
+async function main() {
+  if (process.argv.includes('--watch')) {
+    for (const options of buildOptions) await (await context(options)).watch();
+    process.stdout.write('Watching main/electron and preload…\n');
+    return;
+  }
+  await Promise.all(buildOptions.map((options) => build(options)));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    process.stderr.write(`build-electron: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
