@@ -5,7 +5,7 @@
 // check the image's declared width×height BEFORE heic-decode allocates its RGBA buffer and
 // check the buffer's size after, so neither path can be made to allocate gigabytes.
 import decodeHeic from 'heic-decode';
-import sharp from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { KeepsakeError } from '../../../../common/errors';
 import { readHeifLayout } from './heif-meta';
 import { bufferSource } from './random-access';
@@ -30,7 +30,7 @@ export interface Thumbnail {
 
 const SHARP_INPUT = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', sequentialRead: true } as const;
 
-async function encode(pipeline: sharp.Sharp): Promise<{ data: Buffer; width: number; height: number }> {
+async function encode(pipeline: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await pipeline
     .resize(THUMB_EDGE, THUMB_EDGE, { fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 72, mozjpeg: false })
@@ -44,7 +44,7 @@ function refuse(reason: string): KeepsakeError {
 
 /** A thumbnail for JPEG/PNG/WebP/GIF/TIFF bytes; refuses (UNSUPPORTED/CORRUPT) rather than allocating without bound. */
 export async function thumbnailOf(bytes: Buffer): Promise<Thumbnail> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, SHARP_INPUT).metadata();
   } catch (e) {
