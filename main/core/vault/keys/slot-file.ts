@@ -30,7 +30,7 @@ const wrapFields = {
   nonce: b64(12),
   /** AES-256-GCM(master key): 32 bytes of ciphertext then the 16-byte tag. */
   wrapped: b64(48),
-  /** First 16 bytes of HMAC(KEK, "check" ‖ AAD): tells a wrong secret from a damaged slot. */
+  /** First 16 bytes of HMAC(KEK, label): tells a wrong secret from a damaged slot. */
   check: b64(16),
 };
 
@@ -87,7 +87,8 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const checksumOf = (body: unknown): string => createHash('sha256').update(`${FORMAT}/${FORMAT_VERSION}\n`).update(canonical(body)).digest('hex');
+/** The unkeyed checksum of a body (exported for tests that simulate a deliberate edit). */
+export const checksumOf = (body: unknown): string => createHash('sha256').update(`${FORMAT}/${FORMAT_VERSION}\n`).update(canonical(body)).digest('hex');
 const macOf = (body: unknown, masterKey: Buffer): string => createHmac('sha256', internalKey(masterKey, 'keyslots-mac')).update(`${FORMAT}/${FORMAT_VERSION}\n`).update(canonical(body)).digest('hex');
 
 const corrupt = (what: string): KeepsakeError =>

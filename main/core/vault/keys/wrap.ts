@@ -16,8 +16,14 @@ export function slotAad(vaultId: string, slotId: string, kind: SlotKind): Buffer
   return Buffer.from(`keepsake/keyslot/v1\0${vaultId}\0${slotId}\0${kind}`, 'utf8');
 }
 
-function checkValue(kek: Buffer, aad: Buffer): Buffer {
-  return createHmac('sha256', kek).update('keepsake/keyslot-check/v1\0').update(aad).digest().subarray(0, 16);
+/**
+ * A 16-byte fingerprint of the KEK alone. It deliberately leaves out the associated data:
+ * with the right secret, an edited slot id, kind, vault id, nonce or ciphertext then shows
+ * as "check matches, tag fails" = CORRUPT, not as a wrong passphrase. It tells an attacker
+ * nothing the GCM tag would not (both need the KEK, i.e. a full Argon2id run per guess).
+ */
+function checkValue(kek: Buffer): Buffer {
+  return createHmac('sha256', kek).update('keepsake/keyslot-check/v1').digest().subarray(0, 16);
 }
 
 export function wrapMasterKey(masterKey: Buffer, kek: Buffer, aad: Buffer): Wrapped {
@@ -25,7 +31,7 @@ export function wrapMasterKey(masterKey: Buffer, kek: Buffer, aad: Buffer): Wrap
   const cipher = createCipheriv('aes-256-gcm', kek, nonce);
   cipher.setAAD(aad);
   const ct = Buffer.concat([cipher.update(masterKey), cipher.final(), cipher.getAuthTag()]);
-  return { nonce: nonce.toString('base64'), wrapped: ct.toString('base64'), check: checkValue(kek, aad).toString('base64') };
+  return { nonce: nonce.toString('base64'), wrapped: ct.toString('base64'), check: checkValue(kek).toString('base64') };
 }
 
 /**
@@ -35,7 +41,7 @@ export function wrapMasterKey(masterKey: Buffer, kek: Buffer, aad: Buffer): Wrap
  */
 export function unwrapMasterKey(slot: Wrapped, kek: Buffer, aad: Buffer): Buffer | null {
   const expected = Buffer.from(slot.check, 'base64');
-  const actual = checkValue(kek, aad);
+  const actual = checkValue(kek);
   const kekIsRight = expected.length === actual.length && timingSafeEqual(expected, actual);
   const data = Buffer.from(slot.wrapped, 'base64');
   try {
