@@ -1,0 +1,122 @@
+// The shapes every importer shares: what a parser yields (ParsedItem, exactly the vault's
+// NewItem), what it is given (an ImportInput it can open as a stream, and an ImportContext
+// to report progress, yield to pause/cancel and refuse parts it cannot read), and the
+// Importer signature itself. Parsers stream: a 2 GB SMS XML never sits in memory.
+import type { Readable } from 'node:stream';
+import type { Category } from '../../../common/domain';
+
+/** One file kept with an item: the original bytes, an attachment or a thumbnail. */
+export interface ParsedFile {
+  role: 'original' | 'attachment' | 'thumbnail';
+  name: string;
+  mime: string;
+  /** Bytes in memory, or a function that opens them as a stream (large parts). */
+  data: Buffer | (() => NodeJS.ReadableStream);
+}
+
+/**
+ * One item as a source describes it. This is the vault's `NewItem` shape; once the vault
+ * exports NewItem the two are the same type (see the assignability check in import-job.ts).
+ */
+export interface ParsedItem {
+  category: Category;
+  deviceId?: string;
+  /** Stable natural id from the source (vCard UID, or a hash of the canonical record): the same thing imported twice gets the same key. */
+  sourceKey: string;
+  /** When it happened, ms since the epoch. */
+  occurredAt?: number;
+  title?: string;
+  /** What full-text search indexes. */
+  text?: string;
+  /** Everything the source said, including unknown X- properties and device metadata. */
+  fields: Record<string, unknown>;
+  /** Personal vs non-personal (combination rule: metadata linked to a personal item is personal). */
+  personal: boolean;
+  files?: ParsedFile[];
+  location?: { lat: number; lon: number };
+}
+
+/** A file (or an entry inside a container) handed to an importer. */
+export interface ImportInput {
+  /** Display path (for an entry inside a container: "archive.zip!/Contacts/all.vcf"). */
+  path: string;
+  /** Opens the bytes from the start; may be called more than once. */
+  open(): Readable;
+  size: number;
+  /**
+   * Opens a file beside this one (Keep attachments referenced by a JSON note), or null if
+   * it is missing. The name is a plain file name, never a path; containers may omit this.
+   */
+  sibling?(name: string): ImportInput | null;
+}
+
+export interface ImportProgress {
+  /** Items parsed so far in this input. */
+  items?: number;
+  /** Bytes of this input consumed so far. */
+  bytes?: number;
+  phase?: string;
+}
+
+/** Something inside an input that could not be read; the rest of the input continues. */
+export interface Refusal {
+  /** Where: "line 12", "byte 4096", "message 3, part 2", "entry Notes/x.txt". */
+  position: string;
+  /** Plain words for a person. */
+  reason: string;
+}
+
+export interface ImportContext {
+  report(progress: ImportProgress): void;
+  /** Safe point: waits while paused, throws KeepsakeError('CANCELLED') once cancelled. */
+  checkpoint(): Promise<void>;
+  /** Records that one part (an attachment, one record) was refused; parsing goes on. */
+  refuse(position: string, reason: string): void;
+  /**
+   * A count the file itself states did not match what was found (SMS XML `count`).
+   * Not fatal; goes into the report.
+   */
+  note?(message: string): void;
+}
+
+/**
+ * An importer: streams items out of one input. A whole-file refusal (not this format,
+ * broken beyond reading) is a thrown KeepsakeError('UNSUPPORTED' | 'CORRUPT', reason);
+ * any other thrown error is a bug.
+ */
+export type Importer = (input: ImportInput, ctx: ImportContext) => AsyncIterable<ParsedItem>;
+
+/** A format the registry knows: how to recognise it and which importer reads it. */
+export interface FormatSpec {
+  id: string;
+  /** Shown in the UI ("vCard contacts (2.1, 3.0, 4.0)"). */
+  label: string;
+  /** Lower-case extensions without the dot, used only when sniffing is inconclusive. */
+  extensions: string[];
+  /** Categories this format yields. */
+  categories: Category[];
+  /**
+   * Content sniff over the first bytes (up to 64 KB) and the file name: 'yes' when the
+   * content proves the format, 'maybe' when only the name suggests it, 'no' otherwise.
+   */
+  sniff(head: Buffer, name: string): 'yes' | 'maybe' | 'no';
+  importer: Importer;
+}
+
+/** A context that ignores progress and collects refusals: for tests and nested parsers. */
+export function collectingContext(): ImportContext & { refusals: Refusal[]; notes: string[] } {
+  const refusals: Refusal[] = [];
+  const notes: string[] = [];
+  return {
+    refusals,
+    notes,
+    report() {},
+    async checkpoint() {},
+    refuse(position, reason) {
+      refusals.push({ position, reason });
+    },
+    note(message) {
+      notes.push(message);
+    },
+  };
+}
