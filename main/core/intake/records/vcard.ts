@@ -282,7 +282,7 @@ function finishCard(card: OpenCard, ctx: ImportContext): VCardContact {
   for (const raw of card.props) {
     if (raw.head === 'X-KEEPSAKE-REFUSED') continue;
     const { group, name, params } = parseHead(raw.head);
-    let bytes = Buffer.concat(raw.value);
+    let bytes: Buffer = Buffer.concat(raw.value);
     if (raw.qp) bytes = decodeQP(bytes);
     const encoding = (params.ENCODING?.[0] ?? '').toUpperCase();
     const valueType = (params.VALUE?.[0] ?? '').toLowerCase();
