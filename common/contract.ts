@@ -6,12 +6,14 @@ import type { z } from 'zod';
 import { appMethods } from './contract/app';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { jobEvents, jobMethods } from './contract/jobs';
+import { securityMethods } from './contract/security';
 import { vaultEvents, vaultMethods } from './contract/vault';
 
 export const methods = {
   ...appMethods,
   ...vaultMethods,
   ...jobMethods,
+  ...securityMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

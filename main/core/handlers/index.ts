@@ -2,11 +2,13 @@
 // a handler a compile error.
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
+import { securityHandlers } from './security';
 import type { Handlers } from './types';
 import { vaultHandlers } from './vault';
 
 export const handlers: Handlers = {
   ...appHandlers,
   ...jobHandlers,
+  ...securityHandlers,
   ...vaultHandlers,
 };

@@ -90,3 +90,13 @@ export function parseRecoveryKey(input: string): Buffer {
   }
   return Buffer.from(secret);
 }
+
+/** What a person typed, checked and rewritten in the printed form (for a fresh kit). */
+export function canonicalRecoveryKey(input: string): string {
+  const secret = parseRecoveryKey(input);
+  try {
+    return formatRecoveryKey(secret);
+  } finally {
+    secret.fill(0);
+  }
+}
