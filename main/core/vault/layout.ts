@@ -8,9 +8,14 @@ export interface VaultLayout {
   root: string;
   keySlots: string;
   index: string;
+  /** Encrypted packs live in packs/<first two hex chars>/<pack id>.pack. */
   packs: string;
+  /** Files being written (packs before rename); emptied on every open. */
   tmp: string;
+  /** Holds the pid of the one process that has the vault open. */
   lock: string;
+  /** Copies of what `repair` touches, taken before it changes anything. */
+  repairBackups: string;
 }
 
 export function vaultLayout(dataFolder: string): VaultLayout {
@@ -22,7 +27,13 @@ export function vaultLayout(dataFolder: string): VaultLayout {
     packs: join(root, 'packs'),
     tmp: join(root, 'tmp'),
     lock: join(root, 'lock'),
+    repairBackups: join(root, 'repair-backups'),
   };
+}
+
+/** The path of one pack file; ids are lowercase hex. */
+export function packPath(layout: VaultLayout, packId: string): string {
+  return join(layout.packs, packId.slice(0, 2), `${packId}.pack`);
 }
 
 /** 'missing' until a vault has been created here; 'locked' otherwise (core knows if it is open). */

@@ -1,9 +1,273 @@
-// INTERIM SHELL — replaced by the vault engine (issue 3) in this same session.
+// The vault: one open, unlocked, encrypted store of items. A thin façade that holds the
+// process lock, the index connection and the purpose keys, serialises writes, and hands
+// the work to small modules (item-store, item-read, folder-backup, vault-check,
+// compaction, snapshots). docs/vault.md describes formats and guarantees.
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { Category } from '../../../common/domain';
+import { KeepsakeError } from '../../../common/errors';
+import type { JobControl } from '../jobs/job-manager';
 import type { MediaSource } from '../media';
+import { ensurePrivateDir } from '../paths';
+import { Chunker, DEFAULT_CHUNKER, type ChunkerParams } from './chunker';
+import { clearTmp, compact, destroyItems, removeOrphanPacks } from './compaction';
+import { deriveVaultKeys, loadBudget, wipeKeys, type VaultContext } from './context';
+import { realFs, type DurableFs } from './durable-fs';
+import { backupFolder, restoreSnapshot } from './folder-backup';
+import { openIndexDb } from './index-db';
+import { getItem, listItems, media, readFile, search } from './item-read';
+import { putItems, type IngestItem } from './item-store';
+import { createKeySlots, unlockKeySlots, type Credential } from './keys/key-slots';
+import { purposeKey } from './keys/purpose-keys';
+import { vaultLayout, type VaultLayout } from './layout';
+import { ProcessLock } from './process-lock';
+import { createSnapshot, listSnapshots } from './snapshots';
+import { get, all, sql, run } from './sql';
+import { checkVault, type CheckOptions } from './vault-check';
+import type { BackupReport, CheckReport, CompactReport, FileRole, ItemQuery, ItemRecord, ItemSummary, ItemUpdate, NewItem, PutResult, SearchHit, SnapshotInfo, VaultStats } from './types';
+
+export interface VaultOptions {
+  /** Cheap Argon2 parameters: unit tests only. */
+  fastKdfForTests?: boolean;
+  clock?: { now(): number };
+  /** Tests: record or fail file operations. */
+  fs?: DurableFs;
+  /** Tests: smaller chunks so small fixtures exercise chunking. */
+  chunker?: ChunkerParams;
+}
+
+type Control = Pick<JobControl, 'report' | 'checkpoint'>;
 
 export class Vault {
-  close(): void {}
-  async media(_id: string): Promise<MediaSource | null> {
-    return null;
+  private closed = false;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly ctx: VaultContext,
+    private readonly lock: ProcessLock,
+  ) {}
+
+  get id(): string {
+    return this.ctx.vaultId;
   }
+
+  get layout(): VaultLayout {
+    return this.ctx.layout;
+  }
+
+  static exists(dataFolder: string): boolean {
+    return existsSync(vaultLayout(dataFolder).keySlots);
+  }
+
+  static async create(dataFolder: string, passphrase: string, opts: VaultOptions = {}): Promise<{ vault: Vault; recoveryKey: string }> {
+    const layout = vaultLayout(dataFolder);
+    if (Vault.exists(dataFolder)) throw new KeepsakeError('CONFLICT', 'A vault already exists in this data folder.');
+    prepareDirs(layout);
+    const lock = ProcessLock.acquire(layout.lock);
+    try {
+      const { masterKey, recoveryKey, vaultId } = await createKeySlots(layout, passphrase, slotOpts(opts));
+      const vault = Vault.openWithKey(layout, masterKey, vaultId, lock, opts);
+      return { vault, recoveryKey };
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  static async open(dataFolder: string, credential: Credential, opts: VaultOptions = {}): Promise<Vault> {
+    const layout = vaultLayout(dataFolder);
+    if (!Vault.exists(dataFolder)) throw new KeepsakeError('VAULT_MISSING', 'There is no vault in this data folder yet. Create one first (keepsake init).');
+    prepareDirs(layout);
+    const lock = ProcessLock.acquire(layout.lock);
+    try {
+      const { masterKey, vaultId } = await unlockKeySlots(layout, credential, slotOpts(opts));
+      return Vault.openWithKey(layout, masterKey, vaultId, lock, opts);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static openWithKey(layout: VaultLayout, masterKey: Buffer, vaultId: string, lock: ProcessLock, opts: VaultOptions): Vault {
+    const keys = deriveVaultKeys(masterKey);
+    let db;
+    try {
+      db = openIndexDb(layout.index, indexKey(masterKey));
+    } finally {
+      masterKey.fill(0);
+    }
+    const recorded = get<{ value: string }>(db, sql`SELECT value FROM meta WHERE key = 'vault_id'`);
+    if (!recorded) run(db, sql`INSERT INTO meta (key, value) VALUES ('vault_id', ${vaultId})`);
+    else if (recorded.value !== vaultId) {
+      db.close();
+      throw new KeepsakeError('CORRUPT', 'The vault index belongs to a different vault than the key file.');
+    }
+    const clock = opts.clock ?? { now: () => Date.now() };
+    const ctx: VaultContext = {
+      layout,
+      db,
+      keys,
+      chunker: new Chunker(opts.chunker ?? DEFAULT_CHUNKER, keys.chunkId),
+      fs: opts.fs ?? realFs,
+      now: () => clock.now(),
+      vaultId,
+      budgets: { itemWrap: loadBudget(db, 'item-key-wrap'), packHeader: loadBudget(db, 'pack-header') },
+    };
+    clearTmp(ctx);
+    removeOrphanPacks(ctx);
+    return new Vault(ctx, lock);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.ctx.db.close();
+    } finally {
+      wipeKeys(this.ctx.keys);
+      this.lock.release();
+    }
+  }
+
+  // ---- items -------------------------------------------------------------------------
+
+  /** Stores a batch in one transaction; resolves only once it is durable. */
+  putItems(batch: NewItem[]): Promise<PutResult[]> {
+    return this.write(() => putItems(this.ctx, batch));
+  }
+
+  getItem(id: string): ItemRecord | null {
+    return getItem(this.live(), id);
+  }
+
+  listItems(query: ItemQuery = {}): Array<ItemSummary & { cursor: number }> {
+    return listItems(this.live(), query);
+  }
+
+  /** Stores a new version of an item (unchanged parts carried over; files too unless given). */
+  updateItem(id: string, changes: ItemUpdate): Promise<PutResult> {
+    return this.write(async () => {
+      const cur = getItem(this.ctx, id);
+      if (!cur) throw new KeepsakeError('NOT_FOUND', 'There is no such item.');
+      const source = cur.sources[0];
+      if (!source) throw new KeepsakeError('CORRUPT', 'The item has no source record.');
+      const files = changes.files ?? cur.files.map((f) => ({ role: f.role, name: f.name, mime: f.mime, data: () => readFile(this.ctx, id, f.role, f.ordinal) }));
+      const next: IngestItem = {
+        category: cur.category,
+        deviceId: source.deviceId,
+        sourceKey: source.sourceKey,
+        title: changes.title ?? cur.title,
+        text: changes.text ?? cur.text,
+        fields: changes.fields ?? cur.fields,
+        personal: cur.personal,
+        files,
+        ...(changes.occurredAt !== undefined ? { occurredAt: changes.occurredAt } : cur.occurredAt !== null ? { occurredAt: cur.occurredAt } : {}),
+        ...(changes.location ? { location: changes.location } : cur.location ? { location: cur.location } : {}),
+      };
+      const [r] = await putItems(this.ctx, [next]);
+      return r!;
+    });
+  }
+
+  readFile(itemId: string, role: FileRole = 'original', ordinal = 0): Readable {
+    return readFile(this.live(), itemId, role, ordinal);
+  }
+
+  async media(id: string): Promise<MediaSource | null> {
+    return this.closed ? null : media(this.ctx, id);
+  }
+
+  search(q: string, opts: { limit?: number; category?: Category } = {}): SearchHit[] {
+    return search(this.live(), q, opts);
+  }
+
+  // ---- snapshots, backup, restore ----------------------------------------------------
+
+  createSnapshot(opts: { deviceId?: string; label?: string; kind?: string } = {}): Promise<SnapshotInfo> {
+    return this.write(async () => createSnapshot(this.ctx, opts));
+  }
+
+  listSnapshots(): SnapshotInfo[] {
+    return listSnapshots(this.live());
+  }
+
+  backupFolder(dir: string, opts: { control?: Control } = {}): Promise<BackupReport> {
+    return this.write(() => backupFolder(this.ctx, dir, opts.control));
+  }
+
+  restoreSnapshot(id: number | 'latest', dir: string, opts: { control?: Control } = {}): Promise<{ files: number; bytes: number }> {
+    return restoreSnapshot(this.live(), id, dir, opts.control);
+  }
+
+  // ---- maintenance -------------------------------------------------------------------
+
+  check(opts: CheckOptions & { control?: Control } = {}): Promise<CheckReport> {
+    return this.write(() => checkVault(this.ctx, opts, opts.control));
+  }
+
+  compact(opts: { afterWrite?: () => void } = {}): Promise<CompactReport> {
+    return this.write(async () => compact(this.ctx, opts));
+  }
+
+  /** Erasure primitive: tombstones, key and rows gone now; chunks at the next compact(). */
+  destroyItems(ids: string[]): Promise<number> {
+    return this.write(async () => destroyItems(this.ctx, ids));
+  }
+
+  stats(): VaultStats {
+    const db = this.live().db;
+    const one = <T>(q: ReturnType<typeof sql>): T => get<T>(db, q)!;
+    const byCategory: Record<string, number> = {};
+    for (const r of all<{ category: string; n: number }>(db, sql`SELECT category, count(*) AS n FROM items GROUP BY category`)) byCategory[r.category] = r.n;
+    const files = one<{ n: number; bytes: number | null }>(sql`SELECT count(*) AS n, sum(f.size) AS bytes FROM files f JOIN items i ON i.id = f.item_id AND i.version = f.version`);
+    const packs = one<{ n: number; bytes: number | null }>(sql`SELECT count(*) AS n, sum(size) AS bytes FROM packs`);
+    const snaps = one<{ n: number; last: number | null }>(sql`SELECT count(*) AS n, max(created_at) AS last FROM snapshots`);
+    return {
+      vaultId: this.ctx.vaultId,
+      items: one<{ n: number }>(sql`SELECT count(*) AS n FROM items`).n,
+      byCategory,
+      files: files.n,
+      logicalBytes: files.bytes ?? 0,
+      storedBytes: packs.bytes ?? 0,
+      packs: packs.n,
+      chunks: one<{ n: number }>(sql`SELECT count(*) AS n FROM chunks`).n,
+      snapshots: snaps.n,
+      lastSnapshotAt: snaps.last,
+      tombstones: one<{ n: number }>(sql`SELECT count(*) AS n FROM tombstones`).n,
+    };
+  }
+
+  /** For tests and the repair tooling: the live index connection. */
+  get indexDb(): VaultContext['db'] {
+    return this.live().db;
+  }
+
+  private live(): VaultContext {
+    if (this.closed) throw new KeepsakeError('VAULT_LOCKED', 'The vault is locked.');
+    return this.ctx;
+  }
+
+  /** Writes run one at a time, in call order. */
+  private write<T>(fn: () => Promise<T>): Promise<T> {
+    this.live();
+    const next = this.writes.then(() => {
+      this.live();
+      return fn();
+    });
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function prepareDirs(layout: VaultLayout): void {
+  ensurePrivateDir(layout.root);
+  for (const d of [layout.packs, layout.tmp]) mkdirSync(d, { recursive: true, mode: 0o700 });
+}
+
+function slotOpts(opts: VaultOptions): { fastKdfForTests?: boolean } {
+  return opts.fastKdfForTests ? { fastKdfForTests: true } : {};
+}
+
+function indexKey(masterKey: Buffer): Buffer {
+  return purposeKey(masterKey, 'index-db');
 }

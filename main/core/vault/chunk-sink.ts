@@ -1,0 +1,164 @@
+// Turns file bytes into stored chunks for one write batch: content-defined cuts, keyed
+// chunk ids, AES-GCM under the item's key, appended to the batch's current pack (a new
+// pack starts at PACK_TARGET_BYTES). A chunk the item already has (same id, in the index
+// or earlier in this batch) is not stored again: that is what makes re-backups cheap.
+// Nothing here touches the index; the batch commits rows only after flush() made every
+// pack durable [Note: durability before acknowledgement].
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { chunkAad, chunkId, seal, type NonceBudget } from './item-crypto';
+import type { VaultContext } from './context';
+import { ioError } from './durable-fs';
+import { PACK_TARGET_BYTES, PackWriter, type WrittenPack } from './pack-store';
+import { get, sql } from './sql';
+
+/** A chunk a file refers to: either already in the index (seq) or new in this batch. */
+export interface ChunkRef {
+  id: Buffer;
+  plain: number;
+  seq?: number;
+  packId?: string;
+  offset?: number;
+  length?: number;
+}
+
+export class ChunkSink {
+  private pack: PackWriter | null = null;
+  readonly packs: WrittenPack[] = [];
+  private readonly fresh = new Map<string, ChunkRef>();
+  bytesIn = 0;
+
+  constructor(private readonly ctx: VaultContext) {}
+
+  /** Stores one plaintext chunk for an item (or finds it already stored). */
+  add(itemId: string, itemKey: Buffer, budget: NonceBudget, plain: Uint8Array): ChunkRef {
+    const id = chunkId(this.ctx.keys.chunkId, plain);
+    this.bytesIn += plain.length;
+    const k = `${itemId}:${id.toString('hex')}`;
+    const seen = this.fresh.get(k);
+    if (seen) return seen;
+    const existing = get<{ seq: number }>(this.ctx.db, sql`SELECT seq FROM chunks WHERE item_id = ${itemId} AND chunk_id = ${id}`);
+    if (existing) {
+      const ref = { id, plain: plain.length, seq: existing.seq };
+      this.fresh.set(k, ref);
+      return ref;
+    }
+    budget.take();
+    const sealed = seal(itemKey, plain, chunkAad(id, itemId));
+    if (this.pack && this.pack.bytes + sealed.length > PACK_TARGET_BYTES && this.pack.entries.length > 0) this.rollover();
+    this.pack ??= new PackWriter(this.ctx.layout, this.ctx.keys.packHeader, this.ctx.budgets.packHeader, this.ctx.fs);
+    const e = this.pack.add(sealed, { id: id.toString('hex'), item: itemId, plain: plain.length });
+    const ref = { id, plain: plain.length, packId: this.pack.id, offset: e.offset, length: e.length };
+    this.fresh.set(k, ref);
+    return ref;
+  }
+
+  /** Chunks a buffer, a stream or a file on disk into this sink. */
+  async addData(itemId: string, itemKey: Buffer, budget: NonceBudget, data: Buffer | (() => NodeJS.ReadableStream)): Promise<{ refs: ChunkRef[]; size: number }> {
+    const refs: ChunkRef[] = [];
+    let size = 0;
+    const take = (c: Uint8Array): void => {
+      refs.push(this.add(itemId, itemKey, budget, c));
+      size += c.length;
+    };
+    if (Buffer.isBuffer(data)) {
+      for (const c of this.ctx.chunker.split(data)) take(c);
+      return { refs, size };
+    }
+    const window = new Window(this.ctx.chunker.params.maxSize);
+    for await (const piece of Readable.from(data() as AsyncIterable<Buffer>)) {
+      window.push(piece as Buffer);
+      window.drain(this.ctx.chunker, false, take);
+    }
+    window.drain(this.ctx.chunker, true, take);
+    return { refs, size };
+  }
+
+  /** Reads a file with large synchronous reads straight into the chunking window. */
+  addFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): { refs: ChunkRef[]; size: number } {
+    const refs: ChunkRef[] = [];
+    let size = 0;
+    const take = (c: Uint8Array): void => {
+      refs.push(this.add(itemId, itemKey, budget, c));
+      size += c.length;
+    };
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw ioError(e, 'read a file to back up');
+    }
+    try {
+      const window = new Window(this.ctx.chunker.params.maxSize);
+      for (;;) {
+        const n = window.readFrom(fd);
+        window.drain(this.ctx.chunker, n === 0, take);
+        if (n === 0) break;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { refs, size };
+  }
+
+  /** Finishes the open pack; afterwards every chunk added so far is durable on disk. */
+  flush(): WrittenPack[] {
+    if (this.pack && this.pack.entries.length > 0) this.rollover();
+    else if (this.pack) {
+      this.pack.abort();
+      this.pack = null;
+    }
+    return this.packs;
+  }
+
+  abort(): void {
+    this.pack?.abort();
+    this.pack = null;
+  }
+
+  private rollover(): void {
+    const p = this.pack!;
+    this.pack = null;
+    this.packs.push(p.finish());
+  }
+}
+
+/** A reusable buffer of up to 2 × max chunk size from which chunks are cut. */
+class Window {
+  private buf: Buffer;
+  private start = 0;
+  private end = 0;
+  constructor(max: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(2 * max, 1 << 20));
+  }
+  private compact(need: number): void {
+    if (this.buf.length - this.end >= need) return;
+    this.buf.copy(this.buf, 0, this.start, this.end);
+    this.end -= this.start;
+    this.start = 0;
+    if (this.buf.length - this.end < need) {
+      const bigger = Buffer.allocUnsafe(this.end + need);
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+  }
+  push(data: Buffer): void {
+    this.compact(data.length);
+    data.copy(this.buf, this.end);
+    this.end += data.length;
+  }
+  readFrom(fd: number): number {
+    this.compact(this.buf.length >>> 1);
+    const n = readSync(fd, this.buf, this.end, this.buf.length - this.end, null);
+    this.end += n;
+    return n;
+  }
+  drain(chunker: { cut(d: Uint8Array, eof: boolean): number }, eof: boolean, take: (c: Uint8Array) => void): void {
+    while (this.end > this.start) {
+      const len = chunker.cut(this.buf.subarray(this.start, this.end), eof);
+      if (len === 0) return;
+      take(this.buf.subarray(this.start, this.start + len));
+      this.start += len;
+    }
+  }
+}

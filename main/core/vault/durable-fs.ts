@@ -1,0 +1,55 @@
+// The file operations the blob store uses, behind one small interface so tests can record
+// their order (RELIABILITY row 4: tmp write → fsync → rename → fsync(dir)) and so every
+// failure becomes a plain IO error (disk full, file too large) instead of a crash.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { KeepsakeError } from '../../../common/errors';
+
+export interface DurableFs {
+  open(path: string, flags: string, mode?: number): number;
+  write(fd: number, data: Uint8Array): void;
+  fsync(fd: number): void;
+  close(fd: number): void;
+  rename(from: string, to: string): void;
+  fsyncDir(dir: string): void;
+  unlink(path: string): void;
+  mkdir(dir: string): void;
+}
+
+export const realFs: DurableFs = {
+  open: (path, flags, mode) => openSync(path, flags, mode),
+  write(fd, data) {
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+  },
+  fsync: (fd) => fsyncSync(fd),
+  close: (fd) => closeSync(fd),
+  rename: (from, to) => renameSync(from, to),
+  fsyncDir(dir) {
+    if (process.platform === 'win32') return; // folders cannot be opened there; renames are journaled
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  unlink: (path) => unlinkSync(path),
+  mkdir: (dir) => void mkdirSync(dir, { recursive: true, mode: 0o700 }),
+};
+
+/** Turns a Node file-system error into a KeepsakeError a person can act on. */
+export function ioError(e: unknown, doing: string): KeepsakeError {
+  if (e instanceof KeepsakeError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const why: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EFBIG: 'the file grew larger than this system allows',
+    EACCES: 'permission was denied',
+    EPERM: 'permission was denied',
+    EROFS: 'the disk is read-only',
+    EIO: 'the disk reported a read or write error',
+    ENOENT: 'a file is missing',
+  };
+  return new KeepsakeError('IO', `Keepsake could not ${doing}: ${why[code] ?? (code || (e as Error).message)}. Nothing already saved was lost.`, code ? { errno: code } : undefined);
+}

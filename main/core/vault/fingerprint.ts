@@ -1,0 +1,43 @@
+// An item's fingerprint: a keyed MAC of its canonical content. Equal content from two
+// sources gives the same fingerprint (one item, two source rows); an erased item's
+// fingerprint becomes a tombstone so the same content is not brought back. What counts
+// as content: category, time, title, text, fields (keys sorted), location, and each
+// file's role, mime, size and chunk ids — not its file name or where it came from.
+import { createHmac } from 'node:crypto';
+import type { ChunkRef } from './chunk-sink';
+import type { FileRole } from './types';
+
+export interface FingerprintInput {
+  category: string;
+  occurredAt: number | null;
+  title: string;
+  text: string;
+  fields: Record<string, unknown>;
+  location: { lat: number; lon: number } | null;
+  files: Array<{ role: FileRole; mime: string; size: number; refs: Array<Pick<ChunkRef, 'id'>> }>;
+}
+
+export function fingerprint(key: Buffer, input: FingerprintInput): Buffer {
+  const mac = createHmac('sha256', key);
+  mac.update(canonicalJson([input.category, input.occurredAt, input.title, input.text, input.fields, input.location]));
+  for (const f of input.files) {
+    mac.update(`\0file\0${f.role}\0${f.mime}\0${f.size}\0`);
+    for (const r of f.refs) mac.update(r.id);
+  }
+  return mac.digest();
+}
+
+/** JSON with object keys sorted at every level, so equal content gives equal bytes. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,228 @@
+// Storing items: putItems() in two phases. Phase one (async) decides each item's identity
+// (same source key → same item, same key), chunks and encrypts its files into packs and
+// computes its fingerprint. Phase two makes the packs durable, then writes every row of
+// the batch in ONE transaction (synchronous=FULL), and only then resolves: a caller told
+// "added" can rely on it surviving a crash or power loss [Note: durability before
+// acknowledgement]. A crash before the commit leaves only unreferenced pack bytes, which
+// compaction removes; no partial item is ever visible.
+import { randomBytes } from 'node:crypto';
+import { Category } from '../../../common/domain';
+import { KeepsakeError } from '../../../common/errors';
+import { ChunkSink, type ChunkRef } from './chunk-sink';
+import { saveBudgets, type VaultContext } from './context';
+import { fingerprint } from './fingerprint';
+import { NonceBudget, newItemKey, unwrapItemKey, wrapItemKey } from './item-crypto';
+import { get, run, sql, type Db } from './sql';
+import { FILE_ROLES, type FileRole, type NewFile, type NewItem, type PutResult } from './types';
+
+/** A file given by path (folder backup reads it with large synchronous reads). */
+export interface PathFile {
+  role: FileRole;
+  name: string;
+  mime: string;
+  path: string;
+}
+export type IngestFile = NewFile | PathFile;
+export type IngestItem = Omit<NewItem, 'files'> & { files?: IngestFile[] };
+
+interface ItemRow {
+  seq: number;
+  id: string;
+  version: number;
+  fingerprint: Buffer;
+  wrapped_key: Buffer;
+  key_uses: number;
+}
+
+interface PreparedFile {
+  role: FileRole;
+  ordinal: number;
+  name: string;
+  mime: string;
+  size: number;
+  refs: ChunkRef[];
+}
+
+interface Prepared {
+  item: IngestItem;
+  deviceId: string;
+  itemId: string;
+  existing: ItemRow | null;
+  wrappedKey: Buffer;
+  budget: NonceBudget;
+  files: PreparedFile[];
+  fp: Buffer;
+}
+
+const MAX_TEXT = 1_000_000;
+
+export function newItemId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function validateItem(item: IngestItem): void {
+  const bad = (why: string): never => {
+    throw new KeepsakeError('BAD_INPUT', `An item could not be stored: ${why}.`);
+  };
+  if (!Category.safeParse(item.category).success) bad('its category is unknown');
+  if (typeof item.sourceKey !== 'string' || item.sourceKey.length === 0 || item.sourceKey.length > 4096) bad('its source key is missing or too long');
+  if (item.deviceId !== undefined && (typeof item.deviceId !== 'string' || item.deviceId.length === 0 || item.deviceId.length > 200)) bad('its device id is invalid');
+  if (item.occurredAt !== undefined && !Number.isFinite(item.occurredAt)) bad('its time is not a number');
+  if ((item.title?.length ?? 0) > 10_000) bad('its title is too long');
+  if ((item.text?.length ?? 0) > MAX_TEXT) bad('its text is too long');
+  if (typeof item.personal !== 'boolean') bad('it is not marked personal or non-personal');
+  if (!item.fields || typeof item.fields !== 'object' || Array.isArray(item.fields)) bad('its fields are not an object');
+  if (item.location && !(Math.abs(item.location.lat) <= 90 && Math.abs(item.location.lon) <= 180)) bad('its location is out of range');
+  for (const f of item.files ?? []) {
+    if (!FILE_ROLES.includes(f.role)) bad('a file has an unknown role');
+    if (typeof f.name !== 'string' || f.name.length > 1024 || typeof f.mime !== 'string' || f.mime.length > 200) bad('a file name or type is invalid');
+  }
+}
+
+export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?: (db: Db, results: PutResult[]) => void): Promise<PutResult[]> {
+  for (const item of batch) validateItem(item);
+  const sink = new ChunkSink(ctx);
+  const prepared: Prepared[] = [];
+  try {
+    for (const item of batch) prepared.push(await prepare(ctx, sink, item));
+    sink.flush(); // every pack durable before any row can point at it
+  } catch (e) {
+    sink.abort();
+    throw e;
+  }
+  const results: PutResult[] = [];
+  ctx.db.transaction(() => {
+    for (const p of sink.packs) {
+      run(ctx.db, sql`INSERT INTO packs (id, size, chunk_count, created_at) VALUES (${p.id}, ${p.size}, ${p.entries.length}, ${ctx.now()})`);
+    }
+    for (const p of prepared) results.push(commitOne(ctx, p));
+    saveBudgets(ctx);
+    inCommit?.(ctx.db, results);
+  })();
+  return results;
+}
+
+async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Promise<Prepared> {
+  const deviceId = item.deviceId ?? 'local';
+  const existing =
+    get<ItemRow>(
+      ctx.db,
+      sql`SELECT i.seq, i.id, i.version, i.fingerprint, i.wrapped_key, i.key_uses FROM item_sources s JOIN items i ON i.id = s.item_id
+          WHERE s.device_id = ${deviceId} AND s.source_key = ${item.sourceKey}`,
+    ) ?? null;
+  let itemId: string;
+  let itemKey: Buffer;
+  let wrappedKey: Buffer;
+  let budget: NonceBudget;
+  if (existing) {
+    itemId = existing.id;
+    itemKey = unwrapItemKey(ctx.keys.itemWrap, existing.wrapped_key, itemId);
+    wrappedKey = existing.wrapped_key;
+    budget = new NonceBudget(existing.key_uses);
+  } else {
+    itemId = newItemId();
+    itemKey = newItemKey();
+    ctx.budgets.itemWrap.take();
+    wrappedKey = wrapItemKey(ctx.keys.itemWrap, itemKey, itemId);
+    budget = new NonceBudget(0);
+  }
+  const files: PreparedFile[] = [];
+  const ordinals = new Map<FileRole, number>();
+  try {
+    for (const f of item.files ?? []) {
+      const ordinal = ordinals.get(f.role) ?? 0;
+      ordinals.set(f.role, ordinal + 1);
+      const { refs, size } = 'path' in f ? sink.addFile(itemId, itemKey, budget, f.path) : await sink.addData(itemId, itemKey, budget, f.data);
+      files.push({ role: f.role, ordinal, name: f.name, mime: f.mime, size, refs });
+    }
+  } finally {
+    itemKey.fill(0);
+  }
+  const fp = fingerprint(ctx.keys.fingerprint, {
+    category: item.category,
+    occurredAt: item.occurredAt ?? null,
+    title: item.title ?? '',
+    text: item.text ?? '',
+    fields: item.fields,
+    location: item.location ?? null,
+    files,
+  });
+  return { item, deviceId, itemId, existing, wrappedKey, budget, files, fp };
+}
+
+function commitOne(ctx: VaultContext, p: Prepared): PutResult {
+  const db = ctx.db;
+  const now = ctx.now();
+  ensureDevice(ctx, p.deviceId);
+  if (p.existing) {
+    if (p.existing.fingerprint.equals(p.fp)) return { id: p.existing.id, status: 'duplicate', version: p.existing.version };
+    const version = p.existing.version + 1;
+    writeVersion(ctx, p, version, now);
+    const i = p.item;
+    run(
+      db,
+      sql`UPDATE items SET occurred_at = ${i.occurredAt ?? null}, title = ${i.title ?? ''}, summary = ${summaryOf(i.text)}, body = ${i.text ?? ''},
+          fields = ${JSON.stringify(i.fields)}, lat = ${i.location?.lat ?? null}, lon = ${i.location?.lon ?? null}, personal = ${i.personal ? 1 : 0},
+          fingerprint = ${p.fp}, key_uses = ${p.budget.uses}, version = ${version}, updated_at = ${now} WHERE id = ${p.itemId}`,
+    );
+    return { id: p.itemId, status: 'updated', version };
+  }
+  if (get(db, sql`SELECT 1 AS x FROM tombstones WHERE fingerprint = ${p.fp}`)) return { id: '', status: 'tombstoned', version: 0 };
+  const twin = get<{ id: string; version: number }>(db, sql`SELECT id, version FROM items WHERE fingerprint = ${p.fp} LIMIT 1`);
+  if (twin) {
+    run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${p.deviceId}, ${p.item.sourceKey}, ${twin.id}, ${now})`);
+    return { id: twin.id, status: 'duplicate', version: twin.version };
+  }
+  const i = p.item;
+  run(
+    db,
+    sql`INSERT INTO items (id, category, device_id, personal, occurred_at, title, summary, body, fields, lat, lon, fingerprint, wrapped_key, key_uses, version, created_at, updated_at)
+        VALUES (${p.itemId}, ${i.category}, ${p.deviceId}, ${i.personal ? 1 : 0}, ${i.occurredAt ?? null}, ${i.title ?? ''}, ${summaryOf(i.text)}, ${i.text ?? ''},
+                ${JSON.stringify(i.fields)}, ${i.location?.lat ?? null}, ${i.location?.lon ?? null}, ${p.fp}, ${p.wrappedKey}, ${p.budget.uses}, 1, ${now}, ${now})`,
+  );
+  writeVersion(ctx, p, 1, now);
+  run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${p.deviceId}, ${i.sourceKey}, ${p.itemId}, ${now})`);
+  run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${p.itemId}, 1, 'present', ${now}, ${now}, 'aes-256-gcm/item-key')`);
+  return { id: p.itemId, status: 'added', version: 1 };
+}
+
+function writeVersion(ctx: VaultContext, p: Prepared, version: number, now: number): void {
+  const db = ctx.db;
+  const i = p.item;
+  run(
+    db,
+    sql`INSERT INTO item_versions (item_id, version, occurred_at, title, summary, body, fields, lat, lon, fingerprint, created_at)
+        VALUES (${p.itemId}, ${version}, ${i.occurredAt ?? null}, ${i.title ?? ''}, ${summaryOf(i.text)}, ${i.text ?? ''}, ${JSON.stringify(i.fields)},
+                ${i.location?.lat ?? null}, ${i.location?.lon ?? null}, ${p.fp}, ${now})`,
+  );
+  for (const f of p.files) {
+    const fileSeq = Number(
+      run(db, sql`INSERT INTO files (item_id, version, role, ordinal, name, mime, size) VALUES (${p.itemId}, ${version}, ${f.role}, ${f.ordinal}, ${f.name}, ${f.mime}, ${f.size})`)
+        .lastInsertRowid,
+    );
+    let offset = 0;
+    f.refs.forEach((r, idx) => {
+      if (r.seq === undefined) {
+        r.seq = Number(
+          run(
+            db,
+            sql`INSERT INTO chunks (item_id, chunk_id, pack_id, offset, length, plain_length) VALUES (${p.itemId}, ${r.id}, ${r.packId!}, ${r.offset!}, ${r.length!}, ${r.plain})`,
+          ).lastInsertRowid,
+        );
+      }
+      run(db, sql`INSERT INTO file_chunks (file_seq, idx, chunk_seq, file_offset) VALUES (${fileSeq}, ${idx}, ${r.seq}, ${offset})`);
+      offset += r.plain;
+    });
+  }
+}
+
+function ensureDevice(ctx: VaultContext, deviceId: string): void {
+  run(ctx.db, sql`INSERT INTO devices (id, name, created_at) VALUES (${deviceId}, ${deviceId}, ${ctx.now()}) ON CONFLICT (id) DO NOTHING`);
+}
+
+/** The first few hundred characters of the text, on one line, for lists. */
+export function summaryOf(text: string | undefined): string {
+  if (!text) return '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 280 ? `${flat.slice(0, 279)}…` : flat;
+}

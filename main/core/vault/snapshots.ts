@@ -1,0 +1,61 @@
+// Snapshots: point-in-time manifests (item × version, and a path for folder backups).
+// Ids come from AUTOINCREMENT, so they only ever grow; meta.snapshot_counter records the
+// highest one so a rolled-back index (an older copy put back) can be noticed.
+import type { VaultContext } from './context';
+import { all, get, run, sql, type Db } from './sql';
+import type { SnapshotInfo } from './types';
+
+export interface SnapshotEntry {
+  itemId: string;
+  version: number;
+  path: string;
+  mode: number | null;
+  mtimeMs: number | null;
+}
+
+/** Writes a snapshot inside the caller's transaction; returns its id. */
+export function writeSnapshot(db: Db, now: number, meta: { deviceId: string; kind: string; label: string; source: string }, entries: SnapshotEntry[]): number {
+  const id = Number(
+    run(db, sql`INSERT INTO snapshots (device_id, kind, label, source, created_at) VALUES (${meta.deviceId}, ${meta.kind}, ${meta.label}, ${meta.source}, ${now})`).lastInsertRowid,
+  );
+  for (const e of entries) {
+    run(
+      db,
+      sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path, mode, mtime_ms) VALUES (${id}, ${e.itemId}, ${e.version}, ${e.path}, ${e.mode}, ${e.mtimeMs})
+          ON CONFLICT (snapshot_id, item_id, path) DO NOTHING`,
+    );
+  }
+  const totals = get<{ n: number; bytes: number | null }>(
+    db,
+    sql`SELECT count(*) AS n, sum(f.size) AS bytes FROM snapshot_items s LEFT JOIN files f ON f.item_id = s.item_id AND f.version = s.version AND f.role = 'original' AND f.ordinal = 0
+        WHERE s.snapshot_id = ${id}`,
+  );
+  run(db, sql`UPDATE snapshots SET item_count = ${totals?.n ?? 0}, total_bytes = ${totals?.bytes ?? 0} WHERE id = ${id}`);
+  run(db, sql`INSERT INTO meta (key, value) VALUES ('snapshot_counter', ${String(id)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  return id;
+}
+
+/** A snapshot of every current item of one device (what a phone backup ends with). */
+export function createSnapshot(ctx: VaultContext, opts: { deviceId?: string; label?: string; kind?: string } = {}): SnapshotInfo {
+  const deviceId = opts.deviceId ?? 'local';
+  let id = 0;
+  ctx.db.transaction(() => {
+    const entries = all<{ itemId: string; version: number }>(ctx.db, sql`SELECT id AS itemId, version FROM items WHERE device_id = ${deviceId}`).map((r) => ({
+      ...r,
+      path: '',
+      mode: null,
+      mtimeMs: null,
+    }));
+    id = writeSnapshot(ctx.db, ctx.now(), { deviceId, kind: opts.kind ?? 'device', label: opts.label ?? '', source: '' }, entries);
+  })();
+  return getSnapshot(ctx, id)!;
+}
+
+export function listSnapshots(ctx: VaultContext): SnapshotInfo[] {
+  return all<SnapshotInfo>(ctx.db, sql`SELECT id, device_id AS deviceId, kind, label, source, created_at AS createdAt, item_count AS itemCount, total_bytes AS totalBytes FROM snapshots ORDER BY id DESC`);
+}
+
+export function getSnapshot(ctx: VaultContext, id: number | 'latest'): SnapshotInfo | null {
+  if (id === 'latest') return get<SnapshotInfo>(ctx.db, sql`SELECT id, device_id AS deviceId, kind, label, source, created_at AS createdAt, item_count AS itemCount, total_bytes AS totalBytes FROM snapshots ORDER BY id DESC LIMIT 1`) ?? null;
+  return get<SnapshotInfo>(ctx.db, sql`SELECT id, device_id AS deviceId, kind, label, source, created_at AS createdAt, item_count AS itemCount, total_bytes AS totalBytes FROM snapshots WHERE id = ${id}`) ?? null;
+}

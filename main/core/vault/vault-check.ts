@@ -1,0 +1,119 @@
+// `check`: the index's own integrity (PRAGMA integrity_check, foreign keys), then that
+// every referenced chunk's pack exists and is long enough; with readData, every pack in
+// the chosen subset is read from disk in full (no cache of ours in between), its header
+// authenticated, each chunk decrypted under its item's key with its (chunk id, item,
+// type) associated data, and its keyed MAC recomputed. Damage is reported with the
+// names of the items it touches (RELIABILITY rows 3 and 4).
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { JobControl } from '../jobs/job-manager';
+import type { VaultContext } from './context';
+import { chunkAad, chunkId, open, unwrapItemKey } from './item-crypto';
+import { packPath } from './layout';
+import { readPackHeader } from './pack-store';
+import { all, iterate, sql } from './sql';
+import type { CheckProblem, CheckReport } from './types';
+import { KeepsakeError } from '../../../common/errors';
+
+export interface CheckOptions {
+  readData?: boolean;
+  /** "n/N": check the n-th of N slices of the packs (1-based), for spreading a full read over N runs. */
+  subset?: string;
+}
+
+export function parseSubset(subset: string | undefined): { n: number; of: number } | null {
+  if (!subset) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(subset);
+  const n = m ? Number(m[1]) : 0;
+  const of = m ? Number(m[2]) : 0;
+  if (!m || of < 1 || n < 1 || n > of || of > 100000) throw new KeepsakeError('BAD_INPUT', 'The subset must look like n/N with 1 ≤ n ≤ N, for example 1/10.');
+  return { n, of };
+}
+
+/** Which slice a pack belongs to: stable across runs, independent of pack count. */
+function sliceOf(packId: string, of: number): number {
+  return (createHash('sha256').update(packId).digest().readUInt32BE(0) % of) + 1;
+}
+
+export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, control?: Pick<JobControl, 'report' | 'checkpoint'>): Promise<CheckReport> {
+  const subset = parseSubset(opts.subset);
+  const problems: CheckProblem[] = [];
+  const report: CheckReport = { ok: true, readData: !!opts.readData, subset: opts.subset ?? null, packsChecked: 0, chunksChecked: 0, bytesRead: 0, problems, affectedItems: [] };
+  const integrity = ctx.db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok') {
+    problems.push({ kind: 'index', message: `The index failed SQLite's integrity check: ${integrity.slice(0, 3).map((r) => r.integrity_check).join('; ')}` });
+  }
+  const fk = ctx.db.pragma('foreign_key_check') as unknown[];
+  if (fk.length) problems.push({ kind: 'index', message: `The index has ${fk.length} broken references between its tables.` });
+  const broken = all<{ item_id: string }>(
+    ctx.db,
+    sql`SELECT f.item_id FROM files f LEFT JOIN (SELECT fc.file_seq, sum(c.plain_length) AS total FROM file_chunks fc JOIN chunks c ON c.seq = fc.chunk_seq GROUP BY fc.file_seq) t ON t.file_seq = f.seq
+        WHERE COALESCE(t.total, 0) <> f.size`,
+  );
+  if (broken.length) problems.push({ kind: 'structure', message: `${broken.length} file(s) do not add up to their recorded size.`, itemIds: unique(broken.map((b) => b.item_id)) });
+
+  const packs = all<{ id: string; size: number }>(ctx.db, sql`SELECT id, size FROM packs ORDER BY id`).filter((p) => !subset || sliceOf(p.id, subset.of) === subset.n);
+  control?.report({ phase: opts.readData ? 'Reading every chunk' : 'Checking structure', done: 0, total: packs.length });
+  const keys = new Map<string, Buffer>();
+  const itemKey = (itemId: string, wrapped: Buffer): Buffer => {
+    let k = keys.get(itemId);
+    if (!k) {
+      k = unwrapItemKey(ctx.keys.itemWrap, wrapped, itemId);
+      keys.set(itemId, k);
+    }
+    return k;
+  };
+  try {
+    for (const p of packs) {
+      const chunkRows = [...iterate<{ item_id: string; chunk_id: Buffer; offset: number; length: number; plain_length: number; wrapped_key: Buffer }>(
+        ctx.db,
+        sql`SELECT c.item_id, c.chunk_id, c.offset, c.length, c.plain_length, i.wrapped_key FROM chunks c JOIN items i ON i.id = c.item_id WHERE c.pack_id = ${p.id} ORDER BY c.offset`,
+      )];
+      const items = (): string[] => unique(chunkRows.map((c) => c.item_id));
+      const path = packPath(ctx.layout, p.id);
+      let size: number;
+      try {
+        size = statSync(path).size;
+      } catch {
+        problems.push({ kind: 'missing-pack', message: 'A pack file is missing.', packId: p.id, itemIds: items() });
+        continue;
+      }
+      if (size !== p.size) {
+        problems.push({ kind: 'missing-pack', message: `A pack file has the wrong size (${size} bytes, expected ${p.size}).`, packId: p.id, itemIds: items() });
+        continue;
+      }
+      report.packsChecked++;
+      if (!opts.readData) continue;
+      const whole = readFileSync(path);
+      report.bytesRead += whole.length;
+      try {
+        readPackHeader(whole, p.id, ctx.keys.packHeader);
+      } catch (e) {
+        problems.push({ kind: 'pack-header', message: (e as Error).message, packId: p.id, itemIds: items() });
+      }
+      const bad = new Set<string>();
+      for (const c of chunkRows) {
+        report.chunksChecked++;
+        try {
+          const plain = open(itemKey(c.item_id, c.wrapped_key), whole.subarray(c.offset, c.offset + c.length), chunkAad(c.chunk_id, c.item_id));
+          if (plain.length !== c.plain_length || !chunkId(ctx.keys.chunkId, plain).equals(c.chunk_id)) throw new Error('mac');
+        } catch {
+          bad.add(c.item_id);
+        }
+      }
+      if (bad.size) problems.push({ kind: 'chunk', message: `${bad.size} item(s) have damaged chunks in one pack.`, packId: p.id, itemIds: [...bad] });
+      control?.report({ done: report.packsChecked, bytesDone: report.bytesRead });
+      await control?.checkpoint();
+    }
+  } finally {
+    for (const k of keys.values()) k.fill(0);
+  }
+  const affected = unique(problems.flatMap((p) => p.itemIds ?? []));
+  report.affectedItems = affected.slice(0, 1000).flatMap((id) => all<{ id: string; title: string; category: string }>(ctx.db, sql`SELECT id, title, category FROM items WHERE id = ${id}`));
+  report.ok = problems.length === 0;
+  return report;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,42 @@
+// Shared test helpers for the vault suites: a fresh data folder per test, a vault opened
+// with cheap Argon2 parameters, and deterministic pseudo-random bytes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Vault, type VaultOptions } from '../../../main/core/vault/vault';
+
+export const PASS = 'correct horse battery staple';
+
+export function tempDir(prefix = 'ks-vault-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function newVault(dataFolder: string, opts: VaultOptions = {}): Promise<{ vault: Vault; recoveryKey: string }> {
+  return Vault.create(dataFolder, PASS, { fastKdfForTests: true, ...opts });
+}
+
+export function openVault(dataFolder: string, opts: VaultOptions = {}): Promise<Vault> {
+  return Vault.open(dataFolder, { passphrase: PASS }, { fastKdfForTests: true, ...opts });
+}
+
+/** Deterministic bytes (xorshift) so a failing seed can be replayed. */
+export function pseudoRandom(size: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of stream) parts.push(Buffer.from(p as Buffer));
+  return Buffer.concat(parts);
+}
+
+export const SMALL_CHUNKS = { minSize: 4 * 1024, avgSize: 16 * 1024, maxSize: 64 * 1024 };
