@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { get, run, sql, type Db } from '../vault/sql';
 
-export const GENESIS = Buffer.alloc(32);
+export const GENESIS: Buffer = Buffer.alloc(32);
 
 /** Deterministic JSON (sorted keys) so the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -52,7 +52,7 @@ export type ChainVerdict = { ok: true; count: number } | { ok: false; firstBadSe
 
 /** Walks rows in seq order and checks every link and the stored head. */
 export function verifyChain(key: Buffer, chain: string, rows: Iterable<ChainRow>, head: { count: number; last: Buffer; mac: string } | null): ChainVerdict {
-  let prev = GENESIS;
+  let prev: Buffer = GENESIS;
   let count = 0;
   let expectedSeq: number | null = null;
   for (const row of rows) {
