@@ -1,10 +1,30 @@
-// vault.*: create, unlock and lock the encrypted vault.
+// vault.*: create, unlock and lock the encrypted vault; its statistics; and a check job.
 import { z } from 'zod';
 import { VaultState } from '../domain';
 import { event, method } from './define';
+import { JobInfo } from './jobs';
 
 /** Passphrases are checked for strength in the UI; the contract only bounds their size. */
 export const Passphrase = z.string().min(1).max(1024);
+
+export const VaultStats = z.object({
+  vaultId: z.string(),
+  items: z.number().int().nonnegative(),
+  byCategory: z.record(z.string(), z.number().int().nonnegative()),
+  files: z.number().int().nonnegative(),
+  /** Bytes of file content as the person sees it (current versions). */
+  logicalBytes: z.number().nonnegative(),
+  /** Bytes the encrypted packs take on disk. */
+  storedBytes: z.number().nonnegative(),
+  packs: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  snapshots: z.number().int().nonnegative(),
+  lastSnapshotAt: z.number().nullable(),
+  tombstones: z.number().int().nonnegative(),
+});
+export type VaultStats = z.infer<typeof VaultStats>;
+
+export const CheckSubset = z.string().regex(/^\d{1,6}\/\d{1,6}$/);
 
 export const vaultMethods = {
   'vault.create': method({
@@ -27,6 +47,16 @@ export const vaultMethods = {
     input: z.object({}).strict(),
     output: z.object({ state: VaultState }),
     needsVault: false,
+  }),
+  'vault.stats': method({
+    doc: 'How much the vault holds: items by category, files, bytes, packs, snapshots.',
+    input: z.object({}).strict(),
+    output: VaultStats,
+  }),
+  'vault.check': method({
+    doc: 'Start a vault check as a job: structure only, or read and verify every chunk (optionally one slice n/N of the packs).',
+    input: z.object({ readData: z.boolean().optional(), subset: CheckSubset.optional() }).strict(),
+    output: JobInfo,
   }),
 };
 

@@ -1,5 +1,11 @@
 // Every `keepsake` command, in the order `keepsake --help` lists them.
 import type { Command } from '../command';
+import { backupCommand } from './backup';
+import { checkCommand } from './check';
+import { initCommand } from './init';
+import { restoreCommand } from './restore';
 import { serveCommand } from './serve';
+import { statsCommand } from './stats';
+import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, backupCommand, restoreCommand, checkCommand, statsCommand, serveCommand];

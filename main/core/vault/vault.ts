@@ -45,7 +45,16 @@ export class Vault {
   private constructor(
     private readonly ctx: VaultContext,
     private readonly lock: ProcessLock,
+    private readonly master: Buffer,
   ) {}
+
+  /**
+   * The master key while unlocked, for the key-slot services (change passphrase, rotate
+   * the recovery key, re-verification: main/core/security/vault-keys.ts). Wiped on close.
+   */
+  get masterKey(): Buffer {
+    return this.live() && this.master;
+  }
 
   get id(): string {
     return this.ctx.vaultId;
@@ -93,13 +102,17 @@ export class Vault {
     let db;
     try {
       db = openIndexDb(layout.index, indexKey(masterKey));
-    } finally {
+    } catch (e) {
       masterKey.fill(0);
+      wipeKeys(keys);
+      throw e;
     }
     const recorded = get<{ value: string }>(db, sql`SELECT value FROM meta WHERE key = 'vault_id'`);
     if (!recorded) run(db, sql`INSERT INTO meta (key, value) VALUES ('vault_id', ${vaultId})`);
     else if (recorded.value !== vaultId) {
       db.close();
+      masterKey.fill(0);
+      wipeKeys(keys);
       throw new KeepsakeError('CORRUPT', 'The vault index belongs to a different vault than the key file.');
     }
     const clock = opts.clock ?? { now: () => Date.now() };
@@ -115,7 +128,7 @@ export class Vault {
     };
     clearTmp(ctx);
     removeOrphanPacks(ctx);
-    return new Vault(ctx, lock);
+    return new Vault(ctx, lock, masterKey);
   }
 
   close(): void {
@@ -125,6 +138,7 @@ export class Vault {
       this.ctx.db.close();
     } finally {
       wipeKeys(this.ctx.keys);
+      this.master.fill(0);
       this.lock.release();
     }
   }

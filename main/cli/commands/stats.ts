@@ -1,0 +1,25 @@
+// `keepsake stats [--json]`: what the vault holds.
+import type { Command } from '../command';
+import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+
+export const statsCommand: Command = {
+  name: 'stats',
+  summary: 'Show what the vault holds (items, bytes, packs, snapshots).',
+  usage: ['Usage: keepsake stats [--json]', '', PASSPHRASE_HELP].join('\n'),
+  options: PASSPHRASE_OPTIONS,
+  async run(ctx) {
+    const s = (await openVaultFor(ctx)).stats();
+    const cats = Object.entries(s.byCategory).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
+    print(
+      ctx,
+      { stats: s },
+      [
+        `Items: ${s.items} (${cats})`,
+        `Files: ${s.files}, ${formatBytes(s.logicalBytes)}`,
+        `Stored: ${formatBytes(s.storedBytes)} in ${s.packs} packs, ${s.chunks} chunks`,
+        `Snapshots: ${s.snapshots}${s.lastSnapshotAt ? `, last ${new Date(s.lastSnapshotAt).toISOString()}` : ''}`,
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,72 @@
+// What the vault commands share: where the passphrase comes from when no one is there to
+// type it (KEEPSAKE_PASSPHRASE, --passphrase-file, or the first line of stdin), opening
+// the vault into the run's Core, and printing a result as text or one JSON document.
+import { readFileSync } from 'node:fs';
+import { KeepsakeError } from '../../../common/errors';
+import type { CommandContext, Options } from '../command';
+import { Vault } from '../../core/vault/vault';
+
+export const PASSPHRASE_OPTIONS: Options = {
+  'passphrase-file': { type: 'string' },
+};
+
+export const PASSPHRASE_HELP = [
+  'The passphrase is read from KEEPSAKE_PASSPHRASE, or from the file given with',
+  '--passphrase-file (first line), or from the first line of standard input.',
+].join('\n');
+
+export async function readPassphrase(ctx: CommandContext): Promise<string> {
+  const file = ctx.values['passphrase-file'];
+  if (typeof file === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new KeepsakeError('BAD_INPUT', 'The passphrase file could not be read.');
+    }
+    return nonEmpty(firstLine(text));
+  }
+  if (ctx.env.KEEPSAKE_PASSPHRASE) return ctx.env.KEEPSAKE_PASSPHRASE;
+  if ((ctx.stdin as NodeJS.ReadStream).isTTY) {
+    throw new KeepsakeError('BAD_INPUT', 'No passphrase given: set KEEPSAKE_PASSPHRASE, use --passphrase-file, or pipe it on standard input.');
+  }
+  const parts: Buffer[] = [];
+  for await (const p of ctx.stdin) {
+    parts.push(Buffer.from(p as Buffer));
+    if (Buffer.concat(parts).includes(10)) break;
+  }
+  return nonEmpty(firstLine(Buffer.concat(parts).toString('utf8')));
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+function nonEmpty(p: string): string {
+  if (!p) throw new KeepsakeError('BAD_INPUT', 'The passphrase is empty.');
+  return p;
+}
+
+/** Opens the vault of KEEPSAKE_HOME into the run's Core (closed when the run ends). */
+export async function openVaultFor(ctx: CommandContext): Promise<Vault> {
+  const core = ctx.core();
+  if (core.vault) return core.vault;
+  const passphrase = await readPassphrase(ctx);
+  core.vault = await Vault.open(core.dataFolder, { passphrase });
+  return core.vault;
+}
+
+export function print(ctx: CommandContext, data: Record<string, unknown>, text: string): void {
+  ctx.out(ctx.json ? JSON.stringify({ ok: true, ...data }) : text);
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
