@@ -6,19 +6,22 @@
 //   GET  /events        Server-Sent Events of the contract's events (Bearer)
 //   POST /session       sets an HttpOnly SameSite=Strict cookie for media URLs (Bearer)
 //   GET  /media/<id>    streamed bytes with range support (cookie or Bearer)
+//   POST /upload        one file's bytes into a private staging folder (Bearer) → its path
 //   GET  /*             the built UI (dist/renderer)
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { ErrorCode } from '../../common/errors';
+import { isKeepsakeError, type ErrorCode } from '../../common/errors';
 import type { Result } from '../../common/contract';
 import type { Core } from '../core/core';
 import { dispatch } from '../core/dispatch';
 import { openMedia } from '../core/media';
+import { sweepStaging } from '../core/staging';
 import { SESSION_COOKIE, bearerToken, cookieToken, hostAllowed, originAllowed, tokenMatches, type GuardConfig } from './guard';
 import { SECURITY_HEADERS, serveStatic } from './static';
 import { handleEvents } from './sse';
+import { receiveUpload } from './upload';
 
 export interface WebHostOptions {
   core: Core;
@@ -29,6 +32,8 @@ export interface WebHostOptions {
   staticDir?: string;
   /** Largest JSON body accepted on /rpc. */
   maxBodyBytes?: number;
+  /** Largest single file accepted on /upload. */
+  maxUploadBytes?: number;
 }
 
 export interface WebHost {
@@ -61,7 +66,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const maxUpload = options.maxUploadBytes ?? 64 * 1024 ** 3;
   const guard: GuardConfig = { token, allowedHosts: new Set(), allowedOrigins: new Set() };
+  sweepStaging(core.dataFolder);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -86,6 +93,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const body = await readJson(req, maxBody);
       if (!body.ok) return sendResult(res, body);
       return sendResult(res, await dispatch(core, decodeURIComponent(path.slice(5)), body.value));
+    }
+    if (path === '/upload') {
+      if (req.method !== 'POST') return refuse(res, 405, 'Use POST.');
+      if (!tokenMatches(bearerToken(req), token)) return sendResult(res, unauthorized());
+      try {
+        return sendResult(res, { ok: true, value: await receiveUpload(core.dataFolder, req, maxUpload) });
+      } catch (e) {
+        if (isKeepsakeError(e)) return sendResult(res, { ok: false, error: e.toData() });
+        throw e;
+      }
     }
     if (path === '/events') {
       if (!tokenMatches(bearerToken(req), token)) return sendResult(res, unauthorized());

@@ -150,4 +150,26 @@ describe('web host', () => {
     const locked = await raw(web, '/media/abc', { headers: { Cookie: cookie.split(';')[0]! } });
     expect(locked.status).toBe(423);
   });
+
+  it('stages an upload inside the data folder, keeping a folder layout but never escaping it', async () => {
+    const up = (name: string, body: string, batch?: string) =>
+      raw(web, '/upload', { method: 'POST', headers: { Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(name), ...(batch ? { 'X-Upload-Batch': batch } : {}) }, body });
+    const first = JSON.parse((await up('Takeout/Contacts/all.vcf', 'BEGIN:VCARD')).body);
+    expect(first.ok).toBe(true);
+    const { batch, path } = first.value as { batch: string; path: string };
+    expect(path.startsWith(join(home.path, 'data', 'staging', 'uploads'))).toBe(true);
+    const evil = JSON.parse((await up('../../../../etc/evil.txt', 'x', batch)).body);
+    expect(evil.ok).toBe(true);
+    const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+    expect(readFileSync(join(path, 'Takeout', 'Contacts', 'all.vcf'), 'utf8')).toBe('BEGIN:VCARD');
+    expect(readFileSync(join(path, 'etc', 'evil.txt'), 'utf8')).toBe('x');
+    expect(existsSync(join(home.path, 'etc'))).toBe(false);
+    expect(readdirSync(path).sort()).toEqual(['Takeout', 'etc']);
+    const dup = JSON.parse((await up('Takeout/Contacts/all.vcf', 'again', batch)).body);
+    expect(dup.error.code).toBe('CONFLICT');
+    const badBatch = JSON.parse((await up('a.txt', 'x', '../../x')).body);
+    expect(badBatch.error.code).toBe('BAD_INPUT');
+    const noToken = await raw(web, '/upload', { method: 'POST', headers: { 'X-File-Name': 'a' }, body: 'x' });
+    expect(noToken.status).toBe(401);
+  });
 });
