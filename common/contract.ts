@@ -4,6 +4,7 @@
 // handlers are typed from it, so a missing handler is a compile error.
 import type { z } from 'zod';
 import { appMethods } from './contract/app';
+import { dialogMethods } from './contract/dialogs';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { jobEvents, jobMethods } from './contract/jobs';
 import { securityMethods } from './contract/security';
@@ -11,6 +12,7 @@ import { vaultEvents, vaultMethods } from './contract/vault';
 
 export const methods = {
   ...appMethods,
+  ...dialogMethods,
   ...vaultMethods,
   ...jobMethods,
   ...securityMethods,

@@ -6,7 +6,7 @@ import { EventBus } from './events';
 import { JobManager } from './jobs/job-manager';
 import { createFileLog, type Log } from './log';
 import { ensurePrivateDir } from './paths';
-import { systemClock, unavailableKeyStore, type Clock, type KeyStore } from './ports';
+import { noDialogs, systemClock, unavailableKeyStore, type Clock, type Dialogs, type KeyStore } from './ports';
 import { VERSION } from './version';
 import type { Vault } from './vault/vault';
 
@@ -14,6 +14,7 @@ export interface CoreOptions {
   dataFolder: string;
   hostKind: HostKind;
   keyStore?: KeyStore;
+  dialogs?: Dialogs;
   clock?: Clock;
   log?: Log;
 }
@@ -26,6 +27,7 @@ export class Core {
   readonly log: Log;
   readonly clock: Clock;
   readonly keyStore: KeyStore;
+  readonly dialogs: Dialogs;
   readonly jobs: JobManager;
   /** The unlocked vault, or null while locked (or before one exists). */
   vault: Vault | null = null;
@@ -35,6 +37,7 @@ export class Core {
     this.hostKind = options.hostKind;
     this.clock = options.clock ?? systemClock;
     this.keyStore = options.keyStore ?? unavailableKeyStore;
+    this.dialogs = options.dialogs ?? noDialogs;
     this.log = options.log ?? createFileLog(this.dataFolder);
     this.jobs = new JobManager(this.events, this.log, () => this.clock.now());
   }

@@ -29,3 +29,18 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Native file dialogs. Only the desktop host has them; the web host uploads instead. */
+export interface Dialogs {
+  available(): boolean;
+  /** Paths the person chose, or [] when they cancelled. */
+  openPaths(options: { title: string; folders: boolean; multiple: boolean }): Promise<string[]>;
+  /** A path to save to, or null when they cancelled. */
+  savePath(options: { title: string; defaultName: string }): Promise<string | null>;
+}
+
+export const noDialogs: Dialogs = {
+  available: () => false,
+  openPaths: async () => [],
+  savePath: async () => null,
+};

@@ -1,6 +1,7 @@
 // Every contract method's handler, assembled. The `Handlers` type makes a method without
 // a handler a compile error.
 import { appHandlers } from './app';
+import { dialogHandlers } from './dialogs';
 import { jobHandlers } from './jobs';
 import { securityHandlers } from './security';
 import type { Handlers } from './types';
@@ -8,6 +9,7 @@ import { vaultHandlers } from './vault';
 
 export const handlers: Handlers = {
   ...appHandlers,
+  ...dialogHandlers,
   ...jobHandlers,
   ...securityHandlers,
   ...vaultHandlers,
