@@ -35,3 +35,15 @@ export function bufferInput(path: string, data: Buffer, siblingLookup?: (name: s
     ...(siblingLookup ? { sibling: siblingLookup } : {}),
   };
 }
+
+const localPaths = new WeakMap<ImportInput, string>();
+
+/** Records that an input's bytes are the file at `path` (a staged entry), so readers that need a real file (yauzl, SQLite) use it instead of copying again. */
+export function rememberLocalPath(input: ImportInput, path: string): ImportInput {
+  localPaths.set(input, path);
+  return input;
+}
+
+export function rememberedLocalPath(input: ImportInput): string | undefined {
+  return localPaths.get(input);
+}

@@ -1,0 +1,120 @@
+// Sends each entry of a container to the importer that reads it: photos and videos to the
+// media importer, records (vCard, iCalendar, SMS XML, mbox/eml, Keep notes…) to the record
+// parsers through the format registry, archives inside archives to the container readers
+// (up to maxNesting deep), and anything else to an opaque 'file' item so nothing is lost.
+// A file a parser refuses is reported by name and kept as an opaque item.
+import { isKeepsakeError, KeepsakeError } from '../../../../common/errors';
+import { importMedia } from '../media/media-importer';
+import { sidecarCandidates } from '../media/sidecar';
+import { sniffMedia } from '../media/sniff';
+import type { FormatSpec, ImportContext, ParsedItem } from '../types';
+import type { ArchiveLimits, ByteBudget } from './limits';
+import { opaqueItem } from './opaque';
+import type { StagingArea } from './staging';
+import type { EntryTree, TreeEntry } from './tree';
+
+export type FormatLookup = (head: Buffer, name: string) => FormatSpec | null;
+
+export interface ContainerEnv {
+  depth: number;
+  limits: ArchiveLimits;
+  budget: ByteBudget;
+  staging: StagingArea;
+  lookup: FormatLookup;
+  /** For encrypted Android backups found inside a container. */
+  password?: string;
+}
+
+const MEDIA_EXT = /\.(jpe?g|png|heic|heif|webp|gif|mp4|mov|m4v|3gp|avif|tiff?|dng)$/i;
+
+export type NestedKind = 'zip' | 'tgz' | 'ab' | null;
+
+export function nestedKind(head: Buffer, name: string): NestedKind {
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) return 'zip';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b && /\.(tgz|tar\.gz)$/i.test(name)) return 'tgz';
+  if (head.toString('latin1', 0, 15) === 'ANDROID BACKUP\n') return 'ab';
+  return null;
+}
+
+async function headOf(entry: TreeEntry, n = 65536): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  const s = entry.open();
+  try {
+    for await (const c of s) {
+      parts.push(c as Buffer);
+      total += (c as Buffer).length;
+      if (total >= n) break;
+    }
+  } finally {
+    s.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, n);
+}
+
+/** Names of entries that are metadata of another entry and must not become items of their own. */
+export function consumedEntries(tree: EntryTree): Set<string> {
+  const consumed = new Set<string>();
+  for (const e of tree.entries) {
+    if (!MEDIA_EXT.test(e.name)) continue;
+    const slash = e.name.lastIndexOf('/');
+    const dir = e.name.slice(0, slash + 1);
+    for (const c of sidecarCandidates(e.name.slice(slash + 1))) {
+      if (tree.get(dir + c)) {
+        consumed.add(dir + c);
+        break;
+      }
+    }
+  }
+  // Google Keep (Takeout): attachments are read through their note's JSON, and each note's
+  // .html is the same note again.
+  for (const e of tree.entries) {
+    const segs = e.name.split('/');
+    if (segs.length >= 2 && segs[segs.length - 2] === 'Keep' && !/\.json$/i.test(e.name)) consumed.add(e.name);
+  }
+  return consumed;
+}
+
+export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, ctx: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {
+  const head = await headOf(entry);
+  const name = entry.name.slice(entry.name.lastIndexOf('/') + 1);
+  const input = tree.input(entry);
+  if (sniffMedia(head)) {
+    yield* guarded(importMedia(input, ctx), entry, ctx);
+    return;
+  }
+  const nested = nestedKind(head, name);
+  if (nested) {
+    if (env.depth >= env.limits.maxNesting) {
+      ctx.refuse(entry.name, `An archive nested ${env.depth + 1} levels deep was kept as a file, not opened (the limit is ${env.limits.maxNesting}).`);
+      yield await opaqueItem(entry, { nestedArchive: nested });
+      return;
+    }
+    const { openNested } = await import('./nested');
+    yield* guarded(openNested(nested, tree, entry, ctx, env), entry, ctx);
+    return;
+  }
+  const spec = env.lookup(head, name);
+  if (spec) {
+    yield* guarded(spec.importer(input, ctx), entry, ctx);
+    return;
+  }
+  yield await opaqueItem(entry);
+}
+
+/** Runs an importer; if it refuses the whole file, reports it and keeps the bytes. */
+async function* guarded(items: AsyncIterable<ParsedItem>, entry: TreeEntry, ctx: ImportContext): AsyncGenerator<ParsedItem> {
+  try {
+    yield* items;
+  } catch (e) {
+    if (!isKeepsakeError(e)) throw e;
+    if (e.code === 'CANCELLED' || e.code === 'WRONG_PASSPHRASE') throw e;
+    if (e.code === 'UNSUPPORTED' && /exceeds limits/.test(e.message)) throw e;
+    ctx.refuse(entry.name, e.message);
+    yield await opaqueItem(entry, { refused: e.message });
+  }
+}
+
+export function assertNotCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new KeepsakeError('CANCELLED', 'The import was cancelled.');
+}

@@ -1,0 +1,25 @@
+// What a container holds that no importer understands is still the user's: it becomes an
+// opaque 'file' item with the bytes kept, so nothing in a backup is silently dropped.
+// Personal by default; non-personal only where it clearly is not about a person (an app's
+// backup manifest, an installer .apk, Takeout's own index page).
+import { createHash } from 'node:crypto';
+import type { ParsedItem } from '../types';
+import type { TreeEntry } from './tree';
+
+const NON_PERSONAL = [/(^|\/)_manifest$/, /\.apk$/i, /(^|\/)archive_browser\.html$/i];
+
+export async function opaqueItem(entry: TreeEntry, fields: Record<string, unknown> = {}): Promise<ParsedItem> {
+  const h = createHash('sha256');
+  for await (const chunk of entry.open()) h.update(chunk as Buffer);
+  const name = entry.name.slice(entry.name.lastIndexOf('/') + 1);
+  const personal = !NON_PERSONAL.some((re) => re.test(entry.name));
+  return {
+    category: 'file',
+    sourceKey: `file:sha256:${h.digest('hex')}:${entry.name}`,
+    title: name,
+    text: entry.name,
+    fields: { path: entry.name, byteSize: entry.size, ...fields },
+    personal,
+    files: [{ role: 'original', name, mime: 'application/octet-stream', data: () => entry.open() }],
+  };
+}
