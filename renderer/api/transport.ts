@@ -43,6 +43,11 @@ export function createTransport(): Transport {
 
 const TOKEN_KEY = 'keepsake.token';
 
+/** The web host's per-launch token for this tab (empty in the desktop app). */
+export function webToken(): string {
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
 /** Reads the token from the URL fragment once, keeps it for this tab, and clears the URL. */
 function takeToken(): string {
   const match = /token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
