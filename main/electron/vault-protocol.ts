@@ -24,14 +24,12 @@ export function mediaIdFromUrl(rawUrl: string): string | null {
 /** A protocol.handle handler for vault://, closed over the running core. */
 export function createVaultProtocolHandler(core: Core): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed.', { status: 405 });
+    // GET only: media elements read with GET + Range, and a HEAD would open a decrypting
+    // stream just to throw it away.
+    if (request.method !== 'GET') return new Response('Method not allowed.', { status: 405 });
     const id = mediaIdFromUrl(request.url);
     if (id === null) return new Response('Not found.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     const media = await openMedia(core, id, request.headers.get('range') ?? undefined);
-    if (request.method === 'HEAD') {
-      media.body.destroy();
-      return new Response(null, { status: media.status, headers: media.headers });
-    }
     const body = Readable.toWeb(media.body) as unknown as ReadableStream<Uint8Array>;
     return new Response(body, { status: media.status, headers: media.headers });
   };
