@@ -1,0 +1,54 @@
+// Shared test helpers for container imports: a temp data folder, running an importer to
+// completion with a collecting context, and building tar/.ab streams with tar-stream.
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { collectingContext, type Importer, type ImportInput, type ParsedItem } from '../../../../main/core/intake/types';
+
+export function tempDataFolder(): { dir: string; stagingLeftovers(): string[]; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'keepsake-intake-'));
+  return {
+    dir,
+    stagingLeftovers: () => (existsSync(join(dir, 'staging')) ? readdirSync(join(dir, 'staging')) : []),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export async function runImporter(importer: Importer, input: ImportInput) {
+  const ctx = collectingContext();
+  const items: ParsedItem[] = [];
+  let error: unknown;
+  try {
+    for await (const item of importer(input, ctx)) items.push(item);
+  } catch (e) {
+    error = e;
+  }
+  return { items, refusals: ctx.refusals, error };
+}
+
+export async function tarOf(files: Array<{ name: string; data: Buffer; type?: 'file' | 'symlink'; linkname?: string }>): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((r) => pack.on('end', () => r()));
+  for (const f of files) {
+    if (f.type === 'symlink') pack.entry({ name: f.name, type: 'symlink', linkname: f.linkname ?? '/etc' });
+    else pack.entry({ name: f.name, size: f.data.length }, f.data);
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** An unencrypted, compressed adb backup around a tar. */
+export function abOf(tarBytes: Buffer, version = 5): Buffer {
+  return Buffer.concat([Buffer.from(`ANDROID BACKUP\n${version}\n1\nnone\n`), deflateSync(tarBytes)]);
+}
+
+export function countBy(items: ParsedItem[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[i.category] = (out[i.category] ?? 0) + 1;
+  return out;
+}
