@@ -3,9 +3,12 @@ import type { Command } from '../command';
 import { backupCommand } from './backup';
 import { checkCommand } from './check';
 import { initCommand } from './init';
+import { kitCommand } from './kit';
+import { passphraseCommand } from './passphrase';
+import { recoveryKeyCommand } from './recovery-key';
 import { restoreCommand } from './restore';
 import { serveCommand } from './serve';
 import { statsCommand } from './stats';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, backupCommand, restoreCommand, checkCommand, statsCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, backupCommand, restoreCommand, checkCommand, statsCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];

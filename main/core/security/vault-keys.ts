@@ -1,6 +1,7 @@
-// How the security services reach the open vault's key material. The vault engine's
-// `Vault` exposes `layout` and `masterKey` while unlocked; this is the one place that reads
-// them, so the rest of security/ does not depend on the Vault class's other details.
+// How the security services reach the open vault's key material (the Vault exposes
+// `layout` and `masterKey` while unlocked). The one place that reads them, so the rest of
+// security/ depends on nothing else of the Vault class. The key stays owned by the Vault
+// (it wipes it on close): callers must never zero it.
 import { KeepsakeError } from '../../../common/errors';
 import type { Core } from '../core';
 import type { VaultLayout } from '../vault/layout';
@@ -12,10 +13,7 @@ export interface OpenVaultKeys {
 
 /** The open vault's layout and master key; VAULT_LOCKED while locked. */
 export function openVaultKeys(core: Core): OpenVaultKeys {
-  const vault = core.vault as unknown as Partial<OpenVaultKeys> | null;
+  const vault = core.vault;
   if (!vault) throw new KeepsakeError('VAULT_LOCKED', 'Unlock the vault first.');
-  if (!vault.layout || !Buffer.isBuffer(vault.masterKey) || vault.masterKey.length !== 32) {
-    throw new KeepsakeError('INTERNAL', 'The open vault does not expose its key material to the security service.');
-  }
   return { layout: vault.layout, masterKey: vault.masterKey };
 }

@@ -108,9 +108,17 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, sid
 
 /** Writes the PDF to a path the person chose (owner-only; the bytes never cross IPC). */
 export async function writeEmergencyKitPdf(path: string, input: KitInput): Promise<void> {
-  const pdf = await emergencyKitPdf(input);
+  await saveKit(path, await emergencyKitPdf(input));
+}
+
+/** Writes the HTML form to a path the person chose (owner-only). */
+export async function writeEmergencyKitHtml(path: string, input: KitInput): Promise<void> {
+  await saveKit(path, emergencyKitHtml(input));
+}
+
+async function saveKit(path: string, data: Buffer | string): Promise<void> {
   try {
-    await writeFile(path, pdf, { mode: 0o600 });
+    await writeFile(path, data, { mode: 0o600 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
     throw new KeepsakeError('IO', `The Emergency Kit could not be saved there (${code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' ? 'permission denied' : code}). Choose another place.`, { errno: code });
