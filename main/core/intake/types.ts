@@ -120,3 +120,15 @@ export function collectingContext(): ImportContext & { refusals: Refusal[]; note
     },
   };
 }
+
+/**
+ * A format that is a whole folder (an iPhone backup folder with Manifest.db): the import
+ * job asks these before walking into a directory, and a claimed folder is one input.
+ */
+export interface FolderFormatSpec {
+  id: string;
+  label: string;
+  categories: Category[];
+  claims(dir: string): Promise<boolean>;
+  importer(dir: string, ctx: ImportContext): AsyncIterable<ParsedItem>;
+}
