@@ -8,9 +8,7 @@ import { Core } from '../../../main/core/core';
 import type { Log } from '../../../main/core/log';
 import type { KeyStore } from '../../../main/core/ports';
 import { configureReverify } from '../../../main/core/security/reverify';
-import { createKeySlots } from '../../../main/core/vault/keys/key-slots';
-import { vaultLayout } from '../../../main/core/vault/layout';
-import type { Vault } from '../../../main/core/vault/vault';
+import { Vault } from '../../../main/core/vault/vault';
 import { FAST } from './helpers';
 
 const cores: Core[] = [];
@@ -26,10 +24,7 @@ export function memoryLog(): Log & { lines: Array<{ level: string; event: string
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/**
- * A Core with an open vault. TEST DOUBLE for the vault object: until the vault engine's
- * Vault lands, this stands in with exactly what the security service reads (layout, masterKey).
- */
+/** A Core with a real vault (cheap test Argon2 settings) open in it, a memory log and a hand-driven clock. */
 export async function coreWithOpenVault(passphrase = 'the right one', keyStore?: KeyStore) {
   const dataFolder = mkdtempSync(join(tmpdir(), 'keepsake-reverify-'));
   dirs.push(dataFolder);
@@ -38,11 +33,9 @@ export async function coreWithOpenVault(passphrase = 'the right one', keyStore?:
   const log = memoryLog();
   const core = new Core({ dataFolder, hostKind: 'cli', clock, log, ...(keyStore ? { keyStore } : {}) });
   cores.push(core);
-  const layout = vaultLayout(dataFolder);
-  const made = await createKeySlots(layout, passphrase, FAST);
-  const openVault = { layout, masterKey: made.masterKey, close() {}, async media() { return null; } };
-  core.vault = openVault as unknown as Vault;
+  const { vault, recoveryKey } = await Vault.create(dataFolder, passphrase, FAST);
+  core.vault = vault;
   configureReverify(core, { kdf: FAST });
-  return { core, clock, log, layout, ...made };
+  return { core, clock, log, layout: vault.layout, masterKey: Buffer.from(vault.masterKey), vaultId: vault.id, recoveryKey };
 }
 

@@ -4,7 +4,7 @@
 // The clock is injected; nothing here sleeps.
 import { describe, expect, it } from 'vitest';
 import { configureReverify, identityFreshUntil, requireFreshIdentity, verifyIdentity, waitInWords } from '../../../main/core/security/reverify';
-import type { Vault } from '../../../main/core/vault/vault';
+import { Vault } from '../../../main/core/vault/vault';
 import { coreWithOpenVault } from './core-helpers';
 
 const code = (c: string, extra: object = {}) => expect.objectContaining({ code: c, ...extra });
@@ -31,14 +31,18 @@ describe('requireFreshIdentity', () => {
   });
 
   it('does not carry a confirmation over to a vault that was locked and opened again', async () => {
-    const { core, layout, masterKey } = await coreWithOpenVault();
+    const { core } = await coreWithOpenVault();
     await verifyIdentity(core, 'the right one');
-    core.vault = { layout, masterKey, close() {} } as unknown as Vault;
+    core.vault?.close();
+    core.vault = null;
+    expect(() => requireFreshIdentity(core)).toThrowError(code('REVERIFY'));
+    core.vault = await Vault.open(core.dataFolder, { passphrase: 'the right one' }, { fastKdfForTests: true });
     expect(() => requireFreshIdentity(core)).toThrowError(code('REVERIFY'));
   });
 
   it('needs an open vault', async () => {
     const { core } = await coreWithOpenVault();
+    core.vault?.close();
     core.vault = null;
     await expect(verifyIdentity(core, 'the right one')).rejects.toThrowError(code('VAULT_LOCKED'));
   });

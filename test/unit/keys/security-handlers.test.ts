@@ -63,6 +63,7 @@ describe('security.* handlers', () => {
 
   it('refuses everything while the vault is locked, as error data across a host boundary', async () => {
     const { core } = await coreWithOpenVault();
+    core.vault?.close();
     core.vault = null;
     for (const [m, input] of [
       ['security.slots', {}],
