@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe('index snapshot', () => {
-  it('round-trips an encrypted index with FTS and triggers through a plaintext-free image', () => {
+  it('round-trips an encrypted index with FTS and triggers through a plaintext-free image', async () => {
     const key = randomBytes(32);
     const src = openIndexDb(join(tmp(), 'index.db'), key);
     src.exec(`CREATE TABLE notes(id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
@@ -30,7 +30,7 @@ describe('index snapshot', () => {
     const ins = src.prepare('INSERT INTO notes(body) VALUES (?)');
     for (let i = 0; i < 500; i++) ins.run(`canary-note number ${i} ${randomBytes(20).toString('hex')}`);
     const version = src.pragma('user_version', { simple: true });
-    const image = snapshotIndex(src);
+    const image = await snapshotIndex(src);
     // More writes after the snapshot must not appear in the copy.
     ins.run('written after the snapshot');
     expect(segments(image, 4096).reduce((n, s) => n + s.length, 0)).toBe(image.length);
@@ -50,11 +50,11 @@ describe('index snapshot', () => {
     src.close();
   });
 
-  it('refuses to open the copy with another key', () => {
+  it('refuses to open the copy with another key', async () => {
     const key = randomBytes(32);
     const src = openIndexDb(join(tmp(), 'index.db'), key);
     const dest = join(tmp(), 'restored.db');
-    writeIndexFromImage(snapshotIndex(src), dest, key);
+    writeIndexFromImage(await snapshotIndex(src), dest, key);
     expect(() => openIndexDb(dest, randomBytes(32))).toThrow(/cannot be decrypted/);
     src.close();
   });

@@ -17,8 +17,17 @@ import type { Db } from '../../vault/sql';
 
 export const SEGMENT_BYTES = 1024 * 1024;
 
-/** A point-in-time image of the index, pages in the clear, in memory only. */
-export function snapshotIndex(db: Db): Buffer {
+/**
+ * A point-in-time image of the index, pages in the clear, in memory only. It waits until
+ * the connection is outside a transaction: serialize on the same connection would
+ * otherwise include pages of a write that has not committed yet.
+ */
+export async function snapshotIndex(db: Db, signal?: AbortSignal): Promise<Buffer> {
+  for (let waited = 0; db.inTransaction; waited += 10) {
+    if (signal?.aborted) throw new KeepsakeError('CANCELLED', 'The cloud sync was cancelled.');
+    if (waited > 120_000) throw new KeepsakeError('CONFLICT', 'The vault stayed busy writing for two minutes; the cloud copy will be taken at the next sync.');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   return db.serialize();
 }
 
@@ -52,6 +61,8 @@ export function writeIndexFromImage(image: Buffer, destPath: string, indexKey: B
   }
   try {
     mem.unsafeMode(true);
+    // Tables are copied in schema order, not dependency order: check references at the end.
+    mem.pragma('foreign_keys=OFF');
     mem.pragma(`cipher='sqlcipher'`);
     mem.pragma('legacy=4');
     mem.prepare('ATTACH DATABASE ? AS enc KEY ?').run(destPath, `x'${indexKey.toString('hex')}'`);
@@ -76,6 +87,7 @@ export function writeIndexFromImage(image: Buffer, destPath: string, indexKey: B
     mem.pragma(`enc.application_id=${Math.trunc(appId)}`);
     const check = mem.pragma('enc.integrity_check', { simple: true });
     if (check !== 'ok') throw new KeepsakeError('CORRUPT', 'The restored index failed its integrity check.');
+    if ((mem.pragma('enc.foreign_key_check') as unknown[]).length > 0) throw new KeepsakeError('CORRUPT', 'The restored index has broken references.');
     mem.exec('DETACH DATABASE enc');
   } catch (e) {
     mem.close();

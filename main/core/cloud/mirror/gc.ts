@@ -1,0 +1,92 @@
+// Removing what no manifest needs any more, carefully. [RELIABILITY rules 1–2]
+// - Only under the target's lock (remote-lock.ts), so two computers never collect at once.
+// - Only after reading the newest manifest and checking it is not a rollback; a target
+//   with no manifest is never collected.
+// - Only from a complete listing: a listing that fails is an error, and a listing that
+//   lacks any object the newest manifest needs is taken as incomplete — nothing is deleted.
+// - Only objects older than a safety margin (another computer may be uploading objects
+//   its manifest will name in a moment), only names of Keepsake's own shape (64 hex), and
+//   never anything the newest or the previous manifest names (the previous copy stays
+//   restorable until the next sync replaces it).
+// - Every version is deleted where the target keeps versions (CloudTarget.delete).
+import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
+import type { Log } from '../../log';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
+import type { CloudTarget } from '../target';
+import { deriveCloudKeys, keySlotObjectNames, wipeCloudKeys } from './cloud-crypto';
+import type { CloudStore } from './cloud-store';
+import { checkNotRolledBack, manifestNames, readRemoteManifests, type Manifest } from './manifest';
+import { withRemoteLock } from './remote-lock';
+
+export interface GcOptions {
+  targetId: string;
+  target: CloudTarget;
+  store: CloudStore;
+  vaultId: string;
+  cloudKey: Buffer;
+  /** Objects younger than this are never deleted (default one hour). */
+  safetyMarginMs?: number;
+  retry?: RetryPolicy;
+  now?: () => number;
+  signal?: AbortSignal;
+  log?: Log;
+}
+
+export interface GcReport {
+  listed: number;
+  referenced: number;
+  deleted: number;
+  /** Unreferenced but younger than the safety margin. */
+  tooYoung: number;
+}
+
+export const DEFAULT_SAFETY_MARGIN_MS = 60 * 60 * 1000;
+
+export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
+  const policy = opts.retry ?? defaultRetryPolicy;
+  const now = opts.now ?? Date.now;
+  const margin = opts.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  const keys = deriveCloudKeys(Buffer.from(opts.cloudKey));
+  try {
+    return await withRemoteLock(opts.target, keys, policy, now, opts.signal, async (lockName) => {
+      const remote = await withRetry(() => readRemoteManifests(opts.target, keys, opts.vaultId, opts.signal), policy, opts.signal);
+      checkNotRolledBack(remote.newest, opts.store.get(opts.targetId).highestCounter, opts.target.description);
+      if (!remote.newest) return { listed: 0, referenced: 0, deleted: 0, tooYoung: 0 };
+
+      const listed = await withRetry(() => opts.target.list('', opts.signal), policy, opts.signal).catch((e: unknown) => {
+        if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
+        throw new KeepsakeError('NETWORK', `Clean-up stopped: the target could not be listed (${isKeepsakeError(e) ? e.message : 'unknown failure'}). Nothing was deleted.`, { gcAborted: true });
+      });
+      const byName = new Map(listed.map((o) => [o.name, o]));
+      const needed = refsOf(remote.newest);
+      const missing = needed.filter((r) => byName.get(r.name)?.size !== r.size);
+      if (missing.length > 0) {
+        throw new KeepsakeError('NETWORK', `Clean-up stopped: the listing lacks ${missing.length} object(s) the newest cloud copy needs, so it is incomplete or the target lost data. Nothing was deleted; run a sync to repair.`, { gcAborted: true, missing: missing.length });
+      }
+      const keep = new Set<string>([...needed.map((r) => r.name), ...(remote.previous ? refsOf(remote.previous).map((r) => r.name) : []), ...Object.values(manifestNames(keys)), ...keySlotObjectNames(), lockName]);
+      const cutoff = now() - margin;
+      let deleted = 0;
+      let tooYoung = 0;
+      const gone: string[] = [];
+      for (const o of listed) {
+        if (keep.has(o.name) || !/^[0-9a-f]{64}$/.test(o.name)) continue;
+        if (o.modifiedAt > cutoff) {
+          tooYoung++;
+          continue;
+        }
+        await withRetry(() => opts.target.delete(o.name, opts.signal), policy, opts.signal);
+        gone.push(o.name);
+        deleted++;
+      }
+      opts.store.forgetObjects(opts.targetId, gone);
+      opts.log?.info('cloud.gc.done', { deleted, tooYoung, listed: listed.length });
+      return { listed: listed.length, referenced: keep.size, deleted, tooYoung };
+    });
+  } finally {
+    wipeCloudKeys(keys);
+  }
+}
+
+function refsOf(m: Manifest): Array<{ name: string; size: number }> {
+  return [...m.packs, ...m.index.segments, ...(m.keySlots ? [m.keySlots] : [])];
+}

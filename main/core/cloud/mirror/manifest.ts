@@ -1,0 +1,103 @@
+// The cloud manifest: the one sealed record that says which objects make up the newest
+// complete copy of the vault — every pack (name, size, SHA-256), the index segments, the
+// key-slot file — and carries a counter that only ever grows. It is written last, after
+// everything it names has been uploaded and verified, into one of two alternating slots
+// (counter even → "a", odd → "b"), so an overwrite never leaves the target without a
+// readable manifest, even on servers whose overwrite is delete-then-move (webdav-server).
+// Rollback: the highest counter a computer has seen is remembered locally; a target whose
+// newest manifest is lower was rolled back (or swapped for an older copy) and is refused.
+import { z } from 'zod';
+import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
+import type { CloudTarget } from '../target';
+import { objectName, open, seal, sha256, type CloudKeys } from './cloud-crypto';
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+export const ObjectRef = z.object({ name: Hex64, size: z.number().int().nonnegative(), sha256: Hex64 });
+export type ObjectRef = z.infer<typeof ObjectRef>;
+
+export const Manifest = z.object({
+  format: z.literal('keepsake-cloud-manifest'),
+  version: z.literal(1),
+  vaultId: z.string().min(1),
+  counter: z.number().int().positive(),
+  createdAt: z.number(),
+  packs: z.array(ObjectRef.extend({ id: z.string().regex(/^[0-9a-f]{8,128}$/) })),
+  index: z.object({
+    size: z.number().int().nonnegative(),
+    segmentSize: z.number().int().positive(),
+    /** In order; `mac` is the keyed MAC of the plaintext segment. */
+    segments: z.array(ObjectRef.extend({ mac: Hex64 })),
+  }),
+  keySlots: ObjectRef.nullable(),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+export type ManifestSlot = 'a' | 'b';
+export const slotFor = (counter: number): ManifestSlot => (counter % 2 === 0 ? 'a' : 'b');
+export const manifestLogical = (slot: ManifestSlot): string => `manifest/${slot}`;
+
+export function manifestNames(keys: CloudKeys): Record<ManifestSlot, string> {
+  return { a: objectName(keys, manifestLogical('a')), b: objectName(keys, manifestLogical('b')) };
+}
+
+export function sealManifest(keys: CloudKeys, m: Manifest): { name: string; body: Buffer } {
+  const slot = slotFor(m.counter);
+  return { name: objectName(keys, manifestLogical(slot)), body: seal(keys, 'manifest', manifestLogical(slot), Buffer.from(JSON.stringify(m), 'utf8')) };
+}
+
+export function openManifest(keys: CloudKeys, slot: ManifestSlot, body: Buffer): Manifest {
+  const plain = open(keys, 'manifest', manifestLogical(slot), body);
+  const parsed = Manifest.safeParse(JSON.parse(plain.toString('utf8')));
+  if (!parsed.success) throw new KeepsakeError('CORRUPT', 'The cloud manifest is not in a format this Keepsake understands.');
+  if (slotFor(parsed.data.counter) !== slot) throw new KeepsakeError('CORRUPT', 'A cloud manifest was found in the wrong place: the target was tampered with.');
+  return parsed.data;
+}
+
+export interface RemoteManifests {
+  /** The newest manifest that opened, or null when the target holds none. */
+  newest: Manifest | null;
+  /** The other slot's manifest (the previous copy), kept restorable until the next one. */
+  previous: Manifest | null;
+}
+
+/**
+ * Reads both slots. A slot that is simply missing is fine; a slot that cannot be read
+ * (network) fails the whole read — "could not look" is never "nothing there".
+ */
+export async function readRemoteManifests(target: CloudTarget, keys: CloudKeys, vaultId: string | null, signal?: AbortSignal): Promise<RemoteManifests> {
+  const names = manifestNames(keys);
+  const found: Manifest[] = [];
+  let damaged: KeepsakeError | null = null;
+  for (const slot of ['a', 'b'] as const) {
+    let body: Buffer;
+    try {
+      body = await target.get(names[slot], undefined, signal);
+    } catch (e) {
+      if (isKeepsakeError(e) && e.code === 'NOT_FOUND') continue;
+      throw e;
+    }
+    try {
+      const m = openManifest(keys, slot, body);
+      if (vaultId !== null && m.vaultId !== vaultId) throw new KeepsakeError('CORRUPT', 'The cloud target holds a different vault: Keepsake will not mix them.');
+      found.push(m);
+    } catch (e) {
+      damaged = isKeepsakeError(e) ? e : new KeepsakeError('CORRUPT', 'A cloud manifest is damaged.');
+    }
+  }
+  found.sort((x, y) => y.counter - x.counter);
+  if (found.length === 0 && damaged) throw damaged;
+  return { newest: found[0] ?? null, previous: found[1] ?? null };
+}
+
+export function checkNotRolledBack(newest: Manifest | null, highestSeen: number, what: string): void {
+  const remote = newest?.counter ?? 0;
+  if (remote < highestSeen) {
+    throw new KeepsakeError(
+      'CORRUPT',
+      `${what} holds an older copy of the vault (version ${remote}) than this computer has already seen (version ${highestSeen}). It may have been rolled back or replaced. Nothing was changed; check the target before syncing again.`,
+      { rollback: true, remote, highestSeen },
+    );
+  }
+}
+
+export { sha256 };

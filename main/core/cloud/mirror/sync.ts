@@ -1,0 +1,248 @@
+// One sync of the vault to one target. [Note: Cloud write order]
+// 1. Read the target's manifests; refuse a rollback (lower counter than seen here) or
+//    another vault's copy. 2. Take a point-in-time image of the index, then list packs
+//    (packs are durable before the index commits that references them, so every pack the
+//    image needs exists by now). 3. Upload data: new packs as they are (ciphertext).
+// 4. Upload the index: only segments whose contents changed. 5. Upload the key-slot file
+//    if it changed. 6. Only when every object above is uploaded and verified, publish a
+//    new manifest with a higher counter. If anything is missing after the retries, the
+//    manifest is not published and the job fails naming what is missing — never success
+//    with data missing.
+import { readFile } from 'node:fs/promises';
+import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
+import type { Log } from '../../log';
+import type { Db } from '../../vault/sql';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
+import type { CloudTarget, ObjectInfo } from '../target';
+import { contentMac, deriveCloudKeys, keySlotObjectNames, objectName, open, seal, sha256, wipeCloudKeys } from './cloud-crypto';
+import type { CloudStore } from './cloud-store';
+import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
+import { listLocalPacks, pool } from './local-packs';
+import { checkNotRolledBack, readRemoteManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
+import { verifiedPut } from './verify-upload';
+
+export interface MirrorSource {
+  vaultId: string;
+  /** purposeKey(masterKey, 'cloud'); copied, and wiped after use. */
+  cloudKey: Buffer;
+  /** The open, encrypted index. */
+  db: Db;
+  packsDir: string;
+  keySlotsPath: string;
+}
+
+export interface SyncProgress {
+  phase: string;
+  done: number;
+  total: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface SyncOptions {
+  targetId: string;
+  target: CloudTarget;
+  store: CloudStore;
+  retry?: RetryPolicy;
+  concurrency?: number;
+  segmentBytes?: number;
+  signal?: AbortSignal;
+  progress?: (p: SyncProgress) => void;
+  /** Waits while the job is paused; throws when cancelled. */
+  checkpoint?: () => Promise<void>;
+  log?: Log;
+  now?: () => number;
+}
+
+export interface SyncReport {
+  counter: number;
+  packs: { total: number; uploaded: number };
+  segments: { total: number; uploaded: number };
+  keySlotsUploaded: boolean;
+  bytesUploaded: number;
+  retries: number;
+}
+
+interface Job {
+  kind: 'pack' | 'segment' | 'key-slots';
+  logical: string;
+  name: string;
+  size: number;
+  data: () => Promise<Buffer>;
+  /** Filled when known before upload (segments, key slots). */
+  sha256?: string;
+}
+
+export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Promise<SyncReport> {
+  const { target, store, targetId } = opts;
+  const policy = opts.retry ?? defaultRetryPolicy;
+  const keys = deriveCloudKeys(Buffer.from(source.cloudKey));
+  const signal = opts.signal;
+  const checkpoint = opts.checkpoint ?? (async () => undefined);
+  let retries = 0;
+  let bytesUploaded = 0;
+  try {
+    const caps = await withRetry(() => target.capabilities(), policy, signal);
+    report(opts, 'Reading the cloud copy', 0, 0, 0, 0);
+    const remote = await withRetry(() => readRemoteManifests(target, keys, source.vaultId, signal), policy, signal);
+    const record = store.get(targetId);
+    checkNotRolledBack(remote.newest, record.highestCounter, target.description);
+    if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
+    await cleanupOrphans(target, opts.log);
+
+    // Point in time first, then the packs (see the Note above).
+    const image = await snapshotIndex(source.db, signal);
+    const packs = await listLocalPacks(source.packsDir);
+    const known = store.objects(targetId);
+    const present = await listOrNull(target, policy, signal, opts.log);
+
+    const isThere = (name: string, size: number): boolean => {
+      const k = known.get(name);
+      if (!k || k.size !== size) return false;
+      if (!present) return true; // listing unavailable: trust what we verified before
+      const p = present.get(name);
+      return p !== undefined && p.size === size;
+    };
+
+    const packRefs: Manifest['packs'] = [];
+    const jobs: Job[] = [];
+    for (const p of packs) {
+      const name = objectName(keys, `pack/${p.id}`);
+      const k = known.get(name);
+      if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: () => readFile(p.path) });
+    }
+
+    const segSize = opts.segmentBytes ?? SEGMENT_BYTES;
+    const segRefs: Manifest['index']['segments'] = [];
+    const segJobs = new Map<string, Job>();
+    for (const seg of segments(image, segSize)) {
+      const mac = contentMac(keys, seg);
+      const logical = `index-segment/${mac}`;
+      const name = objectName(keys, logical);
+      const k = known.get(name);
+      if (k && isThere(name, k.size)) {
+        segRefs.push({ name, size: k.size, sha256: k.sha256, mac });
+        continue;
+      }
+      const sealed = seal(keys, 'index-segment', logical, seg);
+      const ref = { name, size: sealed.length, sha256: sha256(sealed), mac };
+      segRefs.push(ref);
+      if (!segJobs.has(name)) segJobs.set(name, { kind: 'segment', logical: mac, name, size: sealed.length, sha256: ref.sha256, data: async () => sealed });
+    }
+
+    const slotBytes = await readFile(source.keySlotsPath);
+    const slotSha = sha256(slotBytes);
+    const slotNames = keySlotObjectNames();
+    let keySlotsUploaded = false;
+    for (const name of slotNames) {
+      const k = known.get(name);
+      if (k && k.sha256 === slotSha && isThere(name, slotBytes.length)) continue;
+      jobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => slotBytes });
+      keySlotsUploaded = true;
+    }
+
+    const all = [...jobs.filter((j) => j.kind === 'pack'), ...segJobs.values(), ...jobs.filter((j) => j.kind === 'key-slots')];
+    const bytesTotal = all.reduce((n, j) => n + j.size, 0);
+    let done = 0;
+    report(opts, 'Uploading', 0, all.length, 0, bytesTotal);
+
+    // Data, then index, then key slots: each stage completes (or fails) before the next.
+    const failures: Array<{ job: Job; error: unknown }> = [];
+    for (const stage of ['pack', 'segment', 'key-slots'] as const) {
+      const stageJobs = all.filter((j) => j.kind === stage);
+      const failed = await pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 4), async (job) => {
+        await checkpoint();
+        const data = await job.data();
+        const up = await verifiedPut(target, caps, job.name, data, policy, signal, () => retries++);
+        store.recordObject(targetId, { name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
+        if (job.kind === 'pack') packRefs.push({ id: job.logical, name: job.name, size: up.size, sha256: up.sha256 });
+        bytesUploaded += up.size;
+        done++;
+        report(opts, stage === 'pack' ? 'Uploading packs' : stage === 'segment' ? 'Uploading the index' : 'Uploading the key slots', done, all.length, bytesUploaded, bytesTotal);
+      });
+      for (const f of failed) {
+        if (isKeepsakeError(f.error) && f.error.code === 'CANCELLED') throw f.error;
+        failures.push({ job: f.item, error: f.error });
+      }
+      if (failures.length > 0) break;
+    }
+    if (failures.length > 0) throw missingError(failures, all.length);
+
+    await checkpoint();
+    report(opts, 'Publishing the new cloud copy', done, all.length, bytesUploaded, bytesTotal);
+    const counter = Math.max(remote.newest?.counter ?? 0, store.get(targetId).highestCounter) + 1;
+    const manifest: Manifest = {
+      format: 'keepsake-cloud-manifest',
+      version: 1,
+      vaultId: source.vaultId,
+      counter,
+      createdAt: (opts.now ?? Date.now)(),
+      packs: packRefs.sort((a, b) => (a.id < b.id ? -1 : 1)),
+      index: { size: image.length, segmentSize: segSize, segments: segRefs },
+      keySlots: { name: slotNames[0], size: slotBytes.length, sha256: slotSha } satisfies ObjectRef,
+    };
+    const sealed = sealManifest(keys, manifest);
+    await withRetry(
+      async () => {
+        await target.put(sealed.name, sealed.body, sealed.body.length, signal);
+        const back = await target.get(sealed.name, undefined, signal);
+        if (!back.equals(sealed.body)) throw new KeepsakeError('CORRUPT', 'The new cloud manifest reads back different from what was sent.', { retryable: true });
+        open(keys, 'manifest', `manifest/${counter % 2 === 0 ? 'a' : 'b'}`, back);
+      },
+      policy,
+      signal,
+      () => retries++,
+    );
+    bytesUploaded += sealed.body.length;
+    store.noteCounter(targetId, counter);
+    store.recordSuccess(targetId, bytesUploaded, packRefs.length + segRefs.length + 2);
+    report(opts, 'Finished', all.length, all.length, bytesUploaded, bytesTotal);
+    return { counter, packs: { total: packRefs.length, uploaded: jobs.filter((j) => j.kind === 'pack').length }, segments: { total: segRefs.length, uploaded: segJobs.size }, keySlotsUploaded, bytesUploaded, retries };
+  } catch (e) {
+    const err = isKeepsakeError(e) ? e : new KeepsakeError('INTERNAL', 'The cloud sync stopped because of an internal error.');
+    if (err.code !== 'CANCELLED') store.recordFailure(targetId, err.message, bytesUploaded);
+    opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });
+    throw e;
+  } finally {
+    wipeCloudKeys(keys);
+  }
+}
+
+function report(opts: SyncOptions, phase: string, done: number, total: number, bytesDone: number, bytesTotal: number): void {
+  opts.progress?.({ phase, done, total, bytesDone, bytesTotal });
+}
+
+async function listOrNull(target: CloudTarget, policy: RetryPolicy, signal: AbortSignal | undefined, log?: Log): Promise<Map<string, ObjectInfo> | null> {
+  try {
+    const listed = await withRetry(() => target.list('', signal), policy, signal);
+    return new Map(listed.map((o) => [o.name, o]));
+  } catch (e) {
+    if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
+    // Not "nothing there": without a listing we trust only what we verified ourselves.
+    log?.warn('cloud.sync.list-failed', { code: isKeepsakeError(e) ? e.code : 'INTERNAL' });
+    return null;
+  }
+}
+
+async function cleanupOrphans(target: CloudTarget, log?: Log): Promise<void> {
+  if (!target.abortOrphanedUploads) return;
+  try {
+    const n = await target.abortOrphanedUploads(24 * 3600 * 1000);
+    if (n > 0) log?.info('cloud.sync.orphans-aborted', { count: n });
+  } catch (e) {
+    log?.warn('cloud.sync.orphans-failed', { code: isKeepsakeError(e) ? e.code : 'INTERNAL' });
+  }
+}
+
+function missingError(failures: Array<{ job: Job; error: unknown }>, total: number): KeepsakeError {
+  const what = (j: Job): string => (j.kind === 'pack' ? `pack ${j.logical.slice(0, 16)}` : j.kind === 'segment' ? `index segment ${j.logical.slice(0, 12)}` : 'the key-slot file');
+  const first = failures[0]?.error;
+  const cause = isKeepsakeError(first) ? first.message : 'unknown failure';
+  const names = failures.slice(0, 10).map((f) => what(f.job));
+  return new KeepsakeError(
+    'NETWORK',
+    `${failures.length} of ${total} objects could not be uploaded and verified (${names.join(', ')}${failures.length > 10 ? ', …' : ''}). The cloud copy was NOT updated; the previous one is still complete. Last error: ${cause}`,
+    { missing: failures.map((f) => ({ kind: f.job.kind, id: f.job.logical })) },
+  );
+}
