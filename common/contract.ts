@@ -6,8 +6,10 @@ import type { z } from 'zod';
 import { appMethods } from './contract/app';
 import { dialogMethods } from './contract/dialogs';
 import type { EventSpec, MethodSpec } from './contract/define';
+import { intakeMethods } from './contract/intake';
 import { jobEvents, jobMethods } from './contract/jobs';
 import { securityMethods } from './contract/security';
+import { settingsMethods } from './contract/settings';
 import { vaultEvents, vaultMethods } from './contract/vault';
 
 export const methods = {
@@ -15,7 +17,9 @@ export const methods = {
   ...dialogMethods,
   ...vaultMethods,
   ...jobMethods,
+  ...intakeMethods,
   ...securityMethods,
+  ...settingsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

@@ -6,9 +6,12 @@ import { EventBus } from './events';
 import { JobManager } from './jobs/job-manager';
 import { createFileLog, type Log } from './log';
 import { ensurePrivateDir } from './paths';
+import { SettingsStore } from './settings-store';
 import { noDialogs, systemClock, unavailableKeyStore, type Clock, type Dialogs, type KeyStore } from './ports';
 import { VERSION } from './version';
 import type { Vault } from './vault/vault';
+
+const IDLE_CHECK_MS = 30_000;
 
 export interface CoreOptions {
   dataFolder: string;
@@ -29,8 +32,11 @@ export class Core {
   readonly keyStore: KeyStore;
   readonly dialogs: Dialogs;
   readonly jobs: JobManager;
+  readonly settings: SettingsStore;
   /** The unlocked vault, or null while locked (or before one exists). */
   vault: Vault | null = null;
+  private lastActivity: number;
+  private readonly idleTimer: NodeJS.Timeout;
 
   constructor(options: CoreOptions) {
     this.dataFolder = ensurePrivateDir(options.dataFolder);
@@ -40,10 +46,41 @@ export class Core {
     this.dialogs = options.dialogs ?? noDialogs;
     this.log = options.log ?? createFileLog(this.dataFolder);
     this.jobs = new JobManager(this.events, this.log, () => this.clock.now());
+    this.settings = new SettingsStore(this.dataFolder);
+    this.lastActivity = this.clock.now();
+    this.idleTimer = setInterval(() => void this.lockIfIdle(), IDLE_CHECK_MS);
+    this.idleTimer.unref();
+  }
+
+  /** Records that the person did something (every contract call counts). */
+  touch(): void {
+    this.lastActivity = this.clock.now();
+  }
+
+  /** Locks the vault: stops running jobs, drops the keys, closes the index. */
+  async lock(reason: 'asked' | 'idle'): Promise<void> {
+    const vault = this.vault;
+    if (!vault) return;
+    await this.jobs.stopAll();
+    this.vault = null;
+    vault.close();
+    this.log.info('vault.locked', { reason });
+    this.events.emit('vault.changed', { state: 'locked' });
+  }
+
+  /** Auto-lock after the chosen idle time, but never under a running job. */
+  async lockIfIdle(): Promise<boolean> {
+    const minutes = this.settings.get().autoLockMinutes;
+    if (!this.vault || minutes === 0) return false;
+    if (this.clock.now() - this.lastActivity < minutes * 60_000) return false;
+    if (this.jobs.list().some((j) => j.state === 'running' || j.state === 'paused' || j.state === 'queued')) return false;
+    await this.lock('idle');
+    return true;
   }
 
   /** Stops jobs and closes the vault; safe to call more than once. */
   async close(): Promise<void> {
+    clearInterval(this.idleTimer);
     await this.jobs.stopAll();
     const vault = this.vault;
     this.vault = null;

@@ -29,6 +29,7 @@ export async function call<M extends MethodName>(core: Core, method: M, rawInput
     throw new KeepsakeError('BAD_INPUT', `The request for ${method} was not valid${where}: ${first?.message ?? 'invalid input'}.`);
   }
   if (spec.needsVault && !core.vault) throw new KeepsakeError('VAULT_LOCKED', 'Unlock the vault first.');
+  core.touch();
   const handler = handlers[method] as Handler<M>;
   return handler(parsed.data as never, core);
 }

@@ -4,6 +4,7 @@ import { appHandlers } from './app';
 import { dialogHandlers } from './dialogs';
 import { jobHandlers } from './jobs';
 import { securityHandlers } from './security';
+import { settingsHandlers } from './settings';
 import type { Handlers } from './types';
 import { vaultHandlers } from './vault';
 
@@ -12,5 +13,6 @@ export const handlers: Handlers = {
   ...dialogHandlers,
   ...jobHandlers,
   ...securityHandlers,
+  ...settingsHandlers,
   ...vaultHandlers,
 };
