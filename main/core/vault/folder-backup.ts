@@ -4,6 +4,7 @@
 // and inode match the cache is not read at all; a changed file is re-chunked but only
 // chunks the item does not already have are stored. Each batch commits its items and
 // its cache rows together, so an interrupted backup resumes where it stopped.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { Category } from '../../../common/domain';
@@ -12,6 +13,7 @@ import type { JobControl } from '../jobs/job-manager';
 import type { VaultContext } from './context';
 import { ioError } from './durable-fs';
 import { fileHandle, streamFile } from './item-read';
+import { PackReader } from './pack-store';
 import { putItems, type IngestItem } from './item-store';
 import { getSnapshot, writeSnapshot, type SnapshotEntry } from './snapshots';
 import { all, get, run, sql } from './sql';
@@ -164,36 +166,71 @@ export async function restoreSnapshot(ctx: VaultContext, id: number | 'latest', 
   let files = 0;
   let bytes = 0;
   control?.report({ phase: 'Restoring', done: 0, total: rows.length });
-  for (const r of rows) {
-    const h = fileHandle(ctx, r.item_id, 'original', 0, r.version);
-    if (!h) continue; // an item without file content (a message): nothing to write as a file
-    const rel = r.path || `${r.category}/${r.item_id}-${h.name}`;
-    const dest = safeJoin(target, rel);
-    mkdirSync(dirname(dest), { recursive: true });
-    const tmp = `${dest}.keepsake-partial`;
-    try {
-      const fd = openSync(tmp, 'w', 0o600);
+  // Files are written under temporary names in batches; each batch is flushed with one
+  // syncfs (not one fsync per file, which made restores of many small files slow) and
+  // only then renamed, so no partly written file ever carries its final name.
+  const reader = new PackReader(ctx.layout);
+  let pending: Array<{ tmp: string; dest: string }> = [];
+  let pendingBytes = 0;
+  const settle = (): void => {
+    if (!pending.length) return;
+    syncFolder(target);
+    for (const p of pending) renameSync(p.tmp, p.dest);
+    pending = [];
+    pendingBytes = 0;
+  };
+  try {
+    for (const r of rows) {
+      const h = fileHandle(ctx, r.item_id, 'original', 0, r.version);
+      if (!h) continue; // an item without file content (a message): nothing to write as a file
+      const rel = r.path || `${r.category}/${r.item_id}-${h.name}`;
+      const dest = safeJoin(target, rel);
+      mkdirSync(dirname(dest), { recursive: true });
+      const tmp = `${dest}.keepsake-partial`;
       try {
-        if (h.size > 0) for await (const piece of streamFile(ctx, h)) writeSync(fd, piece as Buffer);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+        const fd = openSync(tmp, 'w', 0o600);
+        try {
+          if (h.size > 0) for await (const piece of streamFile(ctx, h, 0, h.size - 1, reader)) writeSync(fd, piece as Buffer);
+        } finally {
+          closeSync(fd);
+        }
+        if (r.mode !== null) chmodSync(tmp, r.mode);
+        if (r.mtime_ms !== null) utimesSync(tmp, new Date(r.mtime_ms), new Date(r.mtime_ms));
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw ioError(e, `restore ${rel}`);
       }
-      if (r.mode !== null) chmodSync(tmp, r.mode);
-      if (r.mtime_ms !== null) utimesSync(tmp, new Date(r.mtime_ms), new Date(r.mtime_ms));
-      renameSync(tmp, dest);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw ioError(e, `restore ${rel}`);
+      pending.push({ tmp, dest });
+      pendingBytes += h.size;
+      files++;
+      bytes += h.size;
+      if (pending.length >= 5000 || pendingBytes >= 512 * 1024 * 1024) settle();
+      if (files % 100 === 0) {
+        control?.report({ done: files, bytesDone: bytes });
+        await control?.checkpoint();
+      }
     }
-    files++;
-    bytes += h.size;
-    if (files % 100 === 0) {
-      control?.report({ done: files, bytesDone: bytes });
-      await control?.checkpoint();
-    }
+    settle();
+    syncFolder(target); // the renames themselves
+  } catch (e) {
+    for (const p of pending) rmSync(p.tmp, { force: true });
+    throw ioError(e, 'finish the restore');
+  } finally {
+    reader.close();
   }
   return { files, bytes };
+}
+
+/** syncfs(2) on the target's file system through coreutils `sync -f`; fsync of the folder where that is missing. */
+function syncFolder(dir: string): void {
+  const r = spawnSync('sync', ['-f', dir], { stdio: 'ignore' });
+  if (r.status === 0 || process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function safeJoin(root: string, rel: string): string {

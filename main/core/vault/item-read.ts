@@ -108,14 +108,14 @@ export function fileHandle(ctx: VaultContext, itemId: string, role: FileRole, or
 }
 
 /** Streams bytes start..end (inclusive) of a file, decrypting chunk by chunk. */
-export function streamFile(ctx: VaultContext, h: FileHandle, start = 0, end = h.size - 1): Readable {
-  const reader = new PackReader(ctx.layout);
+export function streamFile(ctx: VaultContext, h: FileHandle, start = 0, end = h.size - 1, shared?: PackReader): Readable {
+  const reader = shared ?? new PackReader(ctx.layout);
   const key = unwrapItemKey(ctx.keys.itemWrap, h.wrappedKey, h.itemId);
   const wanted = h.chunks.filter((c) => c.file_offset + c.plain_length > start && c.file_offset <= end);
   let i = 0;
   const done = (): void => {
     key.fill(0);
-    reader.close();
+    if (!shared) reader.close();
   };
   return new Readable({
     highWaterMark: 1,

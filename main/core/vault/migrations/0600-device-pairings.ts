@@ -9,7 +9,7 @@ export const devicePairings: Migration = {
   name: 'device-pairings',
   up(db) {
     db.exec(`
-      CREATE TABLE device_identity (
+      CREATE TABLE IF NOT EXISTS device_identity (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         cert_pem TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
@@ -17,7 +17,7 @@ export const devicePairings: Migration = {
         created_at INTEGER NOT NULL
       );
 
-      CREATE TABLE device_pairings (
+      CREATE TABLE IF NOT EXISTS device_pairings (
         device_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         kind TEXT NOT NULL,

@@ -7,12 +7,12 @@ export const pairingAttempts: Migration = {
   name: 'pairing-attempts',
   up(db) {
     db.exec(`
-      CREATE TABLE pairing_attempts (
+      CREATE TABLE IF NOT EXISTS pairing_attempts (
         seq INTEGER PRIMARY KEY,
         at INTEGER NOT NULL,
         outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'wrong', 'expired', 'replayed', 'locked', 'none-open'))
       );
-      CREATE INDEX pairing_attempts_at ON pairing_attempts (at);
+      CREATE INDEX IF NOT EXISTS pairing_attempts_at ON pairing_attempts (at);
     `);
   },
 };

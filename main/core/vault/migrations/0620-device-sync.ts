@@ -9,20 +9,21 @@ export const deviceSync: Migration = {
   name: 'device-sync',
   up(db) {
     db.exec(`
-      CREATE TABLE device_items (
+      CREATE TABLE IF NOT EXISTS device_items (
         device_id TEXT NOT NULL,
         item_id TEXT NOT NULL,
         hash TEXT NOT NULL,
         size INTEGER NOT NULL,
         category TEXT NOT NULL,
         vault_item_id TEXT,
+        state TEXT NOT NULL DEFAULT 'stored' CHECK (state IN ('stored', 'tombstoned')),
         acked_at INTEGER NOT NULL,
         removed_at INTEGER,
         PRIMARY KEY (device_id, item_id)
       ) WITHOUT ROWID;
-      CREATE INDEX device_items_hash ON device_items (device_id, hash);
+      CREATE INDEX IF NOT EXISTS device_items_hash ON device_items (device_id, hash);
 
-      CREATE TABLE device_uploads (
+      CREATE TABLE IF NOT EXISTS device_uploads (
         device_id TEXT NOT NULL,
         item_id TEXT NOT NULL,
         hash TEXT NOT NULL,

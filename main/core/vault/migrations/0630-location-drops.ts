@@ -8,7 +8,7 @@ export const locationDrops: Migration = {
   name: 'location-drops',
   up(db) {
     db.exec(`
-      CREATE TABLE device_location_drops (
+      CREATE TABLE IF NOT EXISTS device_location_drops (
         seq INTEGER PRIMARY KEY,
         device_id TEXT NOT NULL,
         at INTEGER NOT NULL,

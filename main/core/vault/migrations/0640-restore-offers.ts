@@ -7,7 +7,7 @@ export const restoreOffers: Migration = {
   name: 'restore-offers',
   up(db) {
     db.exec(`
-      CREATE TABLE device_restore_offers (
+      CREATE TABLE IF NOT EXISTS device_restore_offers (
         offer_id TEXT PRIMARY KEY,
         device_id TEXT NOT NULL,
         vault_item_id TEXT NOT NULL,
@@ -20,7 +20,7 @@ export const restoreOffers: Migration = {
         created_at INTEGER NOT NULL,
         delivered_at INTEGER
       ) WITHOUT ROWID;
-      CREATE INDEX device_restore_offers_device ON device_restore_offers (device_id, state);
+      CREATE INDEX IF NOT EXISTS device_restore_offers_device ON device_restore_offers (device_id, state);
     `);
   },
 };

@@ -1,0 +1,187 @@
+// The vault benchmark: keepsake backup vs restic and borg on the same data in the same
+// run (first run, no-change re-run, 5 % modified re-run, full restore, full-read check,
+// peak RSS), plus the local limits: the read floor (tar c | cat) and the in-memory crypto
+// pipeline (CDC + HMAC + AES-GCM). Prints one table with ratios. Flags:
+//   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)   --tools keepsake,restic,borg
+import { spawnSync } from 'node:child_process';
+import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Chunker } from '../main/core/vault/chunker';
+import type { BenchSection } from './run';
+import { ensureDataset, heal, modify, type Dataset } from './vault-dataset';
+
+interface Measure {
+  seconds: number;
+  rssMb: number;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PASS = 'bench-passphrase-not-secret';
+
+/** Runs a command under /usr/bin/time -v; returns wall time and peak RSS; throws on failure. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Measure {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { env: { ...process.env, ...env }, cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { seconds, rssMb: m ? Number(m[1]) / 1024 : 0 };
+}
+
+interface Tool {
+  name: string;
+  init(): void;
+  backup(tag: string): Measure;
+  restore(target: string): Measure;
+  check(): Measure;
+}
+
+function keepsakeTool(work: string, data: string): Tool {
+  const env = { KEEPSAKE_HOME: join(work, 'keepsake-home'), KEEPSAKE_PASSPHRASE: PASS };
+  const cli = join(ROOT, 'bin', 'keepsake.mjs');
+  return {
+    name: 'keepsake',
+    init: () => void timed(process.execPath, [cli, 'init'], env),
+    backup: () => timed(process.execPath, [cli, 'backup', data], env),
+    restore: (t) => timed(process.execPath, [cli, 'restore', 'latest', t], env),
+    check: () => timed(process.execPath, [cli, 'check', '--read-data'], env),
+  };
+}
+
+function resticTool(work: string, data: string): Tool {
+  const env = { RESTIC_PASSWORD: PASS, RESTIC_REPOSITORY: join(work, 'restic-repo'), RESTIC_CACHE_DIR: join(work, 'restic-cache') };
+  return {
+    name: 'restic',
+    init: () => void timed('restic', ['init', '--repository-version', '2'], env),
+    backup: () => timed('restic', ['backup', '--compression', 'off', '-q', data], env),
+    restore: (t) => timed('restic', ['restore', 'latest', '--target', t, '-q'], env),
+    check: () => timed('restic', ['check', '--read-data', '-q'], env),
+  };
+}
+
+function borgTool(work: string, data: string): Tool {
+  const repo = join(work, 'borg-repo');
+  const env = { BORG_PASSPHRASE: PASS, BORG_BASE_DIR: join(work, 'borg-base'), BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes' };
+  let last = '';
+  return {
+    name: 'borg',
+    init: () => void timed('borg', ['init', '-e', 'repokey-blake2', repo], env),
+    backup: (tag) => {
+      last = tag;
+      return timed('borg', ['create', '-C', 'none', `${repo}::${tag}`, data], env);
+    },
+    restore: (t) => {
+      mkdirSync(t, { recursive: true });
+      return timed('borg', ['extract', `${repo}::${last}`], env, t);
+    },
+    check: () => timed('borg', ['check', '--verify-data', repo], env),
+  };
+}
+
+function readFloor(data: string): number {
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `tar cf - -C "${data}" . | cat > /dev/null`]);
+  if (r.status !== 0) throw new Error('tar failed');
+  return (performance.now() - t0) / 1000;
+}
+
+function cryptoPipeline(mb: number): number {
+  const data = randomBytes(mb * 1024 * 1024);
+  const key = randomBytes(32);
+  const chunker = new Chunker(undefined, key);
+  const t0 = performance.now();
+  for (const c of chunker.split(data)) {
+    createHmac('sha256', key).update(c).digest();
+    const e = createCipheriv('aes-256-gcm', key, randomBytes(12));
+    e.update(c);
+    e.final();
+    e.getAuthTag();
+  }
+  return mb / 1.048576 / ((performance.now() - t0) / 1000);
+}
+
+export const vaultSection: BenchSection = {
+  name: 'vault',
+  summary: 'keepsake backup vs restic and borg, and the local limits',
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, tools: { type: 'string' } }, strict: false });
+    const sizeMb = Number(values.size ?? 1000);
+    const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
+    const names = (typeof values.tools === 'string' ? values.tools : 'keepsake,restic,borg').split(',');
+    const ds: Dataset = ensureDataset(cache, sizeMb);
+    const mbs = ds.bytes / 1e6;
+    console.log(`Data set: ${ds.bigFiles} photos/videos + ${ds.smallFiles} small files, ${mbs.toFixed(0)} MB, in ${ds.dir}`);
+    const work = join(cache, 'work');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    for (const bin of ['restic', 'borg']) {
+      if (names.includes(bin) && spawnSync(bin, ['--version']).status !== 0) {
+        console.log(`${bin} is missing; installing it with apt-get …`);
+        spawnSync('apt-get', ['install', '-y', bin === 'borg' ? 'borgbackup' : 'restic'], { stdio: 'inherit' });
+      }
+    }
+    const all: Record<string, Tool> = { keepsake: keepsakeTool(work, ds.dir), restic: resticTool(work, ds.dir), borg: borgTool(work, ds.dir) };
+    const tools = names.map((n) => all[n]).filter((t): t is Tool => !!t);
+    readFloor(ds.dir); // warm the page cache so every tool reads from the same state
+    const floor = readFloor(ds.dir);
+    const pipeline = cryptoPipeline(Math.min(512, Math.max(64, Math.round(sizeMb / 4))));
+    const results: Record<string, Record<string, Measure>> = {};
+    for (const t of tools) {
+      t.init();
+      results[t.name] = {};
+    }
+    const phase = (label: string, fn: (t: Tool) => Measure): void => {
+      for (const t of tools) {
+        const m = fn(t);
+        results[t.name]![label] = m;
+        console.log(`  ${t.name.padEnd(9)} ${label.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s  ${m.rssMb.toFixed(0).padStart(6)} MB RSS`);
+      }
+    };
+    let modified = false;
+    try {
+      phase('first', (t) => t.backup('first'));
+      phase('no-change', (t) => t.backup('nochange'));
+      const changed = modify(ds, sizeMb);
+      modified = true;
+      console.log(`  (modified ${changed} files)`);
+      phase('5%-changed', (t) => t.backup('changed'));
+      phase('restore', (t) => {
+        const target = join(work, `restore-${t.name}`);
+        rmSync(target, { recursive: true, force: true });
+        const m = t.restore(target);
+        rmSync(target, { recursive: true, force: true });
+        return m;
+      });
+      phase('check', (t) => t.check());
+    } finally {
+      if (modified) heal(ds, sizeMb);
+    }
+    const r = results;
+    const k = r.keepsake;
+    const rows: string[][] = [['measure', ...tools.map((t) => t.name), ...(k && r.restic ? ['keepsake/restic'] : []), ...(k && r.borg ? ['keepsake/borg'] : [])]];
+    for (const label of ['first', 'no-change', '5%-changed', 'restore', 'check']) {
+      const row = [`${label} (s)`, ...tools.map((t) => r[t.name]![label]!.seconds.toFixed(2))];
+      if (k && r.restic) row.push((k[label]!.seconds / r.restic[label]!.seconds).toFixed(2));
+      if (k && r.borg) row.push((k[label]!.seconds / r.borg[label]!.seconds).toFixed(2));
+      rows.push(row);
+    }
+    const peak = (name: string): number => Math.max(...Object.values(r[name]!).map((m) => m.rssMb));
+    const rss = ['peak RSS (MB)', ...tools.map((t) => peak(t.name).toFixed(0))];
+    if (k && r.restic) rss.push((peak('keepsake') / peak('restic')).toFixed(2));
+    if (k && r.borg) rss.push((peak('keepsake') / peak('borg')).toFixed(2));
+    rows.push(rss);
+    const thr = ['first backup MB/s', ...tools.map((t) => (mbs / r[t.name]!.first!.seconds).toFixed(0))];
+    if (k && r.restic) thr.push((r.restic.first!.seconds / k.first!.seconds).toFixed(2) + '× faster');
+    rows.push(thr);
+    console.log('');
+    for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(20) : c.padStart(16))).join(''));
+    console.log(`\nread floor (tar c | cat): ${floor.toFixed(2)} s = ${(mbs / floor).toFixed(0)} MB/s` + (k ? `; keepsake first backup / floor = ${(k.first!.seconds / floor).toFixed(2)}` : ''));
+    console.log(`crypto pipeline in memory (CDC + HMAC-SHA256 + AES-256-GCM, one thread): ${pipeline.toFixed(0)} MiB/s`);
+    const out = join(cache, `vault-bench-${sizeMb}mb.json`);
+    writeFileSync(out, JSON.stringify({ sizeMb, bytes: ds.bytes, floor, pipeline, results }, null, 2));
+    console.log(`(raw figures: ${out})`);
+  },
+};

@@ -1,0 +1,80 @@
+// One test per numbered migration: each applies on top of the ones before it and leaves
+// the tables and behaviour it promises.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openIndexDb } from '../../../main/core/vault/index-db';
+import { allMigrations } from '../../../main/core/vault/migrations/migration';
+import { all, get, run, sql, type Db } from '../../../main/core/vault/sql';
+import { tempDir } from './helpers';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+function upTo(version: number): Db {
+  return openIndexDb(join(t.dir, 'index.db'), randomBytes(32), { migrations: allMigrations().filter((m) => m.version <= version) });
+}
+
+const tables = (db: Db): string[] => all<{ name: string }>(db, sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).map((r) => r.name);
+
+function addItem(db: Db, id: string, title: string, body: string): void {
+  run(
+    db,
+    sql`INSERT INTO items (id, category, device_id, personal, title, body, fingerprint, wrapped_key, created_at, updated_at)
+        VALUES (${id}, 'note', 'local', 1, ${title}, ${body}, ${randomBytes(32)}, ${randomBytes(60)}, 0, 0)`,
+  );
+}
+
+describe('migrations', () => {
+  it('are numbered in steps of 10 and unique', () => {
+    const v = allMigrations().map((m) => m.version);
+    expect(v).toEqual([...v].sort((a, b) => a - b));
+    expect(v.every((x) => x % 10 === 0)).toBe(true);
+    expect(new Set(v).size).toBe(v.length);
+  });
+
+  it('0010-core-schema: tables, seeds and cascading deletes', () => {
+    const db = upTo(10);
+    expect(db.pragma('user_version', { simple: true })).toBe(10);
+    for (const name of ['items', 'item_versions', 'item_sources', 'files', 'file_chunks', 'chunks', 'packs', 'snapshots', 'snapshot_items', 'locations', 'copies', 'tombstones', 'job_checkpoints', 'devices', 'meta']) {
+      expect(tables(db)).toContain(name);
+    }
+    expect(get<{ kind: string }>(db, sql`SELECT kind FROM locations WHERE id = 1`)!.kind).toBe('vault');
+    addItem(db, 'a', 't', 'b');
+    run(db, sql`INSERT INTO copies (item_id, location_id, state, since, encryption) VALUES ('a', 1, 'present', 0, 'x')`);
+    run(db, sql`DELETE FROM items WHERE id = 'a'`);
+    expect(all(db, sql`SELECT * FROM copies`)).toHaveLength(0);
+    expect(() => run(db, sql`INSERT INTO copies (item_id, location_id, state, since, encryption) VALUES ('ghost', 1, 'present', 0, 'x')`)).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('0020-search-index: the FTS index follows inserts, updates and deletes', () => {
+    const db = upTo(20);
+    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    addItem(db, 'a', 'Harbour', 'lunch by the sea');
+    const hits = (q: string): number => all(db, sql`SELECT rowid FROM items_fts WHERE items_fts MATCH ${q}`).length;
+    expect(hits('harbour')).toBe(1);
+    expect(hits('"by the sea"')).toBe(1);
+    expect(hits('lun*')).toBe(1);
+    run(db, sql`UPDATE items SET body = 'dinner' WHERE id = 'a'`);
+    expect(hits('lunch')).toBe(0);
+    expect(hits('dinner')).toBe(1);
+    run(db, sql`DELETE FROM items WHERE id = 'a'`);
+    expect(hits('harbour')).toBe(0);
+    db.close();
+  });
+
+  it('0030-file-cache: one row per root and path, removed with its item', () => {
+    const db = upTo(30);
+    expect(tables(db)).toContain('file_cache');
+    addItem(db, 'a', 't', 'b');
+    run(db, sql`INSERT INTO file_cache (root, path, size, mtime_ns, inode, item_id, version) VALUES ('/r', 'x', 1, '1', '1', 'a', 1)`);
+    expect(() => run(db, sql`INSERT INTO file_cache (root, path, size, mtime_ns, inode, item_id, version) VALUES ('/r', 'x', 1, '1', '1', 'a', 1)`)).toThrow(/UNIQUE/);
+    run(db, sql`DELETE FROM items WHERE id = 'a'`);
+    expect(all(db, sql`SELECT * FROM file_cache`)).toHaveLength(0);
+    db.close();
+  });
+});
