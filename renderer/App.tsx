@@ -5,6 +5,7 @@ import { api } from './api/client';
 import { useEvent, useQuery } from './api/hooks';
 import { useJobs } from './api/use-jobs';
 import { AppActionsContext, type AppActions } from './app-actions';
+import { ImportDialog } from './components/ImportDialog';
 import { JobsPanel } from './components/JobsPanel';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
@@ -59,21 +60,8 @@ export function App() {
           </main>
         </div>
         <Toasts enabled={api.transport.kind === 'web'} />
-        {importOpen ? <ImportPending onClose={() => setImportOpen(false)} /> : null}
+        <ImportDialog open={importOpen} onOpenChange={setImportOpen} />
       </div>
     </AppActionsContext.Provider>
-  );
-}
-
-function ImportPending({ onClose }: { onClose(): void }) {
-  return (
-    <div role="dialog" aria-modal="true" aria-labelledby="import-title" className="dialog-backdrop">
-      <div className="dialog">
-        <h2 id="import-title">Import</h2>
-        <button type="button" className="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
-    </div>
   );
 }
