@@ -53,3 +53,16 @@ export function ioError(e: unknown, doing: string): KeepsakeError {
   };
   return new KeepsakeError('IO', `Keepsake could not ${doing}: ${why[code] ?? (code || (e as Error).message)}. Nothing already saved was lost.`, code ? { errno: code } : undefined);
 }
+
+/** Maps SQLite failures (damaged pages, disk full) to KeepsakeErrors; others pass through. */
+export function dbError(e: unknown): unknown {
+  if (e instanceof KeepsakeError) return e;
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT_')) {
+    return new KeepsakeError('CORRUPT', 'The vault index is damaged. Run "keepsake check" to see what is affected.');
+  }
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
+    return new KeepsakeError('IO', 'The vault index could not be written: the disk may be full. Nothing already saved was lost.', { sqlite: code });
+  }
+  return e;
+}

@@ -39,7 +39,15 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
   const subset = parseSubset(opts.subset);
   const problems: CheckProblem[] = [];
   const report: CheckReport = { ok: true, readData: !!opts.readData, subset: opts.subset ?? null, packsChecked: 0, chunksChecked: 0, bytesRead: 0, problems, affectedItems: [] };
-  const integrity = ctx.db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  let integrity: Array<{ integrity_check: string }>;
+  try {
+    integrity = ctx.db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  } catch (e) {
+    // A page that fails its SQLCipher HMAC cannot even be read: the index itself is damaged.
+    problems.push({ kind: 'index', message: `The index is damaged and cannot be read in full (${(e as { code?: string }).code ?? 'error'}).` });
+    report.ok = false;
+    return report;
+  }
   if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok') {
     problems.push({ kind: 'index', message: `The index failed SQLite's integrity check: ${integrity.slice(0, 3).map((r) => r.integrity_check).join('; ')}` });
   }

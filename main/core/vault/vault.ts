@@ -10,9 +10,9 @@ import type { JobControl } from '../jobs/job-manager';
 import type { MediaSource } from '../media';
 import { ensurePrivateDir } from '../paths';
 import { Chunker, DEFAULT_CHUNKER, type ChunkerParams } from './chunker';
-import { clearTmp, compact, destroyItems, removeOrphanPacks } from './compaction';
+import { clearTmp, compact, destroyItems } from './compaction';
 import { deriveVaultKeys, loadBudget, wipeKeys, type VaultContext } from './context';
-import { realFs, type DurableFs } from './durable-fs';
+import { dbError, realFs, type DurableFs } from './durable-fs';
 import { backupFolder, restoreSnapshot } from './folder-backup';
 import { openIndexDb } from './index-db';
 import { getItem, listItems, media, readFile, search } from './item-read';
@@ -93,7 +93,7 @@ export class Vault {
       return Vault.openWithKey(layout, masterKey, vaultId, lock, opts);
     } catch (e) {
       lock.release();
-      throw e;
+      throw dbError(e);
     }
   }
 
@@ -107,12 +107,20 @@ export class Vault {
       wipeKeys(keys);
       throw e;
     }
-    const recorded = get<{ value: string }>(db, sql`SELECT value FROM meta WHERE key = 'vault_id'`);
-    if (!recorded) run(db, sql`INSERT INTO meta (key, value) VALUES ('vault_id', ${vaultId})`);
-    else if (recorded.value !== vaultId) {
+    try {
+      return Vault.finishOpen(layout, db, keys, masterKey, vaultId, lock, opts);
+    } catch (e) {
       db.close();
       masterKey.fill(0);
       wipeKeys(keys);
+      throw dbError(e);
+    }
+  }
+
+  private static finishOpen(layout: VaultLayout, db: VaultContext['db'], keys: VaultContext['keys'], masterKey: Buffer, vaultId: string, lock: ProcessLock, opts: VaultOptions): Vault {
+    const recorded = get<{ value: string }>(db, sql`SELECT value FROM meta WHERE key = 'vault_id'`);
+    if (!recorded) run(db, sql`INSERT INTO meta (key, value) VALUES ('vault_id', ${vaultId})`);
+    else if (recorded.value !== vaultId) {
       throw new KeepsakeError('CORRUPT', 'The vault index belongs to a different vault than the key file.');
     }
     const clock = opts.clock ?? { now: () => Date.now() };
@@ -127,7 +135,9 @@ export class Vault {
       budgets: { itemWrap: loadBudget(db, 'item-key-wrap'), packHeader: loadBudget(db, 'pack-header') },
     };
     clearTmp(ctx);
-    removeOrphanPacks(ctx);
+    // Orphan packs (a batch cut short before its commit) are left for compact(): deleting
+    // at open would also delete packs an index rolled back to an older copy no longer
+    // lists, and those are what a rebuild from pack headers needs (RELIABILITY rule 2).
     return new Vault(ctx, lock, masterKey);
   }
 
@@ -264,9 +274,13 @@ export class Vault {
   /** Writes run one at a time, in call order. */
   private write<T>(fn: () => Promise<T>): Promise<T> {
     this.live();
-    const next = this.writes.then(() => {
+    const next = this.writes.then(async () => {
       this.live();
-      return fn();
+      try {
+        return await fn();
+      } catch (e) {
+        throw dbError(e);
+      }
     });
     this.writes = next.catch(() => undefined);
     return next;

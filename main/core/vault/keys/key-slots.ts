@@ -27,6 +27,11 @@ export interface Unlocked {
   slotId: string;
   /** True when the passphrase slot was re-wrapped with stronger parameters during this unlock. */
   upgraded: boolean;
+  /**
+   * The slot file's rewrite counter (after any upgrade). The vault engine can keep the
+   * highest seen in the encrypted index to notice a key file replaced by an older copy.
+   */
+  generation: number;
 }
 
 /** The Argon2 parameters new passphrase slots get: calibrated here, or tiny for tests. */
@@ -109,7 +114,8 @@ export async function unlockKeySlots(layout: VaultLayout, credential: Credential
     throw e;
   }
   const upgradedTo = 'passphrase' in credential && !opts?.fastKdfForTests ? await upgradeIfWeak(layout, masterKey, slotId, credential.passphrase) : null;
-  return { masterKey, vaultId: file.body.vaultId, slotId: upgradedTo ?? slotId, upgraded: upgradedTo !== null };
+  const generation = upgradedTo === null ? file.body.generation : file.body.generation + 1;
+  return { masterKey, vaultId: file.body.vaultId, slotId: upgradedTo ?? slotId, upgraded: upgradedTo !== null, generation };
 }
 
 /** Re-wraps a passphrase slot whose Argon2 parameters are below the current floor; returns the new slot's id. */
