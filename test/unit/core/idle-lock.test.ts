@@ -10,9 +10,9 @@ import type { Vault } from '../../../main/core/vault/vault';
 import { tempHome } from '../../support/temp-home';
 
 /** A test double standing in for an open vault: only close() is used by locking. */
-function fakeVault(): Vault & { closed: boolean } {
-  const v = { closed: false, close() { v.closed = true; } };
-  return v as unknown as Vault & { closed: boolean };
+function fakeVault(): Vault & { wasClosed: boolean } {
+  const v = { wasClosed: false, close() { v.wasClosed = true; } };
+  return v as unknown as Vault & { wasClosed: boolean };
 }
 
 describe('idle lock and settings', () => {
@@ -42,7 +42,7 @@ describe('idle lock and settings', () => {
     now += 2 * 60_000;
     expect(await core.lockIfIdle()).toBe(true);
     expect(core.vault).toBeNull();
-    expect(v.closed).toBe(true);
+    expect(v.wasClosed).toBe(true);
     expect(events).toContain('vault.changed:{"state":"locked"}');
   });
 
