@@ -24,10 +24,11 @@ export const EXTERNAL_HOSTS: readonly string[] = [
 export function externalLinkTarget(raw: unknown, allowedHosts: readonly string[] = EXTERNAL_HOSTS): string | null {
   // The raw text must already be a clean URL: no surrounding or embedded whitespace or
   // control characters, which new URL() would silently strip.
-  if (typeof raw !== 'string' || raw.length === 0 || /[\s\u0000-\u001f\u007f]/.test(raw)) return null;
+  if (typeof raw !== 'string' || raw.length === 0 || hasSpaceOrControl(raw)) return null;
   const url = parseUrl(raw);
   if (!url) return null;
   if (url.protocol === 'mailto:') {
+    if (!raw.startsWith('mailto:')) return null;
     return /^[^@\s/\\]+@[^@\s/\\]+$/.test(decodeSafe(url.pathname)) ? url.href : null;
   }
   if (url.protocol !== 'https:') return null;
@@ -37,6 +38,14 @@ export function externalLinkTarget(raw: unknown, allowedHosts: readonly string[]
   // in the source text are refused rather than normalised.
   if (!raw.startsWith('https://')) return null;
   return url.href;
+}
+
+function hasSpaceOrControl(text: string): boolean {
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c <= 0x20 || c === 0x7f || /\s/.test(ch)) return true;
+  }
+  return false;
 }
 
 function decodeSafe(text: string): string {

@@ -28,7 +28,7 @@ async function scan(): Promise<{ checks: number; errors: number; findings: Findi
   cpSync(join(root, 'preload'), join(stage, 'preload'), { recursive: true });
   cpSync(join(root, 'renderer', 'index.html'), join(stage, 'renderer', 'index.html'));
   cpSync(join(root, 'package.json'), join(stage, 'package.json'));
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'run-electronegativity.cjs'), stage], { cwd: root, timeout: 50_000, maxBuffer: 8 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'run-electronegativity.mjs'), stage], { cwd: root, timeout: 50_000, maxBuffer: 8 << 20 });
   return JSON.parse(stdout) as { checks: number; errors: number; findings: Finding[] };
 }
 
@@ -63,7 +63,7 @@ describe('Electronegativity (row 43)', () => {
         join(bad, 'main.js'),
         "const { BrowserWindow } = require('electron');\nnew BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } });\n",
       );
-      const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'run-electronegativity.cjs'), bad], { cwd: root, timeout: 50_000, maxBuffer: 8 << 20 });
+      const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'run-electronegativity.mjs'), bad], { cwd: root, timeout: 50_000, maxBuffer: 8 << 20 });
       const findings = (JSON.parse(stdout) as { findings: Finding[] }).findings;
       expect(findings.filter((f) => f.severity === 'HIGH').map((f) => f.id)).toContain('CONTEXT_ISOLATION_JS_CHECK');
       expect(findings.map((f) => f.id)).toEqual(expect.arrayContaining(['WEB_SECURITY_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']));

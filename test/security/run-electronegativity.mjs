@@ -4,13 +4,15 @@
 // registers i18n globals and logs through winston. The network-only check
 // (AvailableSecurityFixesGlobalCheck: fetches Electron's release list) is excluded so the
 // result never depends on connectivity; audit item 16 is answered with `npm audit`.
-// Usage: node test/security/run-electronegativity.cjs <folder>
-'use strict';
-const run = require('@doyensec/electronegativity/dist/runner.js');
+// Usage: node test/security/run-electronegativity.mjs <folder>
+import { createRequire } from 'node:module';
+
+const load = createRequire(import.meta.url);
+const run = load('@doyensec/electronegativity/dist/runner.js');
 
 async function main() {
   const input = process.argv[2];
-  if (!input) throw new Error('usage: run-electronegativity.cjs <folder>');
+  if (!input) throw new Error('usage: run-electronegativity.mjs <folder>');
   // Keep the tool's own chatter (winston, i18n fetch warnings) off stdout.
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = (chunk, ...rest) => process.stderr.write(chunk, ...rest);
