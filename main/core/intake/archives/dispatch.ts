@@ -3,7 +3,7 @@
 // parsers through the format registry, archives inside archives to the container readers
 // (up to maxNesting deep), and anything else to an opaque 'file' item so nothing is lost.
 // A file a parser refuses is reported by name and kept as an opaque item.
-import { isKeepsakeError, KeepsakeError } from '../../../../common/errors';
+import { isKeepsakeError } from '../../../../common/errors';
 import { importMedia } from '../media/media-importer';
 import { sidecarCandidates } from '../media/sidecar';
 import { sniffMedia } from '../media/sniff';
@@ -70,7 +70,7 @@ export function consumedEntries(tree: EntryTree): Set<string> {
   // .html is the same note again.
   for (const e of tree.entries) {
     const segs = e.name.split('/');
-    if (segs.length >= 2 && segs[segs.length - 2] === 'Keep' && !/\.json$/i.test(e.name)) consumed.add(e.name);
+    if (segs.length >= 2 && segs[segs.length - 2] === 'Keep' && !/\.json$/i.test(e.name) && segs[segs.length - 1] !== 'Labels.txt') consumed.add(e.name);
   }
   return consumed;
 }
@@ -99,7 +99,7 @@ export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, ctx: Imp
     yield* guarded(spec.importer(input, ctx), entry, ctx);
     return;
   }
-  yield await opaqueItem(entry);
+  yield await opaqueItem(entry, {}, head);
 }
 
 /** Runs an importer; if it refuses the whole file, reports it and keeps the bytes. */
@@ -113,8 +113,4 @@ async function* guarded(items: AsyncIterable<ParsedItem>, entry: TreeEntry, ctx:
     ctx.refuse(entry.name, e.message);
     yield await opaqueItem(entry, { refused: e.message });
   }
-}
-
-export function assertNotCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new KeepsakeError('CANCELLED', 'The import was cancelled.');
 }

@@ -8,9 +8,11 @@ import type { TreeEntry } from './tree';
 
 const NON_PERSONAL = [/(^|\/)_manifest$/, /\.apk$/i, /(^|\/)archive_browser\.html$/i];
 
-export async function opaqueItem(entry: TreeEntry, fields: Record<string, unknown> = {}): Promise<ParsedItem> {
+/** `whole`, when given, is the entry's complete bytes already read (saves a second read). */
+export async function opaqueItem(entry: TreeEntry, fields: Record<string, unknown> = {}, whole?: Buffer): Promise<ParsedItem> {
   const h = createHash('sha256');
-  for await (const chunk of entry.open()) h.update(chunk as Buffer);
+  if (whole && whole.length === entry.size) h.update(whole);
+  else for await (const chunk of entry.open()) h.update(chunk as Buffer);
   const name = entry.name.slice(entry.name.lastIndexOf('/') + 1);
   const personal = !NON_PERSONAL.some((re) => re.test(entry.name));
   return {

@@ -14,6 +14,7 @@ import type { ImportContext } from '../types';
 import { archiveTooBig, formatBytes, type ArchiveLimits, type ByteBudget } from './limits';
 import { printableName, sanitizeEntryName } from './safe-name';
 import { EntryTree, type TreeEntry } from './tree';
+import { CachedFileReader } from './zip-reader';
 
 export interface ZipHandle {
   tree: EntryTree;
@@ -22,9 +23,12 @@ export interface ZipHandle {
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false }, (err, zip) => {
-      if (err || !zip) reject(new KeepsakeError('CORRUPT', `This zip archive cannot be read (${(err?.message ?? 'no archive').slice(0, 100)}).`));
-      else resolve(zip);
+    const reader = new CachedFileReader(path);
+    yauzl.fromRandomAccessReader(reader, reader.size, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false }, (err, zip) => {
+      if (err || !zip) {
+        reader.close(() => undefined);
+        reject(new KeepsakeError('CORRUPT', `This zip archive cannot be read (${(err?.message ?? 'no archive').slice(0, 100)}).`));
+      } else resolve(zip);
     });
   });
 }

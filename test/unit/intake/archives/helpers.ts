@@ -31,7 +31,7 @@ export async function runImporter(importer: Importer, input: ImportInput) {
 export async function tarOf(files: Array<{ name: string; data: Buffer; type?: 'file' | 'symlink'; linkname?: string }>): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((r) => pack.on('end', () => r()));
   for (const f of files) {
     if (f.type === 'symlink') pack.entry({ name: f.name, type: 'symlink', linkname: f.linkname ?? '/etc' });
