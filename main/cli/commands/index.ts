@@ -2,6 +2,7 @@
 import type { Command } from '../command';
 import { backupCommand } from './backup';
 import { checkCommand } from './check';
+import { importCommand } from './import';
 import { initCommand } from './init';
 import { kitCommand } from './kit';
 import { passphraseCommand } from './passphrase';
@@ -11,4 +12,4 @@ import { serveCommand } from './serve';
 import { statsCommand } from './stats';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, backupCommand, restoreCommand, checkCommand, statsCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];

@@ -2,6 +2,7 @@
 // a handler a compile error.
 import { appHandlers } from './app';
 import { dialogHandlers } from './dialogs';
+import { intakeHandlers } from './intake';
 import { jobHandlers } from './jobs';
 import { securityHandlers } from './security';
 import { settingsHandlers } from './settings';
@@ -12,6 +13,7 @@ export const handlers: Handlers = {
   ...appHandlers,
   ...dialogHandlers,
   ...jobHandlers,
+  ...intakeHandlers,
   ...securityHandlers,
   ...settingsHandlers,
   ...vaultHandlers,

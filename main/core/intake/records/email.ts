@@ -105,8 +105,10 @@ export async function emailItem(raw: Buffer, position: string, ctx: ImportContex
   if (headers['x-mailer'] ?? headers['user-agent']) fields.mailer = headers['x-mailer'] ?? headers['user-agent']; // app metadata, personal while linked
   const item: ParsedItem = {
     category: 'email',
-    // Message-ID is the sender's stable id; the same message from an mbox and an .eml is one item.
-    sourceKey: messageId ? hashKey('email-id', messageId) : hashKey('email', raw),
+    // The raw bytes, not the Message-ID alone: test suites and broken mailers reuse ids for
+    // different messages, and the vault treats a known key with new content as an update,
+    // so two files sharing an id would overwrite each other on every import.
+    sourceKey: hashKey('email', messageId ?? '', raw),
     title: subject || '(no subject)',
     text: [subject, fmt(from), fmt(to), fmt(cc), textBody, ...attachments.map((a) => String(a.name))].filter(Boolean).join('\n'),
     fields,

@@ -99,8 +99,9 @@ export async function* importKeepNote(input: ImportInput, ctx: ImportContext): A
   if (Array.isArray(n.sharees)) fields.sharees = n.sharees;
   const item: ParsedItem = {
     category: 'note',
-    // Keep has no note id in Takeout: the creation time plus the content identify a note.
-    sourceKey: hashKey('keep', n.createdTimestampUsec ?? '', title, body, checklist),
+    // Keep has no note id in Takeout: the note file's exact bytes identify it (an edited
+    // note is a new item; the same export imported again is the same item).
+    sourceKey: hashKey('keep', bytes),
     title: title || body.split('\n')[0]?.slice(0, 120) || checklist[0]?.text || 'Untitled note',
     text: [title, body, checklistText, labels.map((l) => `#${l}`).join(' '), ...annotations.map((a) => `${str((a as { title?: unknown }).title)} ${str((a as { url?: unknown }).url)}`)].filter((x) => x.trim()).join('\n'),
     fields,
