@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibratedParams, CURRENT_FLOOR, meetsFloor, OWASP_MINIMUM, withinBounds } from '../../../main/core/vault/keys/kdf';
 import { createKeySlots, unlockKeySlots } from '../../../main/core/vault/keys/key-slots';
-import { listKeySlots } from '../../../main/core/vault/keys/slot-admin';
+import { changePassphrase, listKeySlots } from '../../../main/core/vault/keys/slot-admin';
 import { FAST, readDoc, slotOf, tempLayout } from './helpers';
 
 describe('Argon2id parameters', () => {
@@ -38,6 +38,7 @@ describe('Argon2id parameters', () => {
     expect(meetsFloor(weak.kdf)).toBe(false);
     const first = await unlockKeySlots(layout, { passphrase: 'upgrade me' });
     expect(first.upgraded).toBe(true);
+    expect(first.generation).toBe(2);
     expect(first.masterKey.equals(made.masterKey)).toBe(true);
     const strong = slotOf(readDoc(layout).body, 'passphrase');
     expect(strong.id).toBe(first.slotId);
@@ -46,7 +47,13 @@ describe('Argon2id parameters', () => {
     expect(meetsFloor(strong.kdf, OWASP_MINIMUM) && meetsFloor(strong.kdf)).toBe(true);
     const second = await unlockKeySlots(layout, { passphrase: 'upgrade me' });
     expect(second.upgraded).toBe(false);
+    expect(second.generation).toBe(2);
     expect(second.masterKey.equals(made.masterKey)).toBe(true);
+    // A passphrase change keeps the calibrated settings (calibrated once) with a new salt.
+    await changePassphrase(layout, made.masterKey, 'changed');
+    const changed = slotOf(readDoc(layout).body, 'passphrase');
+    expect({ m: changed.kdf.memoryKiB, t: changed.kdf.timeCost, p: changed.kdf.parallelism }).toEqual({ m: strong.kdf.memoryKiB, t: strong.kdf.timeCost, p: strong.kdf.parallelism });
+    expect(changed.kdf.salt).not.toBe(strong.kdf.salt);
   });
 
   it('rejects out-of-range parameters a damaged file could ask for', () => {

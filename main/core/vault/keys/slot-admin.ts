@@ -48,12 +48,18 @@ export async function listKeySlots(layout: VaultLayout, masterKey: Buffer): Prom
   return { vaultId: body.vaultId, generation: body.generation, slots: body.slots.map(info) };
 }
 
-/** Replaces every passphrase slot with one for the new passphrase (fresh salt, calibrated parameters). */
+/**
+ * Replaces every passphrase slot with one for the new passphrase (fresh salt). Argon2
+ * parameters are calibrated once, when the vault is made: the current slot's are kept when
+ * they meet the floor, so a change costs one derivation instead of a new calibration.
+ */
 export async function changePassphrase(layout: VaultLayout, masterKey: Buffer, newPassphrase: string, opts?: KdfOptions): Promise<{ slotId: string }> {
   checkPassphraseShape(newPassphrase);
-  const params = await passphraseParams(opts);
   return withSlotFileLock(layout.keySlots, async () => {
     const body = load(layout, masterKey);
+    const current = body.slots.find((s) => s.kind === 'passphrase');
+    const keep = !opts?.fastKdfForTests && current?.kind === 'passphrase' && meetsFloor(current.kdf) ? current.kdf : null;
+    const params = keep ? { memoryKiB: keep.memoryKiB, timeCost: keep.timeCost, parallelism: keep.parallelism } : await passphraseParams(opts);
     const fresh = await makePassphraseSlot(body.vaultId, masterKey, newPassphrase, params);
     save(layout, masterKey, body, [fresh, ...body.slots.filter((s) => s.kind !== 'passphrase')]);
     return { slotId: fresh.id };
