@@ -239,6 +239,14 @@ function damageListing(payload: Buffer, kind: 'list-short' | 'list-bad-truncatio
         xml = xml.slice(0, m.index) + xml.slice(xml.indexOf(close, m.index) + close.length);
       }
     }
+  } else if (!xml.includes('<ListBucketResult')) {
+    // WebDAV has no paging: answer with the collection alone, as if it were empty.
+    const all = [...xml.matchAll(/<([a-zA-Z]+:)?response[\s>]/g)];
+    const second = all[1];
+    if (second?.index !== undefined) {
+      const close = `</${second[1] ?? ''}multistatus>`;
+      xml = xml.slice(0, second.index) + xml.slice(xml.lastIndexOf(close));
+    }
   } else {
     // Claim more pages follow, but drop the entries and the token needed to fetch them.
     xml = xml.replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated>').replace(/<NextContinuationToken>[^<]*<\/NextContinuationToken>/, '');

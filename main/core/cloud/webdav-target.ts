@@ -65,7 +65,8 @@ export class WebDavTarget implements CloudTarget {
     if (this.madeDirs.has(dir)) return;
     const c = await this.dav();
     try {
-      await c.createDirectory(dir, signal ? { recursive: true, signal } : { recursive: true });
+      // A plain MKCOL (the root exists): no PROPFIND round trips before every first upload.
+      await c.createDirectory(dir, signal ? { signal } : {});
     } catch (e) {
       // 405: it already exists (the usual answer to MKCOL on an existing collection).
       if ((e as { status?: number }).status !== 405) throw e;

@@ -21,10 +21,11 @@ export interface SyntheticVault {
 
 export function syntheticVault(packs: number, packSize = 8 * 1024): SyntheticVault {
   const root = tempDir('synthetic');
+  const vaultId = `vault-${randomBytes(6).toString('hex')}`;
   const packsDir = join(root, 'packs');
   const db = openIndexDb(join(root, 'index.db'), randomBytes(32));
   const keySlotsPath = join(root, 'keyslots.json');
-  writeFileSync(keySlotsPath, JSON.stringify({ body: { generation: 1 }, note: randomBytes(16).toString('hex') }));
+  writeFileSync(keySlotsPath, JSON.stringify({ body: { vaultId, generation: 1 }, note: randomBytes(16).toString('hex') }));
   const store = new CloudStore(db);
   const targetId = store.add({ kind: 'folder', path: '/unused-in-test' }, {}).id;
   const packIds: string[] = [];
@@ -42,7 +43,7 @@ export function syntheticVault(packs: number, packSize = 8 * 1024): SyntheticVau
   addPacks(packs);
   return {
     root,
-    source: { vaultId: 'vault-synthetic', cloudKey: randomBytes(32), db, packsDir, keySlotsPath },
+    source: { vaultId, cloudKey: randomBytes(32), db, packsDir, keySlotsPath },
     store,
     targetId,
     packIds,

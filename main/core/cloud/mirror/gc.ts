@@ -12,7 +12,7 @@
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import type { Log } from '../../log';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
-import type { CloudTarget } from '../target';
+import type { CloudTarget, ObjectInfo } from '../target';
 import { deriveCloudKeys, keySlotObjectNames, wipeCloudKeys } from './cloud-crypto';
 import type { CloudStore } from './cloud-store';
 import { checkNotRolledBack, manifestNames, readRemoteManifests, type Manifest } from './manifest';
@@ -53,10 +53,18 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
       checkNotRolledBack(remote.newest, opts.store.get(opts.targetId).highestCounter, opts.target.description);
       if (!remote.newest) return { listed: 0, referenced: 0, deleted: 0, tooYoung: 0 };
 
-      const listed = await withRetry(() => opts.target.list('', opts.signal), policy, opts.signal).catch((e: unknown) => {
-        if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
-        throw new KeepsakeError('NETWORK', `Clean-up stopped: the target could not be listed (${isKeepsakeError(e) ? e.message : 'unknown failure'}). Nothing was deleted.`, { gcAborted: true });
-      });
+      // Two listings that must agree: a page lost or cut short in one read shows up as a
+      // difference (a LIST protocol cannot always tell a short last page from the end).
+      const listOnce = (): Promise<ObjectInfo[]> =>
+        withRetry(() => opts.target.list('', opts.signal), policy, opts.signal).catch((e: unknown) => {
+          if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
+          throw new KeepsakeError('NETWORK', `Clean-up stopped: the target could not be listed (${isKeepsakeError(e) ? e.message : 'unknown failure'}). Nothing was deleted.`, { gcAborted: true });
+        });
+      const listed = await listOnce();
+      const again = await listOnce();
+      if (fingerprint(listed) !== fingerprint(again)) {
+        throw new KeepsakeError('NETWORK', 'Clean-up stopped: two listings of the target disagreed, so neither can be trusted to be complete. Nothing was deleted.', { gcAborted: true });
+      }
       const byName = new Map(listed.map((o) => [o.name, o]));
       const needed = refsOf(remote.newest);
       const missing = needed.filter((r) => byName.get(r.name)?.size !== r.size);
@@ -85,6 +93,13 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
   } finally {
     wipeCloudKeys(keys);
   }
+}
+
+function fingerprint(list: ObjectInfo[]): string {
+  return list
+    .map((o) => `${o.name}:${o.size}`)
+    .sort()
+    .join(',');
 }
 
 function refsOf(m: Manifest): Array<{ name: string; size: number }> {

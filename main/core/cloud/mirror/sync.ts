@@ -88,6 +88,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     const record = store.get(targetId);
     checkNotRolledBack(remote.newest, record.highestCounter, target.description);
     if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
+    await refuseForeignVault(target, source.vaultId, policy, signal);
     await cleanupOrphans(target, opts.log);
 
     // Point in time first, then the packs (see the Note above).
@@ -206,6 +207,32 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     throw e;
   } finally {
     wipeCloudKeys(keys);
+  }
+}
+
+/**
+ * The key-slot objects have fixed names, so a second vault synced to the same place would
+ * overwrite the first one's — and with them its only way back. The slot file names its
+ * vault in the clear; a different one stops the sync before anything is written.
+ */
+async function refuseForeignVault(target: CloudTarget, vaultId: string, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
+  for (const name of keySlotObjectNames()) {
+    let body: Buffer;
+    try {
+      body = await withRetry(() => target.get(name, undefined, signal), policy, signal);
+    } catch (e) {
+      if (isKeepsakeError(e) && e.code === 'NOT_FOUND') continue;
+      throw e;
+    }
+    let other: unknown;
+    try {
+      other = (JSON.parse(body.toString('utf8')) as { body?: { vaultId?: unknown } }).body?.vaultId;
+    } catch {
+      other = undefined;
+    }
+    if (other !== vaultId) {
+      throw new KeepsakeError('CONFLICT', `${target.description} already holds another Keepsake vault. Use an empty folder or another prefix for this one; nothing was written.`, { foreignVault: true });
+    }
   }
 }
 
