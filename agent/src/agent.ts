@@ -1,0 +1,237 @@
+// The reference device agent: pairs with a desktop from a QR payload, syncs a phone-like
+// folder with protocol v1 (manifest → resumable range uploads → commits acknowledged
+// only when durable), resumes after a cut, reports deletions, and receives restores.
+// Tests, benchmarks and demos drive this class; bin/keepsake-agent.mjs is its CLI.
+import { createReadStream, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { makeSelfSignedIdentity } from '../../main/core/devices/certificate';
+import {
+  ACKED, ALPN_PAIR, ALPN_SYNC, decodePairingUri, PATHS,
+  type CommitResponse, type HelloResponse, type ManifestResponse, type PairResponse, type UploadStatus,
+} from '../../main/core/devices/wire';
+import { AgentError, PinnedClient, parseJson, probeCertificate } from './pinned-client';
+import { receiveRestore, type RestoreSummary } from './restore';
+import { scanPhone, type ScannedFile } from './scan';
+import { StateFile } from './state';
+
+export interface SyncOptions {
+  /** Upload range size (bytes); the desktop's limit wins if smaller. */
+  rangeBytes?: number;
+  /** Commit after this many items or bytes, whichever comes first. */
+  commitItems?: number;
+  commitBytes?: number;
+  /** Parallel uploads. */
+  concurrency?: number;
+  /** Retries per item after a cut connection (each resumes where the desktop stopped). */
+  retries?: number;
+  onProgress?: (p: { uploadedBytes: number; acked: number }) => void;
+}
+
+export interface SyncSummary {
+  scanned: number;
+  offered: number;
+  needed: number;
+  have: number;
+  tombstoned: number;
+  removedReported: number;
+  uploadedBytes: number;
+  acked: number;
+  notAcked: Array<{ id: string; status: string; message?: string }>;
+  blocked: string | null;
+}
+
+export class KeepsakeAgent {
+  readonly state: StateFile;
+
+  constructor(
+    readonly phoneRoot: string,
+    stateDir: string,
+  ) {
+    this.state = new StateFile(stateDir);
+  }
+
+  private identity(): { keyPem: string; certPem: string; fingerprint: string } {
+    if (!this.state.state.identity) {
+      this.state.state.identity = makeSelfSignedIdentity(`keepsake-agent ${hostname()}`.slice(0, 60));
+      this.state.save();
+    }
+    return this.state.state.identity;
+  }
+
+  /** Pairs with the desktop whose QR payload (URI text) is given. */
+  async pair(uri: string, device: { name: string; kind?: 'android' | 'ios' | 'other'; model?: string }): Promise<PairResponse> {
+    const payload = decodePairingUri(uri);
+    if (payload.expires <= Date.now()) throw new AgentError('This pairing code has expired. Start a new pairing on the desktop.', 'EXPIRED');
+    const me = this.identity();
+    const ep = { host: payload.host, port: payload.port, fingerprint: payload.fingerprint };
+    const certPem = await probeCertificate(ep, me, ALPN_PAIR);
+    const client = new PinnedClient({ ...ep, certPem }, me, ALPN_PAIR, { maxSockets: 1 });
+    try {
+      const body = { secret: payload.secret, name: device.name, kind: device.kind ?? 'android', ...(device.model ? { model: device.model } : {}) };
+      const res = parseJson<PairResponse>(await client.send('POST', PATHS.pair, { json: body }));
+      this.state.state.desktop = { ...ep, certPem, deviceId: res.deviceId, desktopName: res.desktopName };
+      this.state.save();
+      return res;
+    } finally {
+      client.close();
+    }
+  }
+
+  private client(maxSockets = 4): PinnedClient {
+    const d = this.state.state.desktop;
+    if (!d) throw new AgentError('This phone is not paired with a desktop yet. Pair it first.', 'NOT_PAIRED');
+    return new PinnedClient(d, this.identity(), ALPN_SYNC, { maxSockets });
+  }
+
+  async hello(): Promise<HelloResponse> {
+    const c = this.client(1);
+    try {
+      return await c.json<HelloResponse>('GET', PATHS.hello);
+    } finally {
+      c.close();
+    }
+  }
+
+  async sync(opts: SyncOptions = {}): Promise<SyncSummary> {
+    const concurrency = opts.concurrency ?? 2;
+    const client = this.client(concurrency + 1);
+    try {
+      const hello = await client.json<HelloResponse>('GET', PATHS.hello);
+      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, acked: 0, notAcked: [], blocked: hello.blocked };
+      if (hello.blocked) return sum;
+      const files = await scanPhone(this.phoneRoot, this.state.state.files);
+      this.state.save();
+      sum.scanned = files.length;
+      const present = new Set(files.map((f) => f.id));
+      // Offer only what the desktop has not acknowledged with this exact content.
+      const offer = files.filter((f) => this.state.acked.get(f.id)?.hash !== f.hash);
+      const removed = [...this.state.acked.keys()].filter((id) => !present.has(id));
+      sum.offered = offer.length;
+      const byId = new Map(files.map((f) => [f.id, f]));
+      const need: Array<{ file: ScannedFile; offset: number }> = [];
+      const pageSize = hello.limits.manifestItems;
+      for (let i = 0; i < Math.max(offer.length, removed.length ? 1 : 0); i += pageSize) {
+        const page = offer.slice(i, i + pageSize).map(({ path: _p, ...e }) => e);
+        const gone = i === 0 ? removed : [];
+        const m = await client.json<ManifestResponse>('POST', PATHS.manifest, { items: page, removed: gone });
+        if (m.blocked) {
+          sum.blocked = m.blocked;
+          return sum;
+        }
+        if (gone.length) {
+          this.state.appendAcks(gone.map((id) => ({ id, hash: '', status: 'removed', at: Date.now() })));
+          sum.removedReported += gone.length;
+        }
+        const now = Date.now();
+        this.state.appendAcks([
+          ...m.have.map((id) => ({ id, hash: byId.get(id)?.hash ?? '', status: 'duplicate', at: now })),
+          ...m.tombstoned.map((id) => ({ id, hash: byId.get(id)?.hash ?? '', status: 'tombstoned', at: now })),
+        ]);
+        sum.have += m.have.length;
+        sum.tombstoned += m.tombstoned.length;
+        for (const n of m.need) {
+          const file = byId.get(n.id);
+          if (file) need.push({ file, offset: n.offset });
+        }
+      }
+      sum.needed = need.length;
+      await this.uploadAll(client, need, hello, opts, sum);
+      return sum;
+    } finally {
+      client.close();
+    }
+  }
+
+  private async uploadAll(client: PinnedClient, need: Array<{ file: ScannedFile; offset: number }>, hello: HelloResponse, opts: SyncOptions, sum: SyncSummary): Promise<void> {
+    const rangeBytes = Math.min(opts.rangeBytes ?? 8 * 1024 * 1024, hello.limits.rangeBody);
+    const commitItems = Math.min(opts.commitItems ?? 200, hello.limits.commitItems);
+    const commitBytes = opts.commitBytes ?? 64 * 1024 * 1024;
+    let batch: ScannedFile[] = [];
+    let batchBytes = 0;
+    let chain: Promise<void> = Promise.resolve();
+    const flush = (): void => {
+      if (!batch.length) return;
+      const files = batch;
+      batch = [];
+      batchBytes = 0;
+      chain = chain.then(() => this.commit(client, files, sum, opts));
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < need.length) {
+        const job = need[next++];
+        if (!job) break;
+        await this.uploadFile(client, job.file, job.offset, rangeBytes, opts, sum);
+        batch.push(job.file);
+        batchBytes += job.file.size;
+        if (batch.length >= commitItems || batchBytes >= commitBytes) flush();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+    flush();
+    await chain;
+  }
+
+  private async uploadFile(client: PinnedClient, f: ScannedFile, startAt: number, rangeBytes: number, opts: SyncOptions, sum: SyncSummary): Promise<void> {
+    let offset = startAt;
+    let attempts = 0;
+    while (offset < f.size) {
+      const end = Math.min(f.size, offset + rangeBytes) - 1;
+      try {
+        const res = await client.send('PUT', `${PATHS.upload}${encodeURIComponent(f.id)}`, {
+          body: createReadStream(f.path, { start: offset, end }),
+          length: end - offset + 1,
+          headers: { 'content-range': `bytes ${offset}-${end}/${f.size}`, 'content-type': 'application/octet-stream' },
+        });
+        const st = parseJson<UploadStatus>(res);
+        sum.uploadedBytes += st.received - offset;
+        offset = st.received;
+        opts.onProgress?.({ uploadedBytes: sum.uploadedBytes, acked: sum.acked });
+      } catch (e) {
+        const err = e as AgentError;
+        if (err.code === 'PIN_MISMATCH' || attempts >= (opts.retries ?? 3)) throw e;
+        attempts += 1;
+        await new Promise((r) => setTimeout(r, 200 * attempts));
+        // Ask where the desktop stopped, then resume from there.
+        const st = await client.json<UploadStatus>('GET', `${PATHS.upload}${encodeURIComponent(f.id)}`);
+        offset = st.received;
+      }
+    }
+  }
+
+  private async commit(client: PinnedClient, files: ScannedFile[], sum: SyncSummary, opts: SyncOptions): Promise<void> {
+    const res = await client.json<CommitResponse>('POST', PATHS.commit, { ids: files.map((f) => f.id) });
+    const byId = new Map(files.map((f) => [f.id, f]));
+    const now = Date.now();
+    const acks = res.results.filter((r) => ACKED.has(r.status)).map((r) => ({ id: r.id, hash: byId.get(r.id)?.hash ?? '', status: r.status, at: now }));
+    this.state.appendAcks(acks);
+    sum.acked += acks.length;
+    for (const r of res.results) if (!ACKED.has(r.status)) sum.notAcked.push(r.message ? { id: r.id, status: r.status, message: r.message } : { id: r.id, status: r.status });
+    opts.onProgress?.({ uploadedBytes: sum.uploadedBytes, acked: sum.acked });
+  }
+
+  /** Sends location reports; the desktop drops them without a live consent. */
+  async reportLocation(reports: Array<{ lat: number; lon: number; accuracy: number; at: number }>): Promise<{ accepted: number; dropped: number; reason: string | null }> {
+    const c = this.client(1);
+    try {
+      return await c.json('POST', PATHS.location, { reports });
+    } finally {
+      c.close();
+    }
+  }
+
+  /** Pulls what the desktop offers for restore into the phone folder. */
+  async restore(): Promise<RestoreSummary> {
+    const c = this.client(2);
+    try {
+      return await receiveRestore(c, this.phoneRoot, this.state);
+    } finally {
+      c.close();
+    }
+  }
+
+  /** Files the desktop acknowledged (so the phone may delete them), from the ack log. */
+  freeable(): string[] {
+    return [...this.state.acked.values()].filter((r) => r.status !== 'tombstoned' && existsSync(`${this.phoneRoot}/${r.id}`)).map((r) => r.id);
+  }
+}

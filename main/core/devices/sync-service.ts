@@ -1,0 +1,260 @@
+// Sync protocol v1, the desktop's side, independent of HTTP: manifest answers, resumable
+// range uploads into encrypted staging, commits that acknowledge only what the vault
+// reports durable, location reports gated by consent, and restore offers.
+// [Note: Ack only after durability] An item id appears with an acknowledging status in a
+// commit response only after IngestSink.putItems resolved for it, and device_items is
+// written after that, so a crash at any point leaves the phone holding every item the
+// desktop has not durably stored.
+import { KeepsakeError } from '../../../common/errors';
+import type { Log } from '../log';
+import type { ConsentGate } from './consent';
+import type { PairedDevice, PairingsStore } from './pairings-store';
+import type { IngestItem, IngestSink } from './sink';
+import type { UploadStaging } from './staging';
+import type { SyncStore, UploadRow } from './sync-store';
+import { ACKED, type CommitResponse, type LocationRequest, type LocationResponse, type ManifestRequest, type ManifestResponse, type RestoreOffer, type UploadStatus } from './wire';
+
+export interface SyncDeps {
+  pairings: PairingsStore;
+  sync: SyncStore;
+  staging: UploadStaging;
+  sink: IngestSink;
+  consent: ConsentGate;
+  now: () => number;
+  log: Log;
+}
+
+const MIME_BY_EXT: Record<string, string> = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', heic: 'image/heic', gif: 'image/gif', webp: 'image/webp',
+  mp4: 'video/mp4', mov: 'video/quicktime', '3gp': 'video/3gpp', xml: 'application/xml', vcf: 'text/vcard',
+  ics: 'text/calendar', txt: 'text/plain', md: 'text/markdown', json: 'application/json',
+};
+
+function mimeFor(name: string, declared: string | undefined): string {
+  if (declared && /^[a-z]+\/[a-z0-9.+-]+$/i.test(declared)) return declared;
+  return MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+}
+
+export class SyncService {
+  /** Serialises commits per device, so one item is never stored twice concurrently. */
+  private readonly commitChains = new Map<string, Promise<unknown>>();
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly d: SyncDeps) {}
+
+  /** Why this device may not sync now, or null. */
+  blockedReason(device: PairedDevice): string | null {
+    if (!device.child) return null;
+    const c = this.d.consent.check({ deviceId: device.id, purpose: 'child-sync', now: this.d.now() });
+    return c.allowed ? null : `This is a child's device: it syncs nothing until a guardian's consent is recorded (${c.reason}).`;
+  }
+
+  private assertNotBlocked(device: PairedDevice): void {
+    const reason = this.blockedReason(device);
+    if (reason) throw new KeepsakeError('FORBIDDEN', reason);
+  }
+
+  async manifest(device: PairedDevice, req: ManifestRequest): Promise<ManifestResponse> {
+    const blocked = this.blockedReason(device);
+    if (blocked) return { need: [], have: [], tombstoned: [], removed: 'kept', blocked };
+    const now = this.d.now();
+    const allowed = device.syncCategories.length ? new Set(device.syncCategories) : null;
+    const candidates = req.items.filter((e) => !allowed || allowed.has(e.category));
+    const acked = new Map(candidates.map((e) => [e.id, this.d.sync.acked(device.id, e.id)]));
+    const vaultIds = [...acked.values()].map((a) => a?.vaultItemId).filter((x): x is string => !!x);
+    const erased = vaultIds.length ? this.d.sink.missing(vaultIds) : new Set<string>();
+    const out: ManifestResponse = { need: [], have: [], tombstoned: [], removed: 'kept', blocked: null };
+    for (const e of candidates) {
+      const a = acked.get(e.id);
+      const same = a && a.hash === e.hash;
+      if (same && (a.state === 'tombstoned' || (a.vaultItemId !== null && erased.has(a.vaultItemId)))) {
+        out.tombstoned.push(e.id);
+      } else if (same && a.removedAt === null) {
+        out.have.push(e.id);
+      } else {
+        const { row, replacedStaging } = this.d.sync.planUpload(
+          { deviceId: device.id, itemId: e.id, hash: e.hash, size: e.size, category: e.category, name: e.name, mime: mimeFor(e.name, e.mime), modified: e.modified, staging: this.d.staging.newName() },
+          now,
+        );
+        if (replacedStaging) this.d.staging.remove(replacedStaging);
+        out.need.push({ id: e.id, offset: row.received });
+      }
+    }
+    if (req.removed.length) {
+      const vaultIds = this.d.sync.markRemoved(device.id, req.removed, now).filter((x): x is string => x !== null);
+      if (device.deleteFollowsPhone) {
+        if (vaultIds.length) await this.d.sink.eraseForDevice(device.id, vaultIds);
+        out.removed = 'erased';
+      }
+    }
+    this.d.pairings.touchSync(device.id, now);
+    return out;
+  }
+
+  private uploadRow(device: PairedDevice, itemId: string): UploadRow {
+    const row = this.d.sync.upload(device.id, itemId);
+    if (!row) throw new KeepsakeError('NOT_FOUND', 'The desktop is not expecting this item: offer it in a manifest first.');
+    return row;
+  }
+
+  status(device: PairedDevice, itemId: string): UploadStatus {
+    const row = this.uploadRow(device, itemId);
+    return { id: itemId, received: row.received, size: row.size };
+  }
+
+  /**
+   * Receives bytes [start, start+length) of an item. Overlap with what is already held is
+   * skipped; a gap is refused with the offset to resume from. Whatever arrives before a
+   * cut connection is kept and counted.
+   */
+  async receiveRange(device: PairedDevice, itemId: string, range: { start: number; length: number; total: number }, body: AsyncIterable<Buffer>): Promise<UploadStatus> {
+    this.assertNotBlocked(device);
+    const row = this.uploadRow(device, itemId);
+    if (range.total !== row.size) throw new KeepsakeError('BAD_INPUT', `The range says the file is ${range.total} bytes but the manifest said ${row.size}.`);
+    if (range.start + range.length > row.size) throw new KeepsakeError('BAD_INPUT', 'The range goes past the end of the file.');
+    if (range.start > row.received) {
+      throw new KeepsakeError('CONFLICT', `The desktop holds ${row.received} bytes of this item; resume from there.`, { received: row.received });
+    }
+    const key = `${device.id}\0${itemId}`;
+    if (this.writing.has(key)) throw new KeepsakeError('CONFLICT', 'This item is already being uploaded on another connection.');
+    this.writing.add(key);
+    let skip = row.received - range.start;
+    const writer = this.d.staging.writer(row.staging, row.received);
+    let landed = 0;
+    let seen = 0;
+    try {
+      for await (const chunk of body) {
+        seen += chunk.length;
+        if (seen > range.length) throw new KeepsakeError('BAD_INPUT', 'The upload sent more bytes than its range declared.');
+        let part = chunk;
+        if (skip > 0) {
+          const drop = Math.min(skip, part.length);
+          part = part.subarray(drop);
+          skip -= drop;
+        }
+        if (part.length) writer.write(part);
+      }
+    } finally {
+      landed = writer.close();
+      this.writing.delete(key);
+      if (landed > 0) this.d.sync.setReceived(device.id, itemId, row.received + landed, this.d.now());
+    }
+    return { id: itemId, received: row.received + landed, size: row.size };
+  }
+
+  async commit(device: PairedDevice, ids: string[]): Promise<CommitResponse> {
+    this.assertNotBlocked(device);
+    const prev = this.commitChains.get(device.id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.commitNow(device, [...new Set(ids)]));
+    this.commitChains.set(device.id, next);
+    try {
+      return await next;
+    } finally {
+      if (this.commitChains.get(device.id) === next) this.commitChains.delete(device.id);
+    }
+  }
+
+  private async commitNow(device: PairedDevice, ids: string[]): Promise<CommitResponse> {
+    const results: CommitResponse['results'] = [];
+    const ready: UploadRow[] = [];
+    for (const id of ids) {
+      const row = this.d.sync.upload(device.id, id);
+      if (!row) {
+        const acked = this.d.sync.acked(device.id, id);
+        results.push({ id, status: acked && acked.removedAt === null ? 'duplicate' : 'unknown' });
+      } else if (row.received < row.size) {
+        results.push({ id, status: 'incomplete', message: `${row.received} of ${row.size} bytes received` });
+      } else if ((await this.d.staging.hash(row.staging, row.size)) !== row.hash) {
+        // Damaged in transit or on disk: start this item over.
+        this.d.staging.remove(row.staging);
+        this.d.sync.setReceived(device.id, id, 0, this.d.now());
+        results.push({ id, status: 'failed', message: 'The content does not match the hash in the manifest; upload it again.' });
+      } else {
+        ready.push(row);
+      }
+    }
+    if (ready.length) {
+      const batch: IngestItem[] = ready.map((row) => ({
+        deviceId: device.id,
+        sourceKey: row.itemId,
+        category: row.category,
+        occurredAt: row.modified,
+        title: row.name,
+        fields: { name: row.name, sha256: row.hash, modified: row.modified },
+        file: { name: row.name, mime: row.mime, size: row.size, sha256: row.hash, open: () => this.d.staging.reader(row.staging, row.size) },
+      }));
+      const stored = await this.d.sink.putItems(batch);
+      const bySource = new Map(stored.map((r) => [r.sourceKey, r]));
+      const acks: Parameters<SyncStore['recordAcks']>[1] = [];
+      for (const row of ready) {
+        const r = bySource.get(row.itemId);
+        const status = r?.status ?? 'failed';
+        if (ACKED.has(status)) {
+          acks.push({ itemId: row.itemId, hash: row.hash, size: row.size, category: row.category, vaultItemId: r?.vaultItemId ?? null, state: status === 'tombstoned' ? 'tombstoned' : 'stored' });
+        }
+        results.push(r?.message ? { id: row.itemId, status, message: r.message } : { id: row.itemId, status });
+      }
+      this.d.sync.recordAcks(device.id, acks, this.d.now());
+      for (const a of acks) {
+        const row = ready.find((x) => x.itemId === a.itemId) as UploadRow;
+        this.d.sync.dropUpload(device.id, row.itemId);
+        this.d.staging.remove(row.staging);
+      }
+    }
+    this.d.pairings.touchSync(device.id, this.d.now());
+    const order = new Map(ids.map((id, i) => [id, i]));
+    results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    return { results };
+  }
+
+  /** Location reports: stored only under a live consent, coarsened to what it allows; otherwise dropped and the drop recorded. */
+  async location(device: PairedDevice, req: LocationRequest): Promise<LocationResponse> {
+    const now = this.d.now();
+    const precise = req.reports.some((r) => r.accuracy < 1000);
+    const c = this.d.consent.check({ deviceId: device.id, purpose: 'location', precision: precise ? 'precise' : 'approximate', now });
+    const blocked = this.blockedReason(device);
+    if (!c.allowed || blocked) {
+      const reason = blocked ? 'child device without guardian consent' : (c as { reason: string }).reason;
+      this.d.sync.recordLocationDrop(device.id, req.reports.length, reason, now);
+      this.d.log.info('devices.location-dropped', { device: device.id, reports: req.reports.length, reason });
+      return { accepted: 0, dropped: req.reports.length, reason };
+    }
+    const approximate = c.precision === 'approximate';
+    // Approximate-only consent: coordinates are coarsened to 2 decimals (about 1 km), never upgraded.
+    const round = (v: number): number => (approximate ? Math.round(v * 100) / 100 : v);
+    const items: IngestItem[] = req.reports.map((r) => ({
+      deviceId: device.id,
+      sourceKey: `location:${r.at}`,
+      category: 'location',
+      occurredAt: r.at,
+      title: 'Location report',
+      fields: { accuracy: approximate ? Math.max(r.accuracy, 1000) : r.accuracy, consentId: c.consentId, precision: approximate ? 'approximate' : 'precise' },
+      location: { lat: round(r.lat), lon: round(r.lon) },
+    }));
+    const results = await this.d.sink.putItems(items);
+    const accepted = results.filter((r) => ACKED.has(r.status)).length;
+    return { accepted, dropped: req.reports.length - accepted, reason: null };
+  }
+
+  restoreOffers(device: PairedDevice): RestoreOffer[] {
+    return this.d.sync.restoreOffers(device.id).map(({ vaultItemId: _v, ...o }) => o);
+  }
+
+  async openRestore(device: PairedDevice, offerId: string): Promise<{ offer: RestoreOffer; open: () => Promise<NodeJS.ReadableStream> }> {
+    const o = this.d.sync.restoreOffer(device.id, offerId);
+    if (!o) throw new KeepsakeError('NOT_FOUND', 'This restore item is not offered to this device.');
+    const { vaultItemId, ...offer } = o;
+    return {
+      offer,
+      open: async () => {
+        const s = await this.d.sink.openOriginal(vaultItemId);
+        if (!s) throw new KeepsakeError('NOT_FOUND', 'This item is no longer in the vault.');
+        return s;
+      },
+    };
+  }
+
+  restoreAck(device: PairedDevice, offerIds: string[]): number {
+    return this.d.sync.markDelivered(device.id, offerIds, this.d.now());
+  }
+}
