@@ -1,0 +1,31 @@
+// Child process for the kill -9 suites (not a test file). Modes:
+//   put <dataFolder> <seed>      stores batches of items and prints "ACK <keys>" after each
+//                                putItems resolves (i.e. after it claims durability)
+//   backup <dataFolder> <src>    backs up a folder over and over, printing "ACK snapshot <id>"
+//   compact <dataFolder>         runs compaction
+// It prints READY once the vault is open; the parent kills it with SIGKILL at a random time.
+import { writeSync } from 'node:fs';
+import { Vault } from '../../main/core/vault/vault';
+import { crashItem } from './vault-crash-fixture';
+
+const [mode, dataFolder, arg] = process.argv.slice(2);
+const say = (line: string): void => void writeSync(1, `${line}\n`);
+const vault = await Vault.open(dataFolder!, { passphrase: 'crash-test-passphrase' }, { fastKdfForTests: true, chunker: { minSize: 4096, avgSize: 16384, maxSize: 65536 } });
+say('READY');
+if (mode === 'put') {
+  const seed = Number(arg);
+  for (let batch = 0; batch < 1000; batch++) {
+    const keys = [0, 1, 2].map((i) => `s${seed}-b${batch}-${i}`);
+    await vault.putItems(keys.map(crashItem));
+    say(`ACK ${keys.join(',')}`);
+  }
+} else if (mode === 'backup') {
+  for (;;) {
+    const r = await vault.backupFolder(arg!);
+    say(`ACK snapshot ${r.snapshotId}`);
+  }
+} else if (mode === 'compact') {
+  await vault.compact();
+  say('DONE');
+}
+vault.close();
