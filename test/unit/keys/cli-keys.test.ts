@@ -63,5 +63,6 @@ describe('key commands', () => {
     expect(stale.code).toBe(4);
     expect(stale.err).toMatch(/does not open this vault/);
     expect((await keepsake(['recovery-key'])).code).toBe(2);
-  });
+    // ~20 s alone: eight real processes, each paying real (calibrated) Argon2id. The margin is for a loaded CI machine.
+  }, 180_000);
 });
