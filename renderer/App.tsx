@@ -5,6 +5,7 @@ import { api } from './api/client';
 import { useEvent, useQuery } from './api/hooks';
 import { useJobs } from './api/use-jobs';
 import { AppActionsContext, type AppActions } from './app-actions';
+import { EmergencyKit } from './components/EmergencyKit';
 import { ImportDialog } from './components/ImportDialog';
 import { JobsPanel } from './components/JobsPanel';
 import { Sidebar } from './components/Sidebar';
@@ -20,6 +21,9 @@ export function App() {
   const [route, go] = useRoute();
   const jobs = useJobs();
   const [importOpen, setImportOpen] = useState(false);
+  // The Emergency Kit stays on screen after the vault is created until the person confirms
+  // they kept it, even though the vault is already unlocked underneath.
+  const [pendingKit, setPendingKit] = useState<string | null>(null);
   useEvent('vault.changed', about.reload);
 
   useEffect(() => {
@@ -44,7 +48,8 @@ export function App() {
     );
   }
   if (!about.data) return <main className="center-page" aria-busy="true" />;
-  if (about.data.vaultState === 'missing') return <OnboardingScreen onDone={about.reload} />;
+  if (pendingKit) return <EmergencyKit recoveryKey={pendingKit} onConfirmed={() => setPendingKit(null)} />;
+  if (about.data.vaultState === 'missing') return <OnboardingScreen onCreated={setPendingKit} />;
   if (about.data.vaultState === 'locked') return <UnlockScreen onDone={about.reload} />;
 
   return (

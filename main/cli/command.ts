@@ -1,6 +1,7 @@
 // The shape of a CLI command and the helpers every command shares: one Core per run,
 // human output by default, one JSON document with --json, exit codes from the error code.
 import type { ParseArgsConfig } from 'node:util';
+import type { HostKind } from '../../common/domain';
 import { Core } from '../core/core';
 import { defaultDataFolder } from '../core/paths';
 
@@ -11,8 +12,8 @@ export interface CommandContext {
   values: Values;
   positionals: string[];
   json: boolean;
-  /** Opens (once) the Core for KEEPSAKE_HOME. */
-  core(): Core;
+  /** Opens (once) the Core for KEEPSAKE_HOME; `serve` asks for the web host kind. */
+  core(hostKind?: HostKind): Core;
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
@@ -30,11 +31,11 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-export function makeCoreOpener(env: NodeJS.ProcessEnv): { get(): Core; close(): Promise<void> } {
+export function makeCoreOpener(env: NodeJS.ProcessEnv): { get(hostKind?: HostKind): Core; close(): Promise<void> } {
   let core: Core | null = null;
   return {
-    get() {
-      core ??= new Core({ dataFolder: defaultDataFolder(env), hostKind: 'cli' });
+    get(hostKind: HostKind = 'cli') {
+      core ??= new Core({ dataFolder: defaultDataFolder(env), hostKind });
       return core;
     },
     async close() {

@@ -61,7 +61,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const json = parsed.values.json === true;
   const opener = makeCoreOpener(env);
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, json, core: () => opener.get(), out, err, env, stdin: process.stdin });
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, json, core: (hostKind) => opener.get(hostKind), out, err, env, stdin: process.stdin });
   } catch (e) {
     if (isKeepsakeError(e)) {
       if (json) out(JSON.stringify({ ok: false, error: e.toData() }));

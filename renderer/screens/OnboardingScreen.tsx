@@ -1,17 +1,15 @@
-// First run: create the vault with a passphrase (strength meter), then the Emergency Kit
-// with the recovery key, which must be confirmed as kept before continuing.
+// First run: create the vault with a passphrase (strength meter). The app then shows the
+// Emergency Kit with the recovery key, which must be confirmed as kept before continuing.
 import { useState, type FormEvent } from 'react';
 import { ShieldCheck } from 'lucide-react';
 import { api, ApiError } from '../api/client';
 import { MIN_SCORE, passphraseStrength } from '../passphrase-strength';
-import { EmergencyKit } from '../components/EmergencyKit';
 
-export function OnboardingScreen({ onDone }: { onDone(): void }) {
+export function OnboardingScreen({ onCreated }: { onCreated(recoveryKey: string): void }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [recoveryKey, setRecoveryKey] = useState('');
   const strength = passphraseStrength(passphrase);
   const mismatch = confirm.length > 0 && confirm !== passphrase;
   const canCreate = strength.score >= MIN_SCORE && confirm === passphrase && !busy;
@@ -23,15 +21,13 @@ export function OnboardingScreen({ onDone }: { onDone(): void }) {
     setError('');
     try {
       const { recoveryKey } = await api.call('vault.create', { passphrase });
-      setRecoveryKey(recoveryKey);
+      onCreated(recoveryKey);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
       setBusy(false);
     }
   }
-
-  if (recoveryKey) return <EmergencyKit recoveryKey={recoveryKey} onConfirmed={onDone} />;
 
   return (
     <main className="center-page">

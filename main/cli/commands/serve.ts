@@ -24,7 +24,7 @@ export const serveCommand: Command = {
     }
     const host = typeof ctx.values.host === 'string' ? ctx.values.host : '127.0.0.1';
     if (!isLoopback(host)) ctx.err(`Warning: serving on ${host} makes Keepsake reachable from other computers on that network.`);
-    const web = await startWebHost({ core: ctx.core(), host, port });
+    const web = await startWebHost({ core: ctx.core('web'), host, port });
     ctx.out(ctx.json ? JSON.stringify({ url: web.url }) : web.url);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
