@@ -3,7 +3,9 @@
 //                                putItems resolves (i.e. after it claims durability)
 //   backup <dataFolder> <src>    backs up a folder over and over, printing "ACK snapshot <id>"
 //   compact <dataFolder>         runs compaction
+//   efbig <dataFolder>           (under ulimit -f) stores a too-big file, then a small one
 // It prints READY once the vault is open; the parent kills it with SIGKILL at a random time.
+import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { Vault } from '../../main/core/vault/vault';
 import { crashItem } from './vault-crash-fixture';
@@ -24,6 +26,17 @@ if (mode === 'put') {
     const r = await vault.backupFolder(arg!);
     say(`ACK snapshot ${r.snapshotId}`);
   }
+} else if (mode === 'efbig') {
+  // run under `ulimit -f`: a big file must fail with a clear IO error, a small one must still work
+  try {
+    await vault.putItems([{ ...crashItem('big'), files: [{ role: 'original', name: 'big.mp4', mime: 'video/mp4', data: randomBytes(3 * 1024 * 1024) }] }]);
+    say('BIG stored');
+  } catch (e) {
+    say(`BIG ${(e as { code?: string }).code} ${(e as Error).message}`);
+  }
+  const [r] = await vault.putItems([crashItem('small-after-efbig')]);
+  say(`SMALL ${r!.status}`);
+  say('DONE');
 } else if (mode === 'compact') {
   await vault.compact();
   say('DONE');
