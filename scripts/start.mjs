@@ -48,9 +48,12 @@ function openInBrowser(url) {
   }
 }
 
-async function startWebFallback(reason) {
+async function startWebFallback(reason, chosen) {
+  const why = chosen
+    ? 'You asked for the browser version (KEEPSAKE_START_WEB=1), '
+    : `The Electron desktop runtime is not installed on this computer and could not be downloaded (${reason}), `;
   process.stdout.write(
-    `\nThe Electron desktop runtime is not installed on this computer and could not be downloaded (${reason}), ` +
+    `\n${why}` +
       'so Keepsake is starting the same app through its built-in web host instead and opening it in your default browser. ' +
       'Everything works the same way; only the desktop extras (tray icon, native notifications, OS keychain) are missing. ' +
       'The server listens on this computer only (127.0.0.1) and the address below carries a one-time key: keep it private. ' +
@@ -81,7 +84,7 @@ async function main() {
   }
   build();
   if (found.path) launchElectron(found.path);
-  else await startWebFallback(found.reason);
+  else await startWebFallback(found.reason, process.env.KEEPSAKE_START_WEB === '1');
 }
 
 main().catch((e) => {

@@ -6,8 +6,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 export interface AppMenuOptions {
   platform: NodeJS.Platform;
   isPackaged: boolean;
-  /** Opens a documentation page in the system browser (already allowlisted). */
-  openHelp(): void;
+  /** Shows version, data folder and vault state (app.about) in a native dialog. */
+  showAbout(): void;
   lock(): void;
 }
 
@@ -52,6 +52,6 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
     { role: 'editMenu' },
     { label: 'View', submenu: view },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'Keepsake Documentation', click: () => options.openHelp() }] },
+    { role: 'help', submenu: [{ label: 'About Keepsake', click: () => options.showAbout() }] },
   ];
 }

@@ -3,7 +3,7 @@
 // vault:// protocols, deny-all permissions, navigation guards, the checked IPC surface,
 // the safeStorage key store, tray, notifications, menu and remembered window bounds —
 // around one Core. Bundled to dist/electron/main.cjs by scripts/build-electron.mjs.
-import { BrowserWindow, Menu, Notification, app, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 import { join } from 'node:path';
 import { Core } from '../core/core';
 import { dispatch } from '../core/dispatch';
@@ -22,8 +22,6 @@ import { forbiddenSwitchesIn } from './switches';
 import { createVaultProtocolHandler } from './vault-protocol';
 import { mainWindowOptions } from './window-options';
 import { fitToDisplays, loadWindowState, saveWindowState } from './window-state';
-
-const HELP_URL = 'https://github.com/keepsake-app/keepsake#readme';
 
 const dataFolder = ensurePrivateDir(defaultDataFolder());
 let core: Core | null = null;
@@ -62,7 +60,7 @@ function boot(): void {
   app.on('session-created', (created) => denyAllPermissions(created));
   app.on('window-all-closed', onAllWindowsClosed);
   app.on('activate', () => showMainWindow());
-  app.on('before-quit', () => void core?.close());
+  app.on('before-quit', onBeforeQuit);
   app.whenReady().then(start, (e: unknown) => fatal(e));
 }
 
@@ -75,7 +73,7 @@ function start(): void {
   registerIpc(ipcMain, c);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, openHelp: () => openExternal(HELP_URL), lock: () => void dispatch(c, 'vault.lock', {}) }),
+      appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, showAbout: () => void showAbout(c), lock: () => void dispatch(c, 'vault.lock', {}) }),
     ),
   );
   const notify = createJobNotifier(({ title, body }) => {
@@ -139,6 +137,32 @@ function onAllWindowsClosed(): void {
     return;
   }
   if (process.platform !== 'darwin') app.quit();
+}
+
+let closed = false;
+/** Holds the quit until core has stopped its jobs and closed the vault (keys dropped). */
+function onBeforeQuit(event: Electron.Event): void {
+  if (closed || !core) return;
+  event.preventDefault();
+  const c = core;
+  void c.close().finally(() => {
+    closed = true;
+    app.quit();
+  });
+}
+
+/** Help → About: the same app.about facts the Settings screen shows, in a native dialog. */
+async function showAbout(c: Core): Promise<void> {
+  const r = await dispatch(c, 'app.about', {});
+  if (!r.ok) return;
+  const about = r.value as { version: string; dataFolder: string; vaultState: string };
+  await dialog.showMessageBox({
+    type: 'info',
+    title: 'About Keepsake',
+    message: `Keepsake ${about.version}`,
+    detail: `Data folder: ${about.dataFolder}\nVault: ${about.vaultState}`,
+    buttons: ['OK'],
+  });
 }
 
 function trayIconName(): string {

@@ -95,7 +95,7 @@ describe('job notifications', () => {
 });
 
 describe('application menu', () => {
-  const noop = { openHelp: () => undefined, lock: () => undefined };
+  const noop = { showAbout: () => undefined, lock: () => undefined };
   const roles = (t: ReturnType<typeof appMenuTemplate>): string[] =>
     t.flatMap((i) => [String(i.role ?? i.label), ...(Array.isArray(i.submenu) ? i.submenu.map((s) => String(s.role ?? s.label ?? s.type)) : [])]);
 
