@@ -75,8 +75,19 @@ export function consumedEntries(tree: EntryTree): Set<string> {
   return consumed;
 }
 
+function isLimit(e: unknown): boolean {
+  return isKeepsakeError(e) && (e.code === 'CANCELLED' || e.code === 'WRONG_PASSPHRASE' || (e.code === 'UNSUPPORTED' && /exceeds limits/.test(e.message)));
+}
+
 export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, ctx: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {
-  const head = await headOf(entry);
+  let head: Buffer;
+  try {
+    head = await headOf(entry);
+  } catch (e) {
+    if (!isKeepsakeError(e) || isLimit(e)) throw e;
+    ctx.refuse(entry.name, e.message);
+    return;
+  }
   const name = entry.name.slice(entry.name.lastIndexOf('/') + 1);
   const input = tree.input(entry);
   if (sniffMedia(head)) {
@@ -87,7 +98,7 @@ export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, ctx: Imp
   if (nested) {
     if (env.depth >= env.limits.maxNesting) {
       ctx.refuse(entry.name, `An archive nested ${env.depth + 1} levels deep was kept as a file, not opened (the limit is ${env.limits.maxNesting}).`);
-      yield await opaqueItem(entry, { nestedArchive: nested });
+      yield* keepOpaque(entry, ctx, { nestedArchive: nested });
       return;
     }
     const { openNested } = await import('./nested');
@@ -99,7 +110,20 @@ export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, ctx: Imp
     yield* guarded(spec.importer(input, ctx), entry, ctx);
     return;
   }
-  yield await opaqueItem(entry, {}, head);
+  yield* keepOpaque(entry, ctx, {}, head);
+}
+
+/** An opaque item for the entry; an entry whose bytes cannot be read is refused instead. */
+async function* keepOpaque(entry: TreeEntry, ctx: ImportContext, fields: Record<string, unknown>, head?: Buffer): AsyncGenerator<ParsedItem> {
+  let item: ParsedItem;
+  try {
+    item = await opaqueItem(entry, fields, head);
+  } catch (e) {
+    if (!isKeepsakeError(e) || isLimit(e)) throw e;
+    ctx.refuse(entry.name, e.message);
+    return;
+  }
+  yield item;
 }
 
 /** Runs an importer; if it refuses the whole file, reports it and keeps the bytes. */
@@ -107,10 +131,8 @@ async function* guarded(items: AsyncIterable<ParsedItem>, entry: TreeEntry, ctx:
   try {
     yield* items;
   } catch (e) {
-    if (!isKeepsakeError(e)) throw e;
-    if (e.code === 'CANCELLED' || e.code === 'WRONG_PASSPHRASE') throw e;
-    if (e.code === 'UNSUPPORTED' && /exceeds limits/.test(e.message)) throw e;
+    if (!isKeepsakeError(e) || isLimit(e)) throw e;
     ctx.refuse(entry.name, e.message);
-    yield await opaqueItem(entry, { refused: e.message });
+    if (e.code !== 'CORRUPT' || !/entry .* (is damaged|holds more|is shorter|cannot be read)/.test(e.message)) yield* keepOpaque(entry, ctx, { refused: e.message });
   }
 }

@@ -1,18 +1,25 @@
 // Shared test helpers for container imports: a temp data folder, running an importer to
 // completion with a collecting context, and building tar/.ab streams with tar-stream.
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { collectingContext, type Importer, type ImportInput, type ParsedItem } from '../../../../main/core/intake/types';
 
-export function tempDataFolder(): { dir: string; stagingLeftovers(): string[]; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'keepsake-intake-'));
+/** A private parent folder holding the data folder (<parent>/data) and test inputs (<parent>/in). */
+export function tempDataFolder(): { parent: string; dir: string; inputs: string; stagingLeftovers(): string[]; cleanup(): void } {
+  const parent = mkdtempSync(join(tmpdir(), 'keepsake-intake-'));
+  const dir = join(parent, 'data');
+  const inputs = join(parent, 'in');
+  mkdirSync(dir);
+  mkdirSync(inputs);
   return {
+    parent,
     dir,
+    inputs,
     stagingLeftovers: () => (existsSync(join(dir, 'staging')) ? readdirSync(join(dir, 'staging')) : []),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => rmSync(parent, { recursive: true, force: true }),
   };
 }
 

@@ -54,6 +54,10 @@ function checkTakeout(items: ParsedItem[]): void {
   expect(counts.photo).toBe(3);
   // Keep: every JSON is a note or (broken/invalid) kept as a file; Labels.txt read by the Keep importer.
   expect(counts.note ?? 0).toBeGreaterThanOrEqual(keepJson.length - 2);
+  const drawings = items.find((i) => i.category === 'note' && i.title === 'Drawings (multiple) note')!;
+  expect(drawings.files?.map((f) => f.name)).toEqual(expect.arrayContaining(['1690514342456.1074605235.png', '1690514400167.1149307624.png']));
+  const voice = items.find((i) => i.category === 'note' && i.title === 'Voice recording')!;
+  expect(voice.files?.map((f) => f.name)).toContain('1690859067849.259766.1353747803.3gp');
   // Keep attachments (png/3gp) are NOT separate photos/videos: they belong to their notes.
   expect(items.some((i) => i.category === 'video')).toBe(false);
   expect(items.filter((i) => i.category === 'photo').every((i) => String(i.fields.fileName).startsWith('IMG_'))).toBe(true);
