@@ -260,8 +260,17 @@ function componentItem(comp: Comp, exp: Expansion | undefined, cutOff: boolean, 
   let ms = timeMs(start) ?? timeMs(comp.getFirstPropertyValue('dtstamp') as Time | null);
   if (start && !start.isDate && typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) {
     const exact = ianaWallClockToUtc(start, tzid);
-    if (exact !== undefined) ms = exact;
-    else fields.floating = true;
+    if (exact !== undefined) {
+      ms = exact;
+      // The worker expanded in floating time; move each occurrence into the zone too.
+      // (An UNTIL in UTC was compared in floating time: a known edge, see docs/intake.md.)
+      if (Array.isArray(fields.occurrences)) {
+        fields.occurrences = (fields.occurrences as number[]).map((o) => {
+          const d = new Date(o);
+          return ianaWallClockToUtc({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() }, tzid) ?? o;
+        });
+      }
+    } else fields.floating = true;
   }
   if (ms !== undefined) item.occurredAt = ms;
   const geo = comp.getFirstPropertyValue('geo');

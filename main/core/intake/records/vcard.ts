@@ -71,9 +71,14 @@ export async function* parseVCards(input: ImportInput, ctx: ImportContext): Asyn
   let seenAny = false;
   let lastReport = 0;
   for await (const line of readLines(input.open())) {
-    const bytes = line.bytes;
+    const rawBytes = line.bytes;
+    // Some iPhone exports end lines with \r\r\n: a trailing CR is never part of a value
+    // (a real one is written =0D or \n), so it is dropped here; the raw bytes keep it.
+    let end = rawBytes.length;
+    while (end > 0 && rawBytes[end - 1] === 0x0d) end--;
+    const bytes = rawBytes.subarray(0, end);
     const top = stack[stack.length - 1];
-    if (top) top.rawLines.push(bytes, line.crlf ? CRLF : LF);
+    if (top) top.rawLines.push(rawBytes, line.crlf ? CRLF : LF);
     if (line.offset - lastReport > 1_000_000) {
       lastReport = line.offset;
       ctx.report({ bytes: line.offset });
@@ -112,7 +117,7 @@ export async function* parseVCards(input: ImportInput, ctx: ImportContext): Asyn
         ctx.refuse(`line ${line.number}`, 'Contacts nested more than 8 deep; the inner ones were skipped.');
         continue;
       }
-      stack.push({ version: '', props: [], rawLines: [bytes, line.crlf ? CRLF : LF], startLine: line.number });
+      stack.push({ version: '', props: [], rawLines: [rawBytes, line.crlf ? CRLF : LF], startLine: line.number });
       current = null;
       continue;
     }
@@ -215,7 +220,8 @@ function parseHead(head: string): { group?: string; name: string; params: Record
     if (eq < 0 && /^(QUOTED-PRINTABLE|BASE64|B|8BIT|7BIT)$/i.test(p)) key = 'ENCODING';
     if (eq < 0 && /^(UTF-8|SHIFT_JIS|ISO-8859-\d+)$/i.test(p)) key = 'CHARSET';
     if (key === '__PROTO__' || key === 'CONSTRUCTOR' || key === 'PROTOTYPE') continue;
-    const values = splitParamValues(rawValue);
+    // TYPE="work,voice" (4.0) is a list even inside quotes; other quoted values keep their commas.
+    const values = key === 'TYPE' ? splitParamValues(rawValue.replace(/"/g, '')) : splitParamValues(rawValue);
     (params[key] ??= []).push(...values);
   }
   return group !== undefined ? { group, name, params } : { name, params };
@@ -310,7 +316,7 @@ function finishCard(card: OpenCard, ctx: ImportContext): VCardContact {
     const { text, fellBack } = decodeText(bytes, charset);
     if (fellBack && charset) ctx.refuse(`line ${raw.line}`, `The charset "${charset}" could not decode a ${name} value; it was kept as Latin-1 text.`);
     const structured = STRUCTURED.has(name);
-    const parts = unescapeParts(text.replace(/\r?\n$/, ''), structured);
+    const parts = unescapeParts(text, structured);
     const value = structured ? parts.join(';') : parts.join('');
     properties.push(prop(group, name, params, valueType === 'uri' || name === 'URL' ? value.replace(/\\:/g, ':') : value, structured ? parts : undefined));
   }
