@@ -113,26 +113,28 @@ export async function unlockKeySlots(layout: VaultLayout, credential: Credential
     masterKey.fill(0);
     throw e;
   }
-  const upgradedTo = 'passphrase' in credential && !opts?.fastKdfForTests ? await upgradeIfWeak(layout, masterKey, slotId, credential.passphrase) : null;
-  const generation = upgradedTo === null ? file.body.generation : file.body.generation + 1;
-  return { masterKey, vaultId: file.body.vaultId, slotId: upgradedTo ?? slotId, upgraded: upgradedTo !== null, generation };
+  const upgraded = 'passphrase' in credential && !opts?.fastKdfForTests ? await upgradeIfWeak(layout, masterKey, slotId, credential.passphrase) : null;
+  return { masterKey, vaultId: file.body.vaultId, slotId: upgraded?.slotId ?? slotId, upgraded: upgraded !== null, generation: upgraded?.generation ?? file.body.generation };
 }
 
-/** Re-wraps a passphrase slot whose Argon2 parameters are below the current floor; returns the new slot's id. */
-async function upgradeIfWeak(layout: VaultLayout, masterKey: Buffer, slotId: string, passphrase: string): Promise<string | null> {
+/**
+ * Re-wraps a passphrase slot whose Argon2 parameters are below the current floor. The
+ * unlock has already succeeded, so any failure here (disk full, the file changed meanwhile)
+ * leaves the slot as it was, to be upgraded at a later unlock.
+ */
+async function upgradeIfWeak(layout: VaultLayout, masterKey: Buffer, slotId: string, passphrase: string): Promise<{ slotId: string; generation: number } | null> {
   return withSlotFileLock(layout.keySlots, async () => {
-    const file = readSlotFile(layout.keySlots);
-    verifySlotFileMac(file, masterKey);
-    const slot = file.body.slots.find((s) => s.id === slotId);
-    if (!slot || slot.kind !== 'passphrase' || meetsFloor(slot.kdf)) return null;
-    const fresh = await makePassphraseSlot(file.body.vaultId, masterKey, passphrase, await calibratedParams());
-    const body: SlotBody = { ...file.body, updatedAt: new Date().toISOString(), generation: file.body.generation + 1, slots: file.body.slots.map((s) => (s.id === slotId ? fresh : s)) };
     try {
-      writeSlotFile(layout.keySlots, body, masterKey);
+      const file = readSlotFile(layout.keySlots);
+      verifySlotFileMac(file, masterKey);
+      const slot = file.body.slots.find((s) => s.id === slotId);
+      if (!slot || slot.kind !== 'passphrase' || meetsFloor(slot.kdf)) return null;
+      const fresh = await makePassphraseSlot(file.body.vaultId, masterKey, passphrase, await calibratedParams());
+      const generation = file.body.generation + 1;
+      writeSlotFile(layout.keySlots, { ...file.body, updatedAt: new Date().toISOString(), generation, slots: file.body.slots.map((s) => (s.id === slotId ? fresh : s)) }, masterKey);
+      return { slotId: fresh.id, generation };
     } catch {
-      // The unlock itself succeeded; a failed upgrade (disk full…) is retried next time.
       return null;
     }
-    return fresh.id;
   });
 }
