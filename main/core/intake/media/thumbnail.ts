@@ -46,7 +46,9 @@ function refuse(reason: string): KeepsakeError {
 export async function thumbnailOf(bytes: Buffer): Promise<Thumbnail> {
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, SHARP_INPUT).metadata();
+    // Header only (no pixels are decoded), so the limit can be applied with the real size in
+    // the message; the decode below still runs under limitInputPixels.
+    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'error' }).metadata();
   } catch (e) {
     throw new KeepsakeError('CORRUPT', `The image could not be decoded for a thumbnail (${shortReason(e)}).`);
   }

@@ -111,9 +111,9 @@ describe('photo fixtures', () => {
   });
 
   it('the same bytes give the same key; different photos different keys', async () => {
-    const a = await one('exifr__heic-iphone7.heic');
-    const b = await one('exifr__heic-iphone7.heic');
-    const c = await one('exifr__heic-empty.heic');
+    const a = await one('exifr__IMG_20180725_163423-tiny.jpg');
+    const b = await one('exifr__IMG_20180725_163423-tiny.jpg');
+    const c = await one('exifr__issue-exifr-4.jpg');
     expect(a.sourceKey).toBe(b.sourceKey);
     expect(a.sourceKey).not.toBe(c.sourceKey);
   });
