@@ -39,6 +39,8 @@ export function enmlToText(enml: string): { text: string; encrypted: Array<{ cip
   s = s
     .replace(/<\?xml[^>]*\?>/g, '')
     .replace(/<!DOCTYPE[^>]*>/gi, '')
+    .replace(/<li[^>]*--en-checked:\s*true[^>]*>/gi, '[x] ') // Evernote 10 task lists
+    .replace(/<li[^>]*--en-checked:\s*false[^>]*>/gi, '[ ] ')
     .replace(/<en-todo[^>]*checked="true"[^>]*\/?>/gi, '[x] ')
     .replace(/<en-todo[^>]*\/?>/gi, '[ ] ')
     .replace(/<(br|\/div|\/p|\/li|\/h\d|\/tr)[^>]*>/gi, '\n')
