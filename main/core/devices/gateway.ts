@@ -160,7 +160,15 @@ export class DeviceGateway {
     server.setTimeout(l.idleTimeoutMs, (socket: Socket) => socket.destroy());
     server.on('connection', (socket: Socket) => this.guard.accepted(socket));
     server.on('tlsClientError', () => undefined); // failed handshakes are expected noise
-    server.on('clientError', (_e, socket: Socket) => socket.destroy());
+    server.on('clientError', (e: NodeJS.ErrnoException, socket: Socket) => {
+      // Malformed HTTP: answer once when the socket can still take it, then close.
+      const status = e.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable && !socket.destroyed) {
+        // end() only half-closes: a trickling client would keep the socket open, so destroy once written.
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+        setTimeout(() => socket.destroy(), 1000).unref();
+      } else socket.destroy();
+    });
     // Prepended so it runs before the HTTP parser is attached to the socket.
     server.prependListener('secureConnection', (socket: TLSSocket) => this.classify(socket));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res));
