@@ -4,6 +4,7 @@
 // handlers are typed from it, so a missing handler is a compile error.
 import type { z } from 'zod';
 import { appMethods } from './contract/app';
+import { cloudEvents, cloudMethods } from './contract/cloud';
 import { dialogMethods } from './contract/dialogs';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { intakeMethods } from './contract/intake';
@@ -20,11 +21,13 @@ export const methods = {
   ...intakeMethods,
   ...securityMethods,
   ...settingsMethods,
+  ...cloudMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...jobEvents,
   ...vaultEvents,
+  ...cloudEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Methods = typeof methods;

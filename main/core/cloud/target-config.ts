@@ -2,7 +2,7 @@
 // secrets (kept only inside the encrypted vault index) — and the factory that builds a
 // CloudTarget from them after checking the endpoint (plain http refused off loopback
 // unless allowed). Parsing of the CLI's `--from` target spec lives here too.
-import { z } from 'zod';
+import { S3Settings, WebDavSettings, type TargetSecrets, type TargetSettings } from '../../../common/contract/cloud';
 import { KeepsakeError } from '../../../common/errors';
 import { TokenBucket } from './bandwidth';
 import { checkEndpoint } from './endpoint-policy';
@@ -11,31 +11,7 @@ import { S3Target } from './s3-target';
 import type { CloudTarget } from './target';
 import { WebDavTarget } from './webdav-target';
 
-export const S3Settings = z.object({
-  kind: z.literal('s3'),
-  endpoint: z.string().url().optional(),
-  region: z.string().min(1).max(64).optional(),
-  bucket: z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]*$/, 'A bucket name has lowercase letters, digits, dots and dashes.'),
-  prefix: z.string().max(200).regex(/^[A-Za-z0-9._/-]*$/).optional(),
-  pathStyle: z.boolean().optional(),
-  allowInsecureHttp: z.boolean().optional(),
-});
-export const WebDavSettings = z.object({
-  kind: z.literal('webdav'),
-  url: z.string().url(),
-  username: z.string().min(1).max(256),
-  allowInsecureHttp: z.boolean().optional(),
-});
-export const FolderSettings = z.object({ kind: z.literal('folder'), path: z.string().min(1).max(4096) });
-export const TargetSettings = z.discriminatedUnion('kind', [S3Settings, WebDavSettings, FolderSettings]);
-export type TargetSettings = z.infer<typeof TargetSettings>;
-
-export const TargetSecrets = z.object({
-  accessKeyId: z.string().max(256).optional(),
-  secretAccessKey: z.string().max(512).optional(),
-  password: z.string().max(1024).optional(),
-});
-export type TargetSecrets = z.infer<typeof TargetSecrets>;
+export { FolderSettings, S3Settings, TargetSecrets, TargetSettings, WebDavSettings } from '../../../common/contract/cloud';
 
 export interface BuiltTarget {
   target: CloudTarget;

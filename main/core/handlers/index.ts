@@ -1,6 +1,7 @@
 // Every contract method's handler, assembled. The `Handlers` type makes a method without
 // a handler a compile error.
 import { appHandlers } from './app';
+import { cloudHandlers } from './cloud';
 import { dialogHandlers } from './dialogs';
 import { intakeHandlers } from './intake';
 import { jobHandlers } from './jobs';
@@ -17,4 +18,5 @@ export const handlers: Handlers = {
   ...securityHandlers,
   ...settingsHandlers,
   ...vaultHandlers,
+  ...cloudHandlers,
 };
