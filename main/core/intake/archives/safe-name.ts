@@ -54,5 +54,7 @@ export function sanitizeEntryName(raw: string, maxBytes = 1024): SafeName {
     out.push(seg);
   }
   if (out.length === 0) throw bad('it has no name');
+  // "./C:x" normalises to "C:x": still a drive-relative path on Windows.
+  if (/^[A-Za-z]:/.test(out[0]!)) throw bad('its name starts with a drive letter');
   return { path: out.join('/'), segments: out };
 }
