@@ -3,6 +3,7 @@
 // passphrase means the vault cannot be opened by anyone.
 import { useState } from 'react';
 import { Printer } from 'lucide-react';
+import { QrCode } from './QrCode';
 
 export function EmergencyKit({ recoveryKey, onConfirmed }: { recoveryKey: string; onConfirmed(): void }) {
   const [kept, setKept] = useState(false);
@@ -13,9 +14,12 @@ export function EmergencyKit({ recoveryKey, onConfirmed }: { recoveryKey: string
         <p>
           This recovery key opens your vault if you forget your passphrase, and rebuilds it on a new computer from your cloud copy. <strong>It is shown only now.</strong> Print this page or write the key down, and keep it somewhere safe.
         </p>
-        <p className="recovery-key" data-testid="recovery-key">
-          {recoveryKey}
-        </p>
+        <div className="kit-key">
+          <QrCode text={recoveryKey} label="QR code of the recovery key" />
+          <p className="recovery-key" data-testid="recovery-key">
+            {recoveryKey}
+          </p>
+        </div>
         <div className="row no-print">
           <button type="button" className="button" onClick={() => window.print()}>
             <Printer size={15} aria-hidden="true" /> Print

@@ -1,6 +1,7 @@
-// Settings: what this Keepsake is (version, data folder, host, vault state).
+// Settings: what this Keepsake is (version, data folder, host, vault state) and security.
 import { Screen } from '../components/Screen';
 import { useQuery } from '../api/hooks';
+import { SecuritySettings } from '../components/SecuritySettings';
 
 const HOSTS = { electron: 'Desktop app', web: 'Web host (keepsake serve)', cli: 'Command line' } as const;
 const STATES = { missing: 'Not created yet', locked: 'Locked', unlocked: 'Unlocked' } as const;
@@ -9,7 +10,7 @@ export function SettingsScreen() {
   const about = useQuery('app.about', {});
   return (
     <Screen title="Settings">
-      <div className="card">
+      <div className="card settings-about">
         <h2>About this Keepsake</h2>
         {about.error ? <p className="error-text">{about.error.message}</p> : null}
         {about.data ? (
@@ -31,6 +32,7 @@ export function SettingsScreen() {
           <p className="muted">Loading…</p>
         )}
       </div>
+      {about.data?.vaultState === 'unlocked' ? <SecuritySettings /> : null}
     </Screen>
   );
 }
