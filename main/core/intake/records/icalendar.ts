@@ -33,7 +33,7 @@ interface Expansion {
  * (Google's "DTSTART;TZID=…:20041225"), spaces inside an RRULE list (Exchange's
  * "BYDAY=MO, TU"). Works on unfolded lines; ical.js accepts unfolded text.
  */
-function repair(text: string, ctx: ImportContext): string {
+function repair(text: string, ctx: ImportContext, rawRules: string[][]): string {
   const physical = text.split(/\r?\n/);
   const logical: Array<{ line: string; at: number }> = [];
   physical.forEach((line, i) => {
@@ -42,7 +42,15 @@ function repair(text: string, ctx: ImportContext): string {
     else logical.push({ line, at: i + 1 });
   });
   const out: string[] = [];
+  const open: string[] = [];
   for (const { line, at } of logical) {
+    // Remember each entry's RRULE lines exactly as written (ical.js normalises them).
+    const begin = /^BEGIN:(\S+)/i.exec(line)?.[1]?.toUpperCase();
+    if (begin) {
+      open.push(begin);
+      if (ENTRY_KINDS.has(begin)) rawRules.push([]);
+    } else if (/^END:/i.test(line)) open.pop();
+    else if (/^RRULE[;:]/i.test(line) && ENTRY_KINDS.has(open[open.length - 1] ?? '')) rawRules[rawRules.length - 1]?.push(line.replace(/^RRULE[^:]*:/i, ''));
     const m = /^(EXDATE|RDATE|DTSTART|DTEND|DUE|RECURRENCE-ID)((?:;[^:]*)?):(.*)$/i.exec(line);
     if (m) {
       const [, name, params = '', value = ''] = m;
@@ -80,6 +88,8 @@ export function ianaWallClockToUtc(t: { year: number; month: number; day: number
   const first = wall - offsetAt(wall);
   return validTime(wall - offsetAt(first));
 }
+
+const ENTRY_KINDS = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY']);
 
 function timeMs(t: Time | null | undefined): number | undefined {
   if (!t) return undefined;
@@ -131,7 +141,8 @@ export async function* importICalendar(input: ImportInput, ctx: ImportContext): 
   let text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
   if (/^\s*BEGIN:(VEVENT|VTODO|VJOURNAL)/i.test(text)) text = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${text.trim()}\r\nEND:VCALENDAR\r\n`; // a bare component, as some tools export one event
   if (!/^\s*BEGIN:VCALENDAR/i.test(text)) throw new KeepsakeError('UNSUPPORTED', 'This file does not start with BEGIN:VCALENDAR, so it is not an iCalendar file.');
-  text = repair(text, ctx);
+  const rawRules: string[][] = [];
+  text = repair(text, ctx, rawRules);
   let root: Comp;
   try {
     const parsed = ICAL.parse(text) as unknown;
@@ -170,10 +181,10 @@ export async function* importICalendar(input: ImportInput, ctx: ImportContext): 
   const items: ParsedItem[] = [];
   let expIndex = 0;
   try {
-    for (const comp of wanted) {
+    wanted.forEach((comp, n) => {
       const index = comp.name === 'vevent' || comp.name === 'vtodo' ? expIndex++ : -1;
-      items.push(componentItem(comp, index >= 0 ? expansion.results.get(index) : undefined, needsExpansion && index >= 0 && expansion.cutOff, { prodid, calendarName }, ctx));
-    }
+      items.push(componentItem(comp, index >= 0 ? expansion.results.get(index) : undefined, needsExpansion && index >= 0 && expansion.cutOff, { prodid, calendarName }, ctx, rawRules[n]));
+    });
   } finally {
     for (const tzid of registered) ICAL.TimezoneService.remove(tzid);
   }
@@ -188,7 +199,7 @@ export async function* importICalendar(input: ImportInput, ctx: ImportContext): 
   }
 }
 
-function componentItem(comp: Comp, exp: Expansion | undefined, cutOff: boolean, cal: { prodid: string | undefined; calendarName: string | undefined }, ctx: ImportContext): ParsedItem {
+function componentItem(comp: Comp, exp: Expansion | undefined, cutOff: boolean, cal: { prodid: string | undefined; calendarName: string | undefined }, ctx: ImportContext, raw: string[] | undefined): ParsedItem {
   const kind = comp.name.toUpperCase();
   const uid = firstString(comp, 'uid');
   const summary = firstString(comp, 'summary');
@@ -208,7 +219,8 @@ function componentItem(comp: Comp, exp: Expansion | undefined, cutOff: boolean, 
   } catch {
     ctx.refuse(`${kind} ${uid ?? ''}`.trim(), 'A date in this calendar entry could not be read; the entry was kept without it.');
   }
-  const rrule = comp.getAllProperties('rrule').map((p) => p.toICALString().replace(/^RRULE[^:]*:/i, ''));
+  const parsedRules = comp.getAllProperties('rrule').map((p) => p.toICALString().replace(/^RRULE[^:]*:/i, ''));
+  const rrule = raw && raw.length === parsedRules.length ? raw : parsedRules;
   const attendees = propValues(comp, 'attendee');
   const organizer = firstString(comp, 'organizer');
   const tzid = dtstartProp?.getParameter('tzid');

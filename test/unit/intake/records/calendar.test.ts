@@ -84,7 +84,7 @@ describe('iCalendar fixtures', () => {
     expect(items[0]!.title).toBe('Sprint 25 Daily Standup');
     expect(f.tzid).toBe('GMT +0100 (Standard) / GMT +0200 (Daylight)');
     expect(iso(items[0]!.occurredAt)).toBe('2015-07-03T08:00:00.000Z');
-    expect(f.rrule).toBe('FREQ=DAILY;UNTIL=20150722T080000Z;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR;WKST=SU');
+    expect(f.rrule).toBe('FREQ=DAILY;UNTIL=20150722T080000Z;INTERVAL=1;BYDAY=MO, TU, WE, TH, FR;WKST=SU'); // kept as written; expanded repaired
     expect(f.occurrences).toHaveLength(14);
   });
 
