@@ -5,10 +5,12 @@
 // `electron` and the native modules stay external (they are loaded from node_modules,
 // unpacked from the asar by electron-builder); everything else is bundled, including
 // ESM-only packages, so the main process has no module-format surprises at run time.
-// Usage: node scripts/build-electron.mjs [--watch]
+// Usage: node scripts/build-electron.mjs [--watch] [--outdir dist/<dir>]
+// (--outdir must be two levels below the repo, like dist/electron: see import.meta.url below.)
 import { build, context } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,6 +32,9 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
+  // meta.json beside the bundles lists every input and every external import (tests read
+  // it; electron-builder.yml leaves it out of the package).
+  metafile: true,
 };
 
 export const buildOptions = [
@@ -56,12 +61,16 @@ export const buildOptions = [
 ];
 
 async function main() {
+  const at = process.argv.indexOf('--outdir');
+  if (at > 0 && process.argv[at + 1]) for (const options of buildOptions) options.outdir = process.argv[at + 1];
   if (process.argv.includes('--watch')) {
     for (const options of buildOptions) await (await context(options)).watch();
     process.stdout.write('Watching main/electron and preload…\n');
     return;
   }
-  await Promise.all(buildOptions.map((options) => build(options)));
+  const results = await Promise.all(buildOptions.map((options) => build(options)));
+  const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
+  writeFileSync(resolve(root, buildOptions[0].outdir, 'meta.json'), `${JSON.stringify({ outputs }, null, 1)}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
