@@ -72,13 +72,14 @@ export class PairingManager {
    */
   redeem(secret: string): void {
     const now = this.now();
+    // The bucket comes first so that even refused attempts cost at most one write a second.
+    if (!this.bucket.take(now)) {
+      throw new KeepsakeError('RATE_LIMITED', 'Too many pairing attempts. Wait a moment and try again.');
+    }
     if (this.store.failuresSince(now - LOCKOUT_WINDOW_MS) >= LOCKOUT_FAILURES) {
       this.store.recordAttempt(now, 'locked');
       this.burn();
       throw new KeepsakeError('RATE_LIMITED', 'Pairing is locked for a while after too many wrong codes. Wait 15 minutes, then start a new pairing on the desktop.');
-    }
-    if (!this.bucket.take(now)) {
-      throw new KeepsakeError('RATE_LIMITED', 'Too many pairing attempts. Wait a moment and try again.');
     }
     const presented = hashOf(secret);
     const open = this.open;
