@@ -118,7 +118,7 @@ export const vaultSection: BenchSection = {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     for (const bin of ['restic', 'borg']) {
-      if (names.includes(bin) && spawnSync(bin, ['--version']).status !== 0) {
+      if (names.includes(bin) && spawnSync(bin, [bin === 'restic' ? 'version' : '--version']).status !== 0) {
         console.log(`${bin} is missing; installing it with apt-get …`);
         spawnSync('apt-get', ['install', '-y', bin === 'borg' ? 'borgbackup' : 'restic'], { stdio: 'inherit' });
       }

@@ -21,6 +21,7 @@ import { createKeySlots, unlockKeySlots, type Credential } from './keys/key-slot
 import { purposeKey } from './keys/purpose-keys';
 import { vaultLayout, type VaultLayout } from './layout';
 import { ProcessLock } from './process-lock';
+import { repairVault, type RepairReport } from './repair';
 import { createSnapshot, listSnapshots } from './snapshots';
 import { get, all, sql, run } from './sql';
 import { checkVault, type CheckOptions } from './vault-check';
@@ -227,6 +228,11 @@ export class Vault {
 
   check(opts: CheckOptions & { control?: Control } = {}): Promise<CheckReport> {
     return this.write(() => checkVault(this.ctx, opts, opts.control));
+  }
+
+  /** Full-read check, then (after copying what it touches) removes items whose data is lost. */
+  repair(): Promise<RepairReport> {
+    return this.write(() => repairVault(this.ctx));
   }
 
   compact(opts: { afterWrite?: () => void } = {}): Promise<CompactReport> {
