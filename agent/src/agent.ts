@@ -186,6 +186,7 @@ export class KeepsakeAgent {
         const st = parseJson<UploadStatus>(res);
         sum.uploadedBytes += st.received - offset;
         offset = st.received;
+        attempts = 0; // progress was made: the retry budget is per stall, not per file
         opts.onProgress?.({ uploadedBytes: sum.uploadedBytes, acked: sum.acked });
       } catch (e) {
         const err = e as AgentError;

@@ -42,6 +42,11 @@ export class SyncService {
 
   constructor(private readonly d: SyncDeps) {}
 
+  /** Uploads whose bytes are still being written (a cut connection settles to 0). */
+  get uploadsInFlight(): number {
+    return this.writing.size;
+  }
+
   /** Why this device may not sync now, or null. */
   blockedReason(device: PairedDevice): string | null {
     if (!device.child) return null;
