@@ -5,6 +5,7 @@
 //   KEEPSAKE_START_WEB=1     skip Electron and use the browser fallback
 //   KEEPSAKE_SKIP_BUILD=1    reuse the existing dist/ (faster restarts)
 //   ELECTRON_SKIP_BINARY_DOWNLOAD=1  never try to download the runtime
+//   KEEPSAKE_NO_BROWSER=1    print the URL but do not open a browser (tests, SSH sessions)
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ async function startWebFallback(reason, chosen) {
   const core = new Core({ dataFolder: defaultDataFolder(), hostKind: 'web' });
   const web = await startWebHost({ core, host: '127.0.0.1', port: Number(process.env.KEEPSAKE_PORT ?? 0) });
   process.stdout.write(`${web.url}\n`);
-  openInBrowser(web.url);
+  if (process.env.KEEPSAKE_NO_BROWSER !== '1') openInBrowser(web.url);
   await new Promise((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

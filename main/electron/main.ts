@@ -44,6 +44,8 @@ function boot(): void {
   // Chromium's own profile (caches, cookies) lives inside the owner-only data folder, so
   // KEEPSAKE_HOME isolates everything and nothing is written beside it.
   app.setPath('userData', ensurePrivateDir(join(dataFolder, 'chromium')));
+  // Windows shows notifications only for an app whose AppUserModelID matches the installer's appId.
+  if (process.platform === 'win32') app.setAppUserModelId('app.keepsake.desktop');
 
   if (!app.requestSingleInstanceLock()) {
     // Another Keepsake already has this data folder: it focuses its window (below).
