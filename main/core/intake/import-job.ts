@@ -74,7 +74,8 @@ export function summarize(r: ImportReport): string {
   const items = Object.values(r.totals).reduce((a, b) => a + b, 0);
   const refused = r.files.filter((f) => f.status === 'refused').length;
   const added = r.files.reduce((a, f) => a + f.added, 0);
-  return `Read ${items.toLocaleString('en')} items from ${r.files.length} files: ${added.toLocaleString('en')} new${refused ? `, ${refused} files refused` : ''}${r.refusals.length ? `, ${r.refusals.length} parts refused` : ''}.`;
+  const n = (count: number, one: string, many: string) => `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+  return `Read ${n(items, 'item', 'items')} from ${n(r.files.length, 'file', 'files')}: ${added.toLocaleString('en')} new${refused ? `, ${n(refused, 'file', 'files')} refused` : ''}${r.refusals.length ? `, ${n(r.refusals.length, 'part', 'parts')} refused` : ''}.`;
 }
 
 function emptyFileReport(path: string): ImportFileReport {

@@ -15,6 +15,8 @@ import { importSmsXml } from './records/sms-xml';
 import { importTextNote } from './records/text-note';
 import { importVCard } from './records/vcard';
 import type { FolderFormatSpec, FormatSpec } from './types';
+import { containerFormats, iosBackupFolderFormat } from './archives/formats';
+import { mediaFormat } from './media/format';
 
 /** How many bytes of a file sniff() sees. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -150,6 +152,10 @@ export function registerFormat(spec: FormatSpec): void {
 export function registerFolderFormat(spec: FolderFormatSpec): void {
   if (!folderFormats.some((f) => f.id === spec.id)) folderFormats.push(spec);
 }
+
+// Part 2: photos/videos and containers (zip/tgz Takeout, .ab, MIUI .bak, iPhone backups).
+for (const f of [mediaFormat, ...containerFormats]) registerFormat(f);
+registerFolderFormat(iosBackupFolderFormat);
 
 /** The record formats only (what containers hand their entries to). */
 export const recordFormats: readonly FormatSpec[] = RECORD_FORMATS;
