@@ -36,6 +36,11 @@ describe('Electron host source audit', () => {
       expect(hits).toEqual([]);
     });
   }
+  it('has exactly one IPC entry point, the checked one in ipc.ts (row 44)', () => {
+    const hits = files.flatMap((f) => [...code(f).matchAll(/\b(?:ipcMain|ipc)\.(handle|handleOnce|on|once)\(\s*([A-Z_]+|'[^']*')/g)].map((m) => `${f}: ${m[1] ?? ''} ${m[2] ?? ''}`));
+    expect(hits).toEqual(['main/electron/ipc.ts: handle INVOKE_CHANNEL', 'preload/bridge.ts: on EVENT_CHANNEL']);
+  });
+
   it('opens external links only through the allowlist', () => {
     const hits = files.flatMap((f) => [...code(f).matchAll(/shell\.openExternal\(([^)]*)\)/g)].map((m) => `${f}: ${m[1] ?? ''}`));
     expect(hits).toEqual(['main/electron/main.ts: target']);
