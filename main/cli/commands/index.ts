@@ -8,8 +8,11 @@ import { kitCommand } from './kit';
 import { passphraseCommand } from './passphrase';
 import { recoveryKeyCommand } from './recovery-key';
 import { restoreCommand } from './restore';
+import { restoreVaultCommand } from './restore-vault';
 import { serveCommand } from './serve';
 import { statsCommand } from './stats';
+import { syncCommand } from './sync';
+import { targetCommand } from './target';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, targetCommand, syncCommand, restoreVaultCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
