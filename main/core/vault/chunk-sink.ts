@@ -35,23 +35,31 @@ export class ChunkSink {
   /** Stores one plaintext chunk for an item (or finds it already stored). */
   add(itemId: string, itemKey: Buffer, budget: NonceBudget, plain: Uint8Array): ChunkRef {
     const id = chunkId(this.ctx.keys.chunkId, plain);
-    this.bytesIn += plain.length;
+    return this.place(itemId, id, plain.length, budget, () => seal(itemKey, plain, chunkAad(id, itemId)));
+  }
+
+  /** Finds the chunk already stored for the item, or appends the sealed bytes to the pack. */
+  private place(itemId: string, id: Buffer, plainLength: number, budget: NonceBudget | null, sealed: () => Buffer): ChunkRef {
+    this.bytesIn += plainLength;
     const k = `${itemId}:${id.toString('hex')}`;
     const seen = this.fresh.get(k);
     if (seen) return seen;
     const existing = get<{ seq: number }>(this.ctx.db, sql`SELECT seq FROM chunks WHERE item_id = ${itemId} AND chunk_id = ${id}`);
     if (existing) {
-      const ref = { id, plain: plain.length, seq: existing.seq };
+      const ref = { id, plain: plainLength, seq: existing.seq };
       this.fresh.set(k, ref);
       return ref;
     }
-    budget.take();
-    const sealed = seal(itemKey, plain, chunkAad(id, itemId));
+    budget?.take(); // null: the caller counted the encryption when it was made
+    return this.append(itemId, id, plainLength, sealed());
+  }
+
+  private append(itemId: string, id: Buffer, plainLength: number, sealed: Buffer): ChunkRef {
     if (this.pack && this.pack.bytes + sealed.length > PACK_TARGET_BYTES && this.pack.entries.length > 0) this.rollover();
     this.pack ??= new PackWriter(this.ctx.layout, this.ctx.keys.packHeader, this.ctx.budgets.packHeader, this.ctx.fs);
-    const e = this.pack.add(sealed, { id: id.toString('hex'), item: itemId, plain: plain.length });
-    const ref = { id, plain: plain.length, packId: this.pack.id, offset: e.offset, length: e.length };
-    this.fresh.set(k, ref);
+    const e = this.pack.add(sealed, { id: id.toString('hex'), item: itemId, plain: plainLength });
+    const ref = { id, plain: plainLength, packId: this.pack.id, offset: e.offset, length: e.length };
+    this.fresh.set(`${itemId}:${id.toString('hex')}`, ref);
     return ref;
   }
 
@@ -73,6 +81,53 @@ export class ChunkSink {
       window.drain(this.ctx.chunker, false, take);
     }
     window.drain(this.ctx.chunker, true, take);
+    return { refs, size };
+  }
+
+  /**
+   * Like addFile, but the chunk ids and sealing run on worker threads while this thread
+   * reads and cuts the next chunks (large files; see seal-pool.ts). Chunks the item
+   * already has are sealed and then dropped: cheaper than a round trip to ask first.
+   */
+  async addFileParallel(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): Promise<{ refs: ChunkRef[]; size: number }> {
+    const pool = this.ctx.sealPool();
+    if (!pool) return this.addFile(itemId, itemKey, budget, path);
+    const refs: ChunkRef[] = [];
+    let size = 0;
+    const inflight: Array<{ len: number; p: Promise<{ id: Buffer; sealed: Buffer }> }> = [];
+    const settle = async (): Promise<void> => {
+      const head = inflight.shift()!;
+      const { id, sealed } = await head.p;
+      refs.push(this.place(itemId, id, head.len, null, () => sealed));
+    };
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw ioError(e, 'read a file to back up');
+    }
+    try {
+      this.window ??= new Window(this.ctx.chunker.params.maxSize);
+      const window = this.window;
+      window.reset();
+      const cuts: Uint8Array[] = [];
+      for (;;) {
+        const n = window.readFrom(fd);
+        window.drain(this.ctx.chunker, n === 0, (c) => cuts.push(new Uint8Array(c)));
+        for (const c of cuts.splice(0)) {
+          size += c.length;
+          budget.take(); // every seal uses a nonce, even one dropped as a duplicate
+          inflight.push({ len: c.length, p: pool.seal(itemKey, this.ctx.keys.chunkId, itemId, c) });
+          if (inflight.length >= 6) await settle();
+        }
+        if (n === 0) break;
+      }
+      while (inflight.length) await settle();
+    } finally {
+      closeSync(fd);
+      // let rejected seals that nobody awaits any more not become unhandled rejections
+      for (const f of inflight) f.p.catch(() => undefined);
+    }
     return { refs, size };
   }
 

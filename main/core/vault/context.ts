@@ -7,6 +7,7 @@ import type { Chunker } from './chunker';
 import type { DurableFs } from './durable-fs';
 import { NonceBudget } from './item-crypto';
 import type { VaultLayout } from './layout';
+import type { SealPool } from './seal-pool';
 import { get, run, sql, type Db } from './sql';
 
 export interface VaultKeys {
@@ -26,6 +27,9 @@ export interface VaultContext {
   now(): number;
   vaultId: string;
   budgets: { itemWrap: NonceBudget; packHeader: NonceBudget };
+  /** Worker threads for sealing large files; null when they are unavailable or turned off. */
+  sealPool(): SealPool | null;
+  closeSealPool(): void;
 }
 
 export function deriveVaultKeys(masterKey: Buffer): VaultKeys {

@@ -108,7 +108,7 @@ export async function backupFolder(ctx: VaultContext, dir: string, control?: Pic
         title: name,
         fields: {},
         personal: true,
-        files: [{ role: 'original', name, mime: MIME[ext] ?? 'application/octet-stream', path: f.abs }],
+        files: [{ role: 'original', name, mime: MIME[ext] ?? 'application/octet-stream', path: f.abs, size: f.size }],
       },
     });
     batchBytes += f.size;

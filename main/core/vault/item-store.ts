@@ -21,6 +21,8 @@ export interface PathFile {
   name: string;
   mime: string;
   path: string;
+  /** Size when known (from stat): large files are sealed on worker threads. */
+  size?: number;
 }
 export type IngestFile = NewFile | PathFile;
 export type IngestItem = Omit<NewItem, 'files'> & { files?: IngestFile[] };
@@ -55,6 +57,8 @@ interface Prepared {
 }
 
 const MAX_TEXT = 1_000_000;
+/** Files at least this big are sealed on worker threads (smaller ones: the round trip costs more). */
+const PARALLEL_MIN_BYTES = 1024 * 1024;
 
 export function newItemId(): string {
   return randomBytes(16).toString('hex');
@@ -132,7 +136,12 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
     for (const f of item.files ?? []) {
       const ordinal = ordinals.get(f.role) ?? 0;
       ordinals.set(f.role, ordinal + 1);
-      const { refs, size } = 'path' in f ? sink.addFile(itemId, itemKey, budget, f.path) : await sink.addData(itemId, itemKey, budget, f.data);
+      const { refs, size } =
+        'path' in f
+          ? f.size !== undefined && f.size >= PARALLEL_MIN_BYTES
+            ? await sink.addFileParallel(itemId, itemKey, budget, f.path)
+            : sink.addFile(itemId, itemKey, budget, f.path)
+          : await sink.addData(itemId, itemKey, budget, f.data);
       files.push({ role: f.role, ordinal, name: f.name, mime: f.mime, size, refs });
     }
   } finally {

@@ -21,6 +21,7 @@ import { createKeySlots, unlockKeySlots, type Credential } from './keys/key-slot
 import { purposeKey } from './keys/purpose-keys';
 import { vaultLayout, type VaultLayout } from './layout';
 import { ProcessLock } from './process-lock';
+import { SealPool } from './seal-pool';
 import { repairVault, type RepairReport } from './repair';
 import { createSnapshot, listSnapshots } from './snapshots';
 import { get, all, sql, run } from './sql';
@@ -35,6 +36,8 @@ export interface VaultOptions {
   fs?: DurableFs;
   /** Tests: smaller chunks so small fixtures exercise chunking. */
   chunker?: ChunkerParams;
+  /** Seal large files on worker threads (default true). */
+  workers?: boolean;
 }
 
 type Control = Pick<JobControl, 'report' | 'checkpoint'>;
@@ -125,6 +128,7 @@ export class Vault {
       throw new KeepsakeError('CORRUPT', 'The vault index belongs to a different vault than the key file.');
     }
     const clock = opts.clock ?? { now: () => Date.now() };
+    let pool: SealPool | null | undefined;
     const ctx: VaultContext = {
       layout,
       db,
@@ -134,6 +138,20 @@ export class Vault {
       now: () => clock.now(),
       vaultId,
       budgets: { itemWrap: loadBudget(db, 'item-key-wrap'), packHeader: loadBudget(db, 'pack-header') },
+      sealPool: () => {
+        if (pool === undefined) {
+          try {
+            pool = opts.workers === false ? null : new SealPool();
+          } catch {
+            pool = null; // no worker threads here: seal on this thread
+          }
+        }
+        return pool;
+      },
+      closeSealPool: () => {
+        pool?.close();
+        pool = null;
+      },
     };
     clearTmp(ctx);
     // Orphan packs (a batch cut short before its commit) are left for compact(): deleting
@@ -146,6 +164,7 @@ export class Vault {
     if (this.closed) return;
     this.closed = true;
     try {
+      this.ctx.closeSealPool();
       this.ctx.db.close();
     } finally {
       wipeKeys(this.ctx.keys);
