@@ -10,6 +10,7 @@ export class TokenBucket {
   constructor(
     private bytesPerSecond: number,
     private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
   ) {
     this.tokens = bytesPerSecond;
     this.last = now();
@@ -31,7 +32,7 @@ export class TokenBucket {
     this.tokens -= bytes;
     if (this.tokens >= 0) return;
     // Debt is paid by waiting; later callers queue behind it because tokens stay negative.
-    await abortableSleep(Math.ceil((-this.tokens / this.bytesPerSecond) * 1000), signal);
+    await this.sleep(Math.ceil((-this.tokens / this.bytesPerSecond) * 1000), signal);
   }
 
   private refill(): void {
