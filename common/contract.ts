@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { appMethods } from './contract/app';
 import { cloudEvents, cloudMethods } from './contract/cloud';
 import { dialogMethods } from './contract/dialogs';
+import { erasureMethods } from './contract/erasure';
 import type { EventSpec, MethodSpec } from './contract/define';
 import { intakeMethods } from './contract/intake';
 import { jobEvents, jobMethods } from './contract/jobs';
@@ -16,6 +17,7 @@ import { vaultEvents, vaultMethods } from './contract/vault';
 export const methods = {
   ...appMethods,
   ...dialogMethods,
+  ...erasureMethods,
   ...vaultMethods,
   ...jobMethods,
   ...intakeMethods,

@@ -3,6 +3,7 @@
 import { appHandlers } from './app';
 import { cloudHandlers } from './cloud';
 import { dialogHandlers } from './dialogs';
+import { consentHandlers, eraseHandlers, holdHandlers, receiptHandlers } from './erasure';
 import { intakeHandlers } from './intake';
 import { jobHandlers } from './jobs';
 import { securityHandlers } from './security';
@@ -13,6 +14,10 @@ import { vaultHandlers } from './vault';
 export const handlers: Handlers = {
   ...appHandlers,
   ...dialogHandlers,
+  ...eraseHandlers,
+  ...receiptHandlers,
+  ...consentHandlers,
+  ...holdHandlers,
   ...jobHandlers,
   ...intakeHandlers,
   ...securityHandlers,

@@ -4,6 +4,8 @@ import type { Db } from '../sql';
 import { coreSchema } from './0010-core-schema';
 import { searchIndex } from './0020-search-index';
 import { fileCache } from './0030-file-cache';
+import { privacyLedgers } from './0800-privacy-ledgers';
+import { holdsAndRetention } from './0810-holds-and-retention';
 
 export interface Migration {
   /** Equals the file's number (steps of 10) and becomes PRAGMA user_version. */
@@ -13,5 +15,5 @@ export interface Migration {
 }
 
 export function allMigrations(): Migration[] {
-  return [coreSchema, searchIndex, fileCache];
+  return [coreSchema, searchIndex, fileCache, privacyLedgers, holdsAndRetention];
 }

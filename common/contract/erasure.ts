@@ -1,0 +1,113 @@
+// erase.*, receipts.*, consent.*, holds.*: the privacy center. Erasure destroys every copy
+// Keepsake controls and names what it cannot reach; receipts and the consent ledger are
+// append-only and tamper-evident.
+import { z } from 'zod';
+import { Category, LocationKind } from '../domain';
+import { method } from './define';
+import { JobInfo } from './jobs';
+
+export const ItemId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
+
+/** What to erase: picked items, a search result, a category, a device, a date range. */
+export const Selection = z.union([
+  z.object({ itemIds: z.array(ItemId).min(1).max(100_000) }).strict(),
+  z.object({ query: z.string().min(1).max(500), category: Category.optional() }).strict(),
+  z.object({ category: Category, olderThanDays: z.number().int().positive().optional() }).strict(),
+  z.object({ deviceId: z.string().min(1).max(128) }).strict(),
+  z.object({ from: z.number(), to: z.number(), category: Category.optional() }).strict(),
+]);
+export type Selection = z.infer<typeof Selection>;
+
+export const PreviewLocation = z.object({
+  name: z.string(),
+  kind: LocationKind,
+  items: z.number().int(),
+  encryption: z.string(),
+  /** What will happen there, in plain words. */
+  plan: z.string(),
+});
+
+export const ErasePreview = z.object({
+  /** The items that will be erased (held ones excluded). */
+  itemIds: z.array(z.string()),
+  counts: z.record(z.string(), z.number()),
+  bytes: z.number(),
+  held: z.number().int(),
+  locations: z.array(PreviewLocation),
+  scope: z.string(),
+});
+export type ErasePreview = z.infer<typeof ErasePreview>;
+
+export const LocationOutcome = z.object({
+  location: z.string(),
+  kind: LocationKind,
+  outcome: z.enum(['erased', 'key-destroyed', 'provider-retention', 'pending', 'held', 'failed']),
+  items: z.number().int(),
+  until: z.number().optional(),
+  detail: z.string().optional(),
+});
+
+export const Receipt = z.object({
+  id: z.string(),
+  revision: z.number().int(),
+  at: z.number(),
+  kind: z.enum(['erasure', 'export', 'retention', 'recovery-purge']),
+  scope: z.string(),
+  requestedAt: z.number(),
+  counts: z.record(z.string(), z.number()),
+  locations: z.array(LocationOutcome),
+  complete: z.boolean(),
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+export const ChainVerdict = z.union([
+  z.object({ ok: z.literal(true), count: z.number() }),
+  z.object({ ok: z.literal(false), firstBadSeq: z.number().nullable(), reason: z.string() }),
+]);
+
+export const ConsentRecord = z.object({
+  seq: z.number(),
+  id: z.string(),
+  at: z.number(),
+  action: z.enum(['granted', 'withdrawn', 'dropped']),
+  subject: z.enum(['location', 'child-data']),
+  purpose: z.string(),
+  recipient: z.string(),
+  precision: z.enum(['precise', 'approximate', 'none']),
+  expiresAt: z.number().nullable(),
+  noticeVersion: z.string(),
+  noticeHash: z.string(),
+  refersTo: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  /** For grants: whether it is live now, and why not. */
+  live: z.boolean().optional(),
+  endedBecause: z.string().optional(),
+});
+
+export const Hold = z.object({ id: z.number(), itemId: z.string().nullable(), category: Category.nullable(), reason: z.string(), createdAt: z.number() });
+
+export const erasureMethods = {
+  'erase.preview': method({
+    doc: 'What erasing this selection would destroy, and every place a copy lives (held items are listed, not erased).',
+    input: z.object({ selection: Selection }).strict(),
+    output: ErasePreview,
+  }),
+  'erase.start': method({
+    doc: 'Erase the previewed items everywhere Keepsake keeps them (needs a fresh passphrase confirmation); ends with a receipt.',
+    input: z.object({ itemIds: z.array(ItemId).min(1).max(100_000), scope: z.string().min(1).max(300) }).strict(),
+    output: JobInfo,
+  }),
+  'receipts.list': method({ doc: 'Every receipt (latest revision), newest first.', input: z.object({}).strict(), output: z.array(Receipt) }),
+  'receipts.get': method({ doc: 'One receipt with its revision history.', input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ receipt: Receipt, history: z.array(Receipt), html: z.string() }) }),
+  'receipts.verify': method({ doc: 'Check the receipt chain for tampering.', input: z.object({}).strict(), output: ChainVerdict }),
+  'consent.list': method({ doc: 'The consent ledger, oldest first, with whether each grant is live.', input: z.object({}).strict(), output: z.array(ConsentRecord) }),
+  'consent.withdraw': method({ doc: 'Withdraw a consent now; sharing under it stops at once.', input: z.object({ id: z.string().uuid() }).strict(), output: ConsentRecord }),
+  'consent.verify': method({ doc: 'Check the consent ledger for tampering; names the first bad record.', input: z.object({}).strict(), output: ChainVerdict }),
+  'holds.list': method({ doc: 'Items and categories under legal hold.', input: z.object({}).strict(), output: z.array(Hold) }),
+  'holds.add': method({
+    doc: 'Put an item or a whole category under legal hold: it cannot be erased until released.',
+    input: z.union([z.object({ itemId: ItemId, reason: z.string().min(1).max(300) }).strict(), z.object({ category: Category, reason: z.string().min(1).max(300) }).strict()]),
+    output: Hold,
+  }),
+  'holds.release': method({ doc: 'Release a legal hold.', input: z.object({ id: z.number().int() }).strict(), output: z.object({ ok: z.literal(true) }) }),
+};

@@ -1,0 +1,65 @@
+// erase.*, receipts.*, consent.*, holds.* handlers: the privacy center.
+import { KeepsakeError } from '../../../common/errors';
+import type { Core } from '../core';
+import { startErase } from '../erasure/erase';
+import { LegalHolds } from '../erasure/holds';
+import { previewErase } from '../erasure/preview';
+import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
+import { receiptHtml } from '../privacy/receipt-page';
+import { RateLimiter, RATE_RULES } from '../rate-limit';
+import type { DomainHandlers } from './types';
+
+const limiters = new WeakMap<Core, RateLimiter>();
+function limiter(core: Core): RateLimiter {
+  let l = limiters.get(core);
+  if (!l) limiters.set(core, (l = new RateLimiter(() => core.clock.now())));
+  return l;
+}
+
+export const eraseHandlers: DomainHandlers<'erase'> = {
+  'erase.preview': async ({ selection }, core) => previewErase(openVault(core), selection, core.clock.now()),
+  'erase.start': async (input, core) => startErase(core, limiter(core), input).info,
+};
+
+export const receiptHandlers: DomainHandlers<'receipts'> = {
+  'receipts.list': async (_i, core) => receiptBook(core).list(),
+  'receipts.get': async ({ id }, core) => {
+    const book = receiptBook(core);
+    const receipt = book.get(id);
+    if (!receipt) throw new KeepsakeError('NOT_FOUND', 'There is no such receipt.');
+    return { receipt, history: book.history(id), html: receiptHtml(receipt) };
+  },
+  'receipts.verify': async (_i, core) => {
+    limiter(core).take('verify', RATE_RULES.verify);
+    return receiptBook(core).verify();
+  },
+};
+
+export const consentHandlers: DomainHandlers<'consent'> = {
+  'consent.list': async (_i, core) => {
+    const ledger = consentLedger(core);
+    return ledger.list().map((r) => {
+      if (r.action !== 'granted') return r;
+      const state = ledger.active(r.subject, r.purpose, r.recipient);
+      const live = state.live && state.grant.id === r.id;
+      return live ? { ...r, live } : { ...r, live, endedBecause: state.live ? 'a newer consent replaced it' : state.reason };
+    });
+  },
+  'consent.withdraw': async ({ id }, core) => consentLedger(core).withdraw(id),
+  'consent.verify': async (_i, core) => {
+    limiter(core).take('verify', RATE_RULES.verify);
+    return consentLedger(core).verify();
+  },
+};
+
+export const holdHandlers: DomainHandlers<'holds'> = {
+  'holds.list': async (_i, core) => new LegalHolds(openVault(core).indexDb).list(),
+  'holds.add': async (input, core) => {
+    const holds = new LegalHolds(openVault(core).indexDb, () => core.clock.now());
+    return 'itemId' in input ? holds.holdItem(input.itemId, input.reason) : holds.holdCategory(input.category, input.reason);
+  },
+  'holds.release': async ({ id }, core) => {
+    new LegalHolds(openVault(core).indexDb).release(id);
+    return { ok: true as const };
+  },
+};
