@@ -11,6 +11,7 @@ import { defaultDataFolder, ensurePrivateDir } from '../core/paths';
 import { appMenuTemplate } from './app-menu';
 import { createAppProtocolHandler } from './app-protocol';
 import { createDesktopTray } from './desktop-tray';
+import { electronDialogs } from './electron-dialogs';
 import { externalLinkTarget } from './external-links';
 import { hardenWebContents } from './harden';
 import { forwardEvents, registerIpc } from './ipc';
@@ -67,7 +68,19 @@ function boot(): void {
 }
 
 function start(): void {
-  const c = new Core({ dataFolder, hostKind: 'electron', keyStore: new SafeStorageKeyStore(safeStorage) });
+  const c = new Core({
+    dataFolder,
+    hostKind: 'electron',
+    keyStore: new SafeStorageKeyStore(safeStorage),
+    dialogs: electronDialogs(
+      {
+        // Modal to the main window when it exists.
+        showOpenDialog: (o) => (mainWindow && !mainWindow.isDestroyed() ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o)),
+        showSaveDialog: (o) => (mainWindow && !mainWindow.isDestroyed() ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o)),
+      },
+      () => app.getPath('documents'),
+    ),
+  });
   core = c;
   denyAllPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(app.getAppPath(), 'dist', 'renderer')));

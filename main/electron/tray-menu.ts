@@ -12,6 +12,37 @@ export interface TrayState {
   activeJobs: JobInfo[];
   /** The contract method that syncs now, when one exists. */
   syncMethod: string | null;
+  /** Each cloud target's health (cloud.health), when known. */
+  cloud?: CloudHealth[] | undefined;
+  /** Now, for "synced 5 minutes ago". */
+  now?: number | undefined;
+}
+
+/** The fields of cloud.health's answer the tray reads. */
+export interface CloudHealth {
+  label: string;
+  health: { lastSuccessAt: number | null; lastAttemptAt: number | null; lastError: string | null };
+}
+
+/** The sync state in a few words: failing first, then never synced, then the oldest success. */
+export function syncStatus(targets: readonly CloudHealth[], now: number): string {
+  if (targets.length === 0) return 'No cloud copy yet';
+  const failing = targets.find((t) => t.health.lastError !== null && (t.health.lastSuccessAt ?? 0) < (t.health.lastAttemptAt ?? 0));
+  if (failing) return `Sync to ${failing.label} failed`;
+  const never = targets.find((t) => t.health.lastSuccessAt === null);
+  if (never) return `${never.label}: not synced yet`;
+  const oldest = Math.min(...targets.map((t) => t.health.lastSuccessAt ?? now));
+  const where = targets.length === 1 ? (targets[0]?.label ?? '') : `${targets.length} targets`;
+  return `Synced to ${where} ${ago(now - oldest)}`;
+}
+
+function ago(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
 }
 
 export interface TrayActions {
@@ -37,7 +68,7 @@ export function trayStatus(state: TrayState): string {
     case 'locked':
       return 'Vault locked';
     default:
-      return 'Up to date';
+      return state.cloud ? syncStatus(state.cloud, state.now ?? Date.now()) : 'Vault unlocked';
   }
 }
 

@@ -4,7 +4,7 @@ import type { JobInfo } from '../../../common/contract/jobs';
 import { methodNames } from '../../../common/contract';
 import { appMenuTemplate } from '../../../main/electron/app-menu';
 import { LONG_JOB_MS, createJobNotifier, jobNotification } from '../../../main/electron/notifications';
-import { findSyncMethod, trayMenuTemplate, trayStatus, trayTooltip, type TrayActions } from '../../../main/electron/tray-menu';
+import { findSyncMethod, syncStatus, trayMenuTemplate, trayStatus, trayTooltip, type TrayActions } from '../../../main/electron/tray-menu';
 
 function job(over: Partial<JobInfo> = {}): JobInfo {
   return {
@@ -37,11 +37,25 @@ describe('tray', () => {
   it('says what is happening in plain words', () => {
     expect(trayStatus({ vaultState: 'missing', activeJobs: [], syncMethod: null })).toBe('No vault yet');
     expect(trayStatus({ vaultState: 'locked', activeJobs: [], syncMethod: null })).toBe('Vault locked');
-    expect(trayStatus({ vaultState: 'unlocked', activeJobs: [], syncMethod: null })).toBe('Up to date');
+    expect(trayStatus({ vaultState: 'unlocked', activeJobs: [], syncMethod: null })).toBe('Vault unlocked');
+    expect(trayStatus({ vaultState: 'unlocked', activeJobs: [], syncMethod: 'cloud.sync', cloud: [], now: 0 })).toBe('No cloud copy yet');
     expect(trayStatus({ vaultState: 'unlocked', activeJobs: [job()], syncMethod: null })).toBe('Import 3 files — 25%');
     expect(trayStatus({ vaultState: 'unlocked', activeJobs: [job(), job({ id: 'job-000002' })], syncMethod: null })).toBe('2 tasks running');
     expect(trayStatus({ vaultState: 'unlocked', activeJobs: [job({ state: 'paused' })], syncMethod: null })).toBe('Paused');
     expect(trayTooltip({ vaultState: 'locked', activeJobs: [], syncMethod: null })).toBe('Keepsake — Vault locked');
+  });
+
+  it('states the cloud sync state honestly: failures first, then never-synced, then the oldest success', () => {
+    const now = 10 * 3_600_000;
+    const ok = (label: string, at: number) => ({ label, health: { lastSuccessAt: at, lastAttemptAt: at, lastError: null } });
+    expect(syncStatus([ok('NAS', now - 5 * 60_000)], now)).toBe('Synced to NAS 5 min ago');
+    expect(syncStatus([ok('NAS', now - 5 * 60_000), ok('B2', now - 3 * 3_600_000)], now)).toBe('Synced to 2 targets 3 h ago');
+    expect(syncStatus([ok('NAS', now), { label: 'B2', health: { lastSuccessAt: null, lastAttemptAt: null, lastError: null } }], now)).toBe('B2: not synced yet');
+    const failing = { label: 'B2', health: { lastSuccessAt: now - 86_400_000, lastAttemptAt: now - 60_000, lastError: 'Network' } };
+    expect(syncStatus([ok('NAS', now), failing], now)).toBe('Sync to B2 failed');
+    // An error that a later success cleared does not count.
+    expect(syncStatus([{ label: 'B2', health: { lastSuccessAt: now, lastAttemptAt: now - 60_000, lastError: 'old' } }], now)).toBe('Synced to B2 just now');
+    expect(trayStatus({ vaultState: 'unlocked', activeJobs: [], syncMethod: 'cloud.sync', cloud: [failing], now })).toBe('Sync to B2 failed');
   });
 
   it('offers open, sync now, lock and quit, enabled only when they can work', () => {
