@@ -83,7 +83,29 @@ test('the page sees only window.keepsake = { invoke, subscribe } and no Node', a
   expect(about).toMatchObject({ ok: true, value: { hostKind: 'electron', dataFolder: home } });
 });
 
+/**
+ * Whether better-sqlite3-multiple-ciphers loads inside this Electron (it is built for one
+ * V8 ABI; after a plain `npm install` that is Node's). Asked of the dev binary itself,
+ * run as Node, which unpackaged Electron allows.
+ */
+function sqliteLoadsInElectron(): { ok: true } | { ok: false; why: string } {
+  const r = spawnSync(binary.path ?? '', ['-e', "require('better-sqlite3-multiple-ciphers')"], {
+    cwd: root,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (r.status === 0) return { ok: true };
+  const line = (r.stderr || r.error?.message || 'unknown error').split('\n').find((l) => l.trim()) ?? '';
+  return { ok: false, why: line.slice(0, 200) };
+}
+
 test('app.about is on screen in Settings', async () => {
+  const sqlite = sqliteLoadsInElectron();
+  test.skip(
+    !sqlite.ok,
+    `Creating a vault needs better-sqlite3-multiple-ciphers built for Electron; run "npx electron-builder install-app-deps" first (${sqlite.ok ? '' : sqlite.why}).`,
+  );
   await createVault(page);
   await openSection(page, 'Settings');
   await expect(page.getByTestId('about-host')).toHaveText('Desktop app');
