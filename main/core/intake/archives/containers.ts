@@ -52,14 +52,20 @@ async function makeEnv(opts: ContainerOptions): Promise<ContainerEnv> {
   };
 }
 
-/** Runs a container body with a fresh env whose staging area is removed at the end. */
+/**
+ * Runs a container body with a fresh env. Its staging area is removed when the caller says
+ * it has consumed every item (ctx.defer), else marked finished for the next sweep.
+ * See [Note: Staging lifetime] in staging.ts.
+ */
 function topLevel(body: (input: ImportInput, ctx: ImportContext, env: ContainerEnv) => AsyncGenerator<ParsedItem>, opts: ContainerOptions): Importer {
   return async function* (input, ctx) {
     const env = await makeEnv(opts);
+    const defer = (ctx as { defer?: (cleanup: () => void) => void }).defer;
     try {
       yield* body(input, ctx, env);
     } finally {
-      env.staging.dispose();
+      if (defer) defer(() => env.staging.dispose());
+      else env.staging.finish();
     }
   };
 }

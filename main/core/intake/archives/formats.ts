@@ -2,7 +2,8 @@
 // backups (.ab), Xiaomi/MIUI backups (.bak), and iPhone backups (the folder, or its
 // Manifest.db). [Note: Container options] The import job hands importers only (input,
 // ctx); a context that also carries `dataFolder` (for the staging area) and `password`
-// (for encrypted .ab) is honoured, otherwise KEEPSAKE_HOME and KEEPSAKE_AB_PASSWORD are used.
+// (for encrypted .ab) is honoured, otherwise KEEPSAKE_HOME and KEEPSAKE_AB_PASSWORD are used;
+// `defer` lets the caller remove the staging area once it has stored every item.
 import { join } from 'node:path';
 import type { FolderFormatSpec, FormatSpec, ImportContext, Importer } from '../types';
 import { androidBackupImporter, miuiBackupImporter, tgzImporter, zipImporter, type ContainerOptions } from './containers';
@@ -12,6 +13,8 @@ import { importIosBackup, iosBackupImporter, isIosBackupFolder } from './ios-bac
 export interface ContainerContext extends ImportContext {
   dataFolder?: string;
   password?: string;
+  /** Runs the cleanup once every yielded item has been stored (the staging area's removal). */
+  defer?(cleanup: () => void): void;
 }
 
 /** An importer that reads its options from the context on each call. */

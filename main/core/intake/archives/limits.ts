@@ -30,6 +30,13 @@ export const defaultArchiveLimits: ArchiveLimits = {
   maxNameBytes: 1024,
 };
 
+/**
+ * Entries up to this size are handed to the vault as bytes in memory, so they stay valid
+ * after the container closes (the import job flushes its last batch after the importer has
+ * finished). Larger entries are opened lazily; see [Note: Staging lifetime].
+ */
+export const INLINE_ENTRY_BYTES = 16 * 1024 * 1024;
+
 /** Tracks inflated bytes across one archive tree. */
 export class ByteBudget {
   private used = 0;

@@ -4,6 +4,7 @@
 // backup manifest, an installer .apk, Takeout's own index page).
 import { createHash } from 'node:crypto';
 import type { ParsedItem } from '../types';
+import { INLINE_ENTRY_BYTES } from './limits';
 import type { TreeEntry } from './tree';
 
 const NON_PERSONAL = [/(^|\/)_manifest$/, /\.apk$/i, /(^|\/)archive_browser\.html$/i];
@@ -11,7 +12,13 @@ const NON_PERSONAL = [/(^|\/)_manifest$/, /\.apk$/i, /(^|\/)archive_browser\.htm
 /** `whole`, when given, is the entry's complete bytes already read (saves a second read). */
 export async function opaqueItem(entry: TreeEntry, fields: Record<string, unknown> = {}, whole?: Buffer): Promise<ParsedItem> {
   const h = createHash('sha256');
-  if (whole && whole.length === entry.size) h.update(whole);
+  let bytes: Buffer | null = whole && whole.length === entry.size ? whole : null;
+  if (!bytes && entry.size <= INLINE_ENTRY_BYTES) {
+    const parts: Buffer[] = [];
+    for await (const chunk of entry.open()) parts.push(chunk as Buffer);
+    bytes = Buffer.concat(parts);
+  }
+  if (bytes) h.update(bytes);
   else for await (const chunk of entry.open()) h.update(chunk as Buffer);
   const name = entry.name.slice(entry.name.lastIndexOf('/') + 1);
   const personal = !NON_PERSONAL.some((re) => re.test(entry.name));
@@ -22,6 +29,6 @@ export async function opaqueItem(entry: TreeEntry, fields: Record<string, unknow
     text: entry.name,
     fields: { path: entry.name, byteSize: entry.size, ...fields },
     personal,
-    files: [{ role: 'original', name, mime: 'application/octet-stream', data: () => entry.open() }],
+    files: [{ role: 'original', name, mime: 'application/octet-stream', data: bytes ?? (() => entry.open()) }],
   };
 }

@@ -96,9 +96,28 @@ function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry, label: string, limits: 
   return out;
 }
 
+/**
+ * Reads one entry after the archive's main handle was closed (a large file the vault opens
+ * lazily after the importer finished): its own short-lived handle, closed when the entry ends.
+ */
+function standaloneStream(path: string, e: yauzl.Entry, label: string, limits: ArchiveLimits, budget: ByteBudget): Readable {
+  const out = new PassThrough();
+  openZip(path).then(
+    (zip) => {
+      const s = entryStream(zip, e, label, limits, budget);
+      s.on('close', () => zip.close());
+      s.on('error', (x) => out.destroy(x));
+      s.pipe(out);
+    },
+    (x: Error) => out.destroy(x),
+  );
+  return out;
+}
+
 /** Opens a zip at a local path as an entry tree. Bad names and encrypted entries are refused one by one. */
 export async function openZipTree(path: string, label: string, limits: ArchiveLimits, budget: ByteBudget, ctx: ImportContext): Promise<ZipHandle> {
   const zip = await openZip(path);
+  let closed = false;
   try {
     const raw = await listEntries(zip, limits);
     detectOverlap(raw);
@@ -122,9 +141,15 @@ export async function openZipTree(path: string, label: string, limits: ArchiveLi
         ctx.refuse(name, `This entry uses a compression method (${e.compressionMethod}) that Keepsake cannot unpack.`);
         continue;
       }
-      entries.push({ name, size: e.uncompressedSize, open: () => entryStream(zip, e, name, limits, budget) });
+      entries.push({ name, size: e.uncompressedSize, open: () => (closed ? standaloneStream(path, e, name, limits, budget) : entryStream(zip, e, name, limits, budget)) });
     }
-    return { tree: new EntryTree(label, entries), close: () => zip.close() };
+    return {
+      tree: new EntryTree(label, entries),
+      close: () => {
+        closed = true;
+        zip.close();
+      },
+    };
   } catch (x) {
     zip.close();
     throw x;

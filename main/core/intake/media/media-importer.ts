@@ -18,6 +18,8 @@ import { heicThumbnailOf, thumbnailOf } from './thumbnail';
 
 /** Photos are read into memory for EXIF and thumbnailing; larger ones keep only the original. */
 export const MAX_PHOTO_BYTES = 128 * 1024 * 1024;
+/** Videos up to this size are kept in memory with the item; larger ones are opened lazily. */
+export const INLINE_VIDEO_BYTES = 16 * 1024 * 1024;
 /** For a photo above the cap, EXIF is read from this much of its start. */
 const LARGE_PHOTO_HEAD = 4 * 1024 * 1024;
 
@@ -174,7 +176,9 @@ async function videoItem(input: ImportInput, type: MediaType, sidecar: { name: s
     fields.placeSource = 'google photos sidecar';
   }
   applySidecar(fields, sidecar);
-  const files: ParsedFile[] = [{ role: 'original', name, mime: type.mime, data: () => input.open() }];
+  // Small videos travel as bytes (valid after a container closes); large ones stream.
+  const data = input.size <= INLINE_VIDEO_BYTES ? await readAllCapped(input, INLINE_VIDEO_BYTES) : () => input.open();
+  const files: ParsedFile[] = [{ role: 'original', name, mime: type.mime, data }];
   const shot = screenshotReason(input.path, type.kind, false);
   if (shot) fields.screenshotRule = shot;
   return finish({ category: shot ? 'screenshot' : 'video', key: hex, name, fields, files, occurredAt, location, sidecar });

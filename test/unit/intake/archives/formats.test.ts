@@ -34,10 +34,13 @@ describe('registry entries for media and containers', () => {
 
   it('a container importer stages inside ctx.dataFolder and uses ctx.password', async () => {
     const spec = detectFormat(head('/work/shared/fixtures/backups/bluec0re__test_aes256_pw-test_v3.ab'), 'b.ab')!;
-    const ctx: ContainerContext = { ...collectingContext(), dataFolder: data.dir, password: 'test' };
+    const cleanups: Array<() => void> = [];
+    const ctx: ContainerContext = { ...collectingContext(), dataFolder: data.dir, password: 'test', defer: (f) => cleanups.push(f) };
     const items: ParsedItem[] = [];
     for await (const i of spec.importer(fileInput('/work/shared/fixtures/backups/bluec0re__test_aes256_pw-test_v3.ab'), ctx)) items.push(i);
     expect(items).toHaveLength(4);
+    expect(data.stagingLeftovers()).toHaveLength(1); // still there until the caller is done
+    for (const c of cleanups) c();
     expect(data.stagingLeftovers()).toEqual([]);
     writeFileSync(join(data.inputs, 'x.zip'), zipOf([{ name: 'a.bin', data: Buffer.from([1]) }]));
     const zip = detectFormat(head(join(data.inputs, 'x.zip')), 'x.zip')!;

@@ -23,8 +23,14 @@ export function tempDataFolder(): { parent: string; dir: string; inputs: string;
   };
 }
 
+/**
+ * Runs an importer the way the import job does, and then the deferred cleanups (as the
+ * job would after storing the last batch). `lazyBeforeCleanup` opens every lazily-opened
+ * file after the importer finished but before cleanup — what the job's final flush does.
+ */
 export async function runImporter(importer: Importer, input: ImportInput) {
-  const ctx = collectingContext();
+  const cleanups: Array<() => void> = [];
+  const ctx = { ...collectingContext(), defer: (f: () => void) => cleanups.push(f) };
   const items: ParsedItem[] = [];
   let error: unknown;
   try {
@@ -32,7 +38,17 @@ export async function runImporter(importer: Importer, input: ImportInput) {
   } catch (e) {
     error = e;
   }
-  return { items, refusals: ctx.refusals, error };
+  const lazyBytes: number[] = [];
+  for (const item of items) {
+    for (const f of item.files ?? []) {
+      if (typeof f.data !== 'function') continue;
+      let n = 0;
+      for await (const c of f.data() as AsyncIterable<Buffer>) n += c.length;
+      lazyBytes.push(n);
+    }
+  }
+  for (const c of cleanups) c();
+  return { items, refusals: ctx.refusals, error, lazyBytes };
 }
 
 export async function tarOf(files: Array<{ name: string; data: Buffer; type?: 'file' | 'symlink'; linkname?: string }>): Promise<Buffer> {

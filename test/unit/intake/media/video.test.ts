@@ -72,7 +72,7 @@ describe('video metadata', () => {
     expect(item.location).toEqual({ lat: 50.2996, lon: 14.8203 });
     expect(item.fields).toMatchObject({ durationMs: 12_345, mime: 'video/mp4', thumbnail: expect.stringMatching(/no video decoder/) });
     const original = item.files!.find((f) => f.role === 'original')!;
-    expect(typeof original.data).toBe('function');
+    expect(Buffer.isBuffer(original.data) && (original.data as Buffer).equals(mp4)).toBe(true);
   });
 
   it('iPhone MOV: Apple keys give the local creation date, place, make and model', async () => {
