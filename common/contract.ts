@@ -8,6 +8,7 @@ import { cloudEvents, cloudMethods } from './contract/cloud';
 import { dialogMethods } from './contract/dialogs';
 import { erasureMethods } from './contract/erasure';
 import type { EventSpec, MethodSpec } from './contract/define';
+import { devicesEvents, devicesMethods } from './contract/devices';
 import { intakeMethods } from './contract/intake';
 import { jobEvents, jobMethods } from './contract/jobs';
 import { securityMethods } from './contract/security';
@@ -24,12 +25,14 @@ export const methods = {
   ...securityMethods,
   ...settingsMethods,
   ...cloudMethods,
+  ...devicesMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...jobEvents,
   ...vaultEvents,
   ...cloudEvents,
+  ...devicesEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Methods = typeof methods;

@@ -4,7 +4,7 @@
 // offset, which is what resuming needs; integrity comes from the SHA-256 the device
 // declared in its manifest, checked over the whole plaintext before the vault sees it.
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
@@ -59,9 +59,11 @@ export class UploadStaging {
         pos += enc.length;
       },
       close() {
+        // No fsync on purpose: staging only saves re-sending after a cut. If a power loss
+        // leaves fewer bytes than the recorded count, the SHA-256 check at commit fails
+        // and the item is uploaded again; nothing is ever acknowledged from staging.
         if (!closed) {
           closed = true;
-          fdatasyncSync(wfd);
           closeSync(wfd);
         }
         return pos - offset;

@@ -5,6 +5,7 @@
 // commit response only after IngestSink.putItems resolved for it, and device_items is
 // written after that, so a crash at any point leaves the phone holding every item the
 // desktop has not durably stored.
+import { createHash, type Hash } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
@@ -39,6 +40,12 @@ export class SyncService {
   /** Serialises commits per device, so one item is never stored twice concurrently. */
   private readonly commitChains = new Map<string, Promise<unknown>>();
   private readonly writing = new Set<string>();
+  /**
+   * SHA-256 computed while bytes arrive, valid while it covers exactly [0, upTo); saves
+   * reading the staged file again at commit. After a restart it is missing and the commit
+   * re-reads the staged file instead.
+   */
+  private readonly running = new Map<string, { hash: Hash; upTo: number }>();
 
   constructor(private readonly d: SyncDeps) {}
 
@@ -69,22 +76,26 @@ export class SyncService {
     const vaultIds = [...acked.values()].map((a) => a?.vaultItemId).filter((x): x is string => !!x);
     const erased = vaultIds.length ? this.d.sink.missing(vaultIds) : new Set<string>();
     const out: ManifestResponse = { need: [], have: [], tombstoned: [], removed: 'kept', blocked: null };
-    for (const e of candidates) {
-      const a = acked.get(e.id);
-      const same = a && a.hash === e.hash;
-      if (same && (a.state === 'tombstoned' || (a.vaultItemId !== null && erased.has(a.vaultItemId)))) {
-        out.tombstoned.push(e.id);
-      } else if (same && a.removedAt === null) {
-        out.have.push(e.id);
-      } else {
-        const { row, replacedStaging } = this.d.sync.planUpload(
-          { deviceId: device.id, itemId: e.id, hash: e.hash, size: e.size, category: e.category, name: e.name, mime: mimeFor(e.name, e.mime), modified: e.modified, staging: this.d.staging.newName() },
-          now,
-        );
-        if (replacedStaging) this.d.staging.remove(replacedStaging);
-        out.need.push({ id: e.id, offset: row.received });
+    const replaced: string[] = [];
+    this.d.sync.tx(() => {
+      for (const e of candidates) {
+        const a = acked.get(e.id);
+        const same = a && a.hash === e.hash;
+        if (same && (a.state === 'tombstoned' || (a.vaultItemId !== null && erased.has(a.vaultItemId)))) {
+          out.tombstoned.push(e.id);
+        } else if (same && a.removedAt === null) {
+          out.have.push(e.id);
+        } else {
+          const { row, replacedStaging } = this.d.sync.planUpload(
+            { deviceId: device.id, itemId: e.id, hash: e.hash, size: e.size, category: e.category, name: e.name, mime: mimeFor(e.name, e.mime), modified: e.modified, staging: this.d.staging.newName() },
+            now,
+          );
+          if (replacedStaging) replaced.push(replacedStaging);
+          out.need.push({ id: e.id, offset: row.received });
+        }
       }
-    }
+    });
+    for (const name of replaced) this.d.staging.remove(name);
     if (req.removed.length) {
       const vaultIds = this.d.sync.markRemoved(device.id, req.removed, now).filter((x): x is string => x !== null);
       if (device.deleteFollowsPhone) {
@@ -125,6 +136,13 @@ export class SyncService {
     this.writing.add(key);
     let skip = row.received - range.start;
     const writer = this.d.staging.writer(row.staging, row.received);
+    if (row.received === 0) {
+      if (this.running.size > 10_000) this.running.clear();
+      this.running.set(key, { hash: createHash('sha256'), upTo: 0 });
+    }
+    const run = this.running.get(key);
+    const hashing = run && run.upTo === row.received ? run : null;
+    if (!hashing) this.running.delete(key);
     let landed = 0;
     let seen = 0;
     try {
@@ -137,10 +155,14 @@ export class SyncService {
           part = part.subarray(drop);
           skip -= drop;
         }
-        if (part.length) writer.write(part);
+        if (part.length) {
+          writer.write(part);
+          hashing?.hash.update(part);
+        }
       }
     } finally {
       landed = writer.close();
+      if (hashing) hashing.upTo = row.received + landed;
       this.writing.delete(key);
       if (landed > 0) this.d.sync.setReceived(device.id, itemId, row.received + landed, this.d.now());
     }
@@ -169,7 +191,7 @@ export class SyncService {
         results.push({ id, status: acked && acked.removedAt === null ? 'duplicate' : 'unknown' });
       } else if (row.received < row.size) {
         results.push({ id, status: 'incomplete', message: `${row.received} of ${row.size} bytes received` });
-      } else if ((await this.d.staging.hash(row.staging, row.size)) !== row.hash) {
+      } else if ((await this.stagedHash(row)) !== row.hash) {
         // Damaged in transit or on disk: start this item over.
         this.d.staging.remove(row.staging);
         this.d.sync.setReceived(device.id, id, 0, this.d.now());
@@ -199,17 +221,23 @@ export class SyncService {
         }
         results.push(r?.message ? { id: row.itemId, status, message: r.message } : { id: row.itemId, status });
       }
+      // One transaction records the acks and retires their uploads.
       this.d.sync.recordAcks(device.id, acks, this.d.now());
-      for (const a of acks) {
-        const row = ready.find((x) => x.itemId === a.itemId) as UploadRow;
-        this.d.sync.dropUpload(device.id, row.itemId);
-        this.d.staging.remove(row.staging);
-      }
+      const staged = new Map(ready.map((r) => [r.itemId, r.staging]));
+      for (const a of acks) this.d.staging.remove(staged.get(a.itemId) as string);
     }
     this.d.pairings.touchSync(device.id, this.d.now());
     const order = new Map(ids.map((id, i) => [id, i]));
     results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return { results };
+  }
+
+  private async stagedHash(row: UploadRow): Promise<string> {
+    const key = `${row.deviceId}\0${row.itemId}`;
+    const run = this.running.get(key);
+    this.running.delete(key);
+    if (run && run.upTo === row.size) return run.hash.digest('hex');
+    return this.d.staging.hash(row.staging, row.size);
   }
 
   /** Location reports: stored only under a live consent, coarsened to what it allows; otherwise dropped and the drop recorded. */

@@ -37,6 +37,11 @@ export interface CategoryStats {
 export class SyncStore {
   constructor(private readonly db: Db) {}
 
+  /** Runs fn in one transaction: one commit (one fsync) for a whole manifest page or commit. */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   acked(deviceId: string, itemId: string): AckedItem | null {
     const r = get<{ item_id: string; hash: string; size: number; category: Category; vault_item_id: string | null; state: 'stored' | 'tombstoned'; removed_at: number | null }>(
       this.db,
@@ -46,13 +51,14 @@ export class SyncStore {
   }
 
   recordAcks(deviceId: string, acks: Array<{ itemId: string; hash: string; size: number; category: Category; vaultItemId: string | null; state: 'stored' | 'tombstoned' }>, now: number): void {
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const a of acks) {
         run(this.db, sql`INSERT INTO device_items (device_id, item_id, hash, size, category, vault_item_id, state, acked_at) VALUES (${deviceId}, ${a.itemId}, ${a.hash}, ${a.size}, ${a.category}, ${a.vaultItemId}, ${a.state}, ${now})
           ON CONFLICT (device_id, item_id) DO UPDATE SET hash = excluded.hash, size = excluded.size, category = excluded.category, vault_item_id = excluded.vault_item_id,
             state = excluded.state, acked_at = excluded.acked_at, removed_at = NULL`);
+        run(this.db, sql`DELETE FROM device_uploads WHERE device_id = ${deviceId} AND item_id = ${a.itemId}`);
       }
-    })();
+    });
   }
 
   markRemoved(deviceId: string, itemIds: string[], now: number): Array<string | null> {

@@ -2,6 +2,7 @@
 // a handler a compile error.
 import { appHandlers } from './app';
 import { cloudHandlers } from './cloud';
+import { devicesHandlers } from './devices';
 import { dialogHandlers } from './dialogs';
 import { consentHandlers, eraseHandlers, holdHandlers, receiptHandlers } from './erasure';
 import { intakeHandlers } from './intake';
@@ -24,4 +25,5 @@ export const handlers: Handlers = {
   ...settingsHandlers,
   ...vaultHandlers,
   ...cloudHandlers,
+  ...devicesHandlers,
 };

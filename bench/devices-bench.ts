@@ -1,0 +1,125 @@
+// Devices benchmark: sync throughput from the reference agent to a real gateway on
+// loopback (MB/s and items/s) for a phone-like data set, next to the vault's local ingest
+// of the same files through the same IngestSink (the network path should cost ≤ 25 %).
+// `npm run bench -- --only devices --size 200` (MB; default 200).
+import { readFileSync, readdirSync, rmSync, statSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KeepsakeAgent } from '../agent/src/agent';
+import { scanPhone } from '../agent/src/scan';
+import { DevicesService } from '../main/core/devices/service';
+import type { IngestItem } from '../main/core/devices/sink';
+import { VaultIngestSink } from '../main/core/devices/vault-sink';
+import type { Log } from '../main/core/log';
+import { Vault } from '../main/core/vault/vault';
+import type { BenchSection } from './run';
+import { bytesFor } from './vault-dataset';
+import { writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+
+const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
+const PASS = 'bench passphrase for devices';
+
+/** Phone layout: big photos/videos in DCIM/Camera (1–8 MiB), screenshots of 50–400 KiB. */
+function makePhone(root: string, sizeMb: number): { files: number; bytes: number } {
+  const marker = join(root, '.complete');
+  let files = 0;
+  let bytes = 0;
+  const target = sizeMb * 1024 * 1024;
+  let i = 0;
+  const build = !statSync(marker, { throwIfNoEntry: false });
+  mkdirSync(join(root, 'DCIM', 'Camera'), { recursive: true });
+  mkdirSync(join(root, 'Pictures', 'Screenshots'), { recursive: true });
+  while (bytes < target) {
+    const big = i % 4 === 0;
+    const size = big ? (1 + (i % 8)) * 1024 * 1024 : 50 * 1024 + ((i * 7919) % (350 * 1024));
+    const rel = big ? `DCIM/Camera/${i % 20 === 0 ? 'VID' : 'IMG'}_${i}.${i % 20 === 0 ? 'mp4' : 'jpg'}` : `Pictures/Screenshots/Screenshot_${i}.png`;
+    if (build) writeFileSync(join(root, rel), bytesFor(`phone-${i}`, size));
+    bytes += size;
+    files += 1;
+    i += 1;
+  }
+  if (build) writeFileSync(marker, 'ok');
+  return { files, bytes };
+}
+
+function listFiles(root: string, dir = root): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.name.startsWith('.') ? [] : e.isDirectory() ? listFiles(root, join(dir, e.name)) : [relative(root, join(dir, e.name)).split(sep).join('/')]));
+}
+
+async function localIngest(work: string, phone: string): Promise<number> {
+  const dir = join(work, 'local');
+  rmSync(dir, { recursive: true, force: true });
+  const { vault } = await Vault.create(dir, PASS);
+  try {
+    const sink = new VaultIngestSink(vault, quiet);
+    const scanned = await scanPhone(phone, {});
+    const t0 = performance.now();
+    for (let i = 0; i < scanned.length; i += 200) {
+      const batch: IngestItem[] = scanned.slice(i, i + 200).map((f) => ({
+        deviceId: 'local',
+        sourceKey: f.id,
+        category: f.category,
+        occurredAt: f.modified,
+        title: f.name,
+        fields: { name: f.name, sha256: f.hash, modified: f.modified },
+        file: { name: f.name, mime: 'application/octet-stream', size: f.size, sha256: f.hash, open: () => Readable.from([readFileSync(f.path)]) },
+      }));
+      await sink.putItems(batch);
+    }
+    return (performance.now() - t0) / 1000;
+  } finally {
+    vault.close();
+  }
+}
+
+async function networkSync(work: string, phone: string): Promise<number> {
+  const dir = join(work, 'net');
+  rmSync(dir, { recursive: true, force: true });
+  const { vault } = await Vault.create(dir, PASS);
+  const devices = new DevicesService({ db: vault.indexDb, masterKey: vault.masterKey, stagingDir: join(dir, 'staging'), sink: new VaultIngestSink(vault, quiet), log: quiet, now: Date.now });
+  try {
+    await devices.startGateway({ hosts: ['127.0.0.1'], port: 0 });
+    const agent = new KeepsakeAgent(phone, join(work, 'agent-state'));
+    rmSync(join(work, 'agent-state'), { recursive: true, force: true });
+    const fresh = new KeepsakeAgent(phone, join(work, 'agent-state'));
+    await fresh.pair((await devices.startPairing()).uri, { name: 'Bench phone' });
+    // Hashing on the phone is the phone's cost, not the network path's: warm the cache first.
+    await scanPhone(phone, fresh.state.state.files);
+    fresh.state.save();
+    void agent;
+    const t0 = performance.now();
+    const s = await fresh.sync({ concurrency: 3 });
+    const secs = (performance.now() - t0) / 1000;
+    if (s.notAcked.length || s.acked !== s.needed) throw new Error(`sync incomplete: ${JSON.stringify(s.notAcked.slice(0, 3))}`);
+    return secs;
+  } finally {
+    await devices.close();
+    vault.close();
+  }
+}
+
+export const devicesSection: BenchSection = {
+  name: 'devices',
+  summary: 'agent → gateway sync on loopback vs local vault ingest',
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' } }, strict: false });
+    const sizeMb = Number(values.size ?? 200);
+    const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
+    const phone = join(cache, `phone-${sizeMb}mb`);
+    const { files, bytes } = makePhone(phone, sizeMb);
+    const work = join(cache, 'devices-work');
+    mkdirSync(work, { recursive: true });
+    const mb = bytes / 1e6;
+    console.log(`Phone data set: ${files} files (${listFiles(phone).length} on disk), ${mb.toFixed(0)} MB, in ${phone}`);
+    const local = await localIngest(work, phone);
+    const net = await networkSync(work, phone);
+    const row = (label: string, s: number): string => `${label.padEnd(28)} ${s.toFixed(2).padStart(8)} s ${(mb / s).toFixed(1).padStart(8)} MB/s ${(files / s).toFixed(0).padStart(7)} items/s`;
+    console.log(row('local ingest (IngestSink)', local));
+    console.log(row('agent → gateway (loopback)', net));
+    const cost = (net / local - 1) * 100;
+    console.log(`network path cost: ${cost.toFixed(1)} % (target ≤ 25 %) ${cost <= 25 ? 'OK' : 'OVER'}`);
+    rmSync(work, { recursive: true, force: true });
+  },
+};

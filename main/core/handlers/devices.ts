@@ -1,0 +1,55 @@
+// devices.* handlers: thin calls into the vault's DevicesService (main/core/devices).
+import type { Core } from '../core';
+import { displayFingerprint } from '../devices/certificate';
+import { devicesFor, existingDevices } from '../devices/registry';
+import type { DevicesService } from '../devices/service';
+import type { DomainHandlers } from './types';
+
+function gatewayState(svc: DevicesService | null): { running: boolean; listening: Array<{ host: string; port: number }>; connections: { pending: number; pairing: number; devices: number } } {
+  const s = svc?.gatewayStatus();
+  return s?.running ? { running: true, listening: s.listening, connections: s.connections } : { running: false, listening: [], connections: { pending: 0, pairing: 0, devices: 0 } };
+}
+
+function changed(core: Core, reason: string): void {
+  core.events.emit('devices.changed', { reason });
+}
+
+export const devicesHandlers: DomainHandlers<'devices'> = {
+  'devices.identity': async (_input, core) => {
+    const id = devicesFor(core).identity();
+    return { fingerprint: id.fingerprint, display: displayFingerprint(id.fingerprint), createdAt: id.createdAt };
+  },
+  'devices.list': async (_input, core) => ({ devices: devicesFor(core).list() }),
+  'devices.pairingStart': async ({ host }, core) => {
+    const p = await devicesFor(core).startPairing(host);
+    return { uri: p.uri, svg: p.svg, terminal: p.terminal, expires: p.payload.expires, host: p.payload.host, port: p.payload.port, fingerprint: p.payload.fingerprint };
+  },
+  'devices.pairingCancel': async (_input, core) => {
+    devicesFor(core).cancelPairing();
+    return {};
+  },
+  'devices.unpair': async ({ id }, core) => {
+    const d = devicesFor(core).unpair(id);
+    changed(core, 'unpaired');
+    return d;
+  },
+  'devices.setOptions': async ({ id, ...options }, core) => {
+    const clean = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    const d = devicesFor(core).setOptions(id, clean);
+    changed(core, 'options');
+    return d;
+  },
+  'devices.gatewayStart': async ({ hosts, port }, core) => {
+    const svc = devicesFor(core);
+    await svc.startGateway({ hosts: hosts ?? ['0.0.0.0'], port: port ?? 47_470 });
+    changed(core, 'gateway-started');
+    return gatewayState(svc);
+  },
+  'devices.gatewayStop': async (_input, core) => {
+    const svc = devicesFor(core);
+    await svc.stopGateway();
+    changed(core, 'gateway-stopped');
+    return gatewayState(svc);
+  },
+  'devices.gatewayStatus': async (_input, core) => gatewayState(existingDevices(core)),
+};
