@@ -15,6 +15,8 @@ export interface TargetRig {
   kind: TargetKind;
   target: CloudTarget;
   proxy: FaultProxy | null;
+  /** The server's (or proxy's) address; '' for a folder. */
+  url: string;
   /** Where the objects end up on disk (for tampering in tests). */
   directory: string;
   /** A second, fresh CloudTarget on the same storage (a "new computer"). */
@@ -27,7 +29,7 @@ export async function startRig(kind: TargetKind, options: { proxy?: FaultOptions
     const dir = mkdtempSync(join(tmpdir(), 'keepsake-folder-target-'));
     const make = (): CloudTarget => new FolderTarget(dir);
     const target = make();
-    return { kind, target, proxy: null, directory: dir, reopen: make, close: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { kind, target, proxy: null, url: '', directory: dir, reopen: make, close: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   if (kind === 's3') {
     const server = await startS3Server();
@@ -39,6 +41,7 @@ export async function startRig(kind: TargetKind, options: { proxy?: FaultOptions
       kind,
       target,
       proxy,
+      url: proxy?.url ?? server.endpoint,
       directory: server.directory,
       reopen: make,
       close: async () => {
@@ -56,6 +59,7 @@ export async function startRig(kind: TargetKind, options: { proxy?: FaultOptions
     kind,
     target,
     proxy,
+    url: proxy?.url ?? server.url,
     directory: server.directory,
     reopen: make,
     close: async () => {
