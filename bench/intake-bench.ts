@@ -1,0 +1,79 @@
+// The intake benchmark: import N generated SMS (SMS Backup & Restore XML, default
+// 1,000,000) into a fresh encrypted vault with full-text indexing, through the real CLI
+// (`keepsake import --json`) under /usr/bin/time: wall time and peak RSS. Also times the
+// parser alone in-process, to show how the time splits between reading and storing.
+// Target (issue 4): ≤ 15 s for 1,000,000 messages. Flags:
+//   --count N (default 1000000)   --cache DIR (default $TMPDIR/keepsake-intake-bench)
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importSmsXml } from '../main/core/intake/records/sms-xml';
+import { fileInput } from '../main/core/intake/records/util';
+import { collectingContext } from '../main/core/intake/types';
+import type { BenchSection } from './run';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PASS = 'bench-passphrase-not-secret';
+
+async function generate(path: string, count: number): Promise<void> {
+  const out = createWriteStream(path);
+  const write = (s: string) => new Promise<void>((r) => (out.write(s) ? r() : out.once('drain', () => r())));
+  await write(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${count}" backup_set="bench" type="full">\n`);
+  for (let n = 0; n < count; ) {
+    let s = '';
+    for (let i = 0; i < 2000 && n < count; i++, n++) {
+      s += `  <sms protocol="0" address="+1555${String(n % 9_999_991).padStart(7, '0')}" date="${1_600_000_000_000 + n * 1000}" type="${1 + (n % 2)}" subject="null" body="Message ${n} about dinner plans, the weather &amp; a photo from the trip" toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="0" readable_date="x" contact_name="Person ${n % 500}" />\n`;
+    }
+    await write(s);
+  }
+  await write('</smses>\n');
+  await new Promise<void>((r) => out.end(r));
+}
+
+function timed(args: string[], env: NodeJS.ProcessEnv): { seconds: number; rssMb: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, join(ROOT, 'bin', 'keepsake.mjs'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`keepsake ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { seconds, rssMb: m ? Number(m[1]) / 1024 : 0, stdout: r.stdout };
+}
+
+export const intakeSection: BenchSection = {
+  name: 'intake',
+  summary: 'import N generated SMS into an encrypted vault with full-text indexing',
+  async run(args) {
+    const { values } = parseArgs({ args, options: { count: { type: 'string' }, cache: { type: 'string' } }, strict: false });
+    const count = Number(values.count ?? 1_000_000);
+    const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-intake-bench');
+    mkdirSync(cache, { recursive: true });
+    const file = join(cache, `sms-${count}.xml`);
+    if (!existsSync(file)) await generate(file, count);
+    const mb = statSync(file).size / 1e6;
+
+    const t0 = performance.now();
+    let parsed = 0;
+    for await (const _ of importSmsXml(fileInput(file), collectingContext())) parsed++;
+    const parseSeconds = (performance.now() - t0) / 1000;
+
+    const home = join(cache, 'home');
+    rmSync(home, { recursive: true, force: true });
+    const env = { KEEPSAKE_HOME: home, KEEPSAKE_PASSPHRASE: PASS };
+    timed(['init', '--json'], env);
+    const imp = timed(['import', file, '--json'], env);
+    const report = JSON.parse(imp.stdout) as { totals: { message?: number } };
+    const again = timed(['import', file, '--json'], env);
+    rmSync(home, { recursive: true, force: true });
+
+    const rows = [
+      ['what', 'seconds', 'items/s', 'peak RSS MB'],
+      [`parse only (${mb.toFixed(0)} MB XML)`, parseSeconds.toFixed(1), Math.round(parsed / parseSeconds).toLocaleString('en'), '-'],
+      [`keepsake import (first, ${report.totals.message?.toLocaleString('en')} messages)`, imp.seconds.toFixed(1), Math.round(count / imp.seconds).toLocaleString('en'), imp.rssMb.toFixed(0)],
+      ['keepsake import (again: all duplicates)', again.seconds.toFixed(1), Math.round(count / again.seconds).toLocaleString('en'), again.rssMb.toFixed(0)],
+    ];
+    for (const r of rows) console.log(r.map((c, i) => (i === 0 ? String(c).padEnd(52) : String(c).padStart(12))).join(''));
+    console.log(`target: ≤ 15 s for 1,000,000 messages → ${imp.seconds <= 15 ? 'met' : 'NOT met'} (${imp.seconds.toFixed(1)} s for ${count.toLocaleString('en')})`);
+  },
+};
