@@ -2,6 +2,7 @@
 import type { Command } from '../command';
 import { backupCommand } from './backup';
 import { checkCommand } from './check';
+import { devicesCommand } from './devices';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { kitCommand } from './kit';
@@ -15,4 +16,4 @@ import { syncCommand } from './sync';
 import { targetCommand } from './target';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, targetCommand, syncCommand, restoreVaultCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, targetCommand, syncCommand, restoreVaultCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
