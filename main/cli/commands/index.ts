@@ -2,11 +2,14 @@
 import type { Command } from '../command';
 import { backupCommand } from './backup';
 import { checkCommand } from './check';
+import { consentCommand } from './consent';
 import { devicesCommand } from './devices';
+import { eraseCommand } from './erase';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { kitCommand } from './kit';
 import { passphraseCommand } from './passphrase';
+import { receiptsCommand } from './receipts';
 import { recoveryKeyCommand } from './recovery-key';
 import { restoreCommand } from './restore';
 import { restoreVaultCommand } from './restore-vault';
@@ -16,4 +19,4 @@ import { syncCommand } from './sync';
 import { targetCommand } from './target';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, targetCommand, syncCommand, restoreVaultCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, targetCommand, syncCommand, restoreVaultCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
