@@ -17,10 +17,17 @@ import { isAppUrl } from './origin';
 /** The same ceiling the web host puts on a /rpc body. */
 export const MAX_INPUT_BYTES = 1024 * 1024;
 
+/** The parts of a WebFrameMain the checks read. */
+interface FrameLike {
+  url: string;
+  parent?: unknown;
+  frameTreeNodeId?: number;
+}
+
 /** The parts of an IpcMainInvokeEvent the checks read. */
 export interface InvokeEventLike {
-  sender: { mainFrame: unknown; isDestroyed?(): boolean };
-  senderFrame: { url: string; parent?: unknown } | null;
+  sender: { mainFrame: FrameLike | null; isDestroyed?(): boolean };
+  senderFrame: FrameLike | null;
 }
 
 /** True when the call comes from our page's main frame at app://app. */
@@ -30,8 +37,13 @@ export function checkSender(event: unknown): boolean {
   if (!sender || typeof sender !== 'object' || !senderFrame || typeof senderFrame !== 'object') return false;
   if (sender.isDestroyed?.()) return false;
   // Subframes (even same-origin ones) never get the contract: only the top-level page.
-  if (senderFrame !== sender.mainFrame) return false;
-  if (senderFrame.parent !== null && senderFrame.parent !== undefined) return false;
+  // A main frame has no parent (VS Code's validatedIpcMain test) and is the sender's own
+  // main frame — the same object, or the same frame tree node should Electron hand out a
+  // fresh wrapper.
+  if (senderFrame.parent !== null) return false;
+  const main = sender.mainFrame;
+  const sameFrame = senderFrame === main || (typeof senderFrame.frameTreeNodeId === 'number' && senderFrame.frameTreeNodeId === main?.frameTreeNodeId);
+  if (!sameFrame) return false;
   return isAppUrl(senderFrame.url);
 }
 

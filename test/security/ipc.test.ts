@@ -13,8 +13,8 @@ import { tempHome } from '../support/temp-home';
 
 /** A mocked IpcMainInvokeEvent from a frame at `url`. */
 function eventFrom(url: string, opts: { subframe?: boolean; destroyed?: boolean; nullFrame?: boolean } = {}) {
-  const mainFrame = { url, parent: null };
-  const frame = opts.subframe ? { url, parent: mainFrame } : mainFrame;
+  const mainFrame = { url, parent: null, frameTreeNodeId: 1 };
+  const frame = opts.subframe ? { url, parent: mainFrame, frameTreeNodeId: 2 } : mainFrame;
   return {
     sender: { mainFrame, isDestroyed: () => opts.destroyed ?? false },
     senderFrame: opts.nullFrame ? null : frame,
@@ -70,6 +70,13 @@ describe('checkSender (row 44)', () => {
   it('refuses a frame that claims to be the main frame but is not the sender’s', () => {
     const e = eventFrom('app://app/index.html');
     expect(checkSender({ sender: e.sender, senderFrame: { url: 'app://app/index.html', parent: null } })).toBe(false);
+    expect(checkSender({ sender: e.sender, senderFrame: { url: 'app://app/index.html', parent: null, frameTreeNodeId: 7 } })).toBe(false);
+    expect(checkSender({ sender: e.sender, senderFrame: { url: 'app://app/index.html', frameTreeNodeId: 1 } })).toBe(false); // no parent field at all
+  });
+
+  it('accepts a fresh wrapper of the same main frame (same frame tree node)', () => {
+    const e = eventFrom('app://app/index.html');
+    expect(checkSender({ sender: e.sender, senderFrame: { url: 'app://app/index.html', parent: null, frameTreeNodeId: 1 } })).toBe(true);
   });
 
   it('refuses events of the wrong shape', () => {
