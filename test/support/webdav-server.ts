@@ -2,6 +2,7 @@
 // 127.0.0.1 with a free port, Basic authentication for one user, and a physical folder
 // in a temporary directory as its storage. close() stops it and removes the folder.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -33,7 +34,13 @@ export async function startWebDavServer(options: { username?: string; password?:
     privilegeManager: privileges,
     rootFileSystem: new webdav.PhysicalFileSystem(directory),
   });
-  const http = await server.startAsync(0);
+  // webdav-server's own start() treats port 0 as "use 1900"; serve it from our own
+  // listener on a free port instead, so parallel test files never collide.
+  const http = createServer((req, res) => server.executeRequest(req, res));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
   const port = (http.address() as AddressInfo).port;
   let closed = false;
   return {
@@ -45,8 +52,8 @@ export async function startWebDavServer(options: { username?: string; password?:
     async close() {
       if (closed) return;
       closed = true;
-      http.closeAllConnections?.();
-      await server.stopAsync();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
       rmSync(directory, { recursive: true, force: true });
     },
   };
