@@ -62,7 +62,13 @@ export type ImportFormat = z.infer<typeof ImportFormat>;
 export const intakeMethods = {
   'intake.start': method({
     doc: 'Import files and folders into the vault as a job; returns the job at once.',
-    input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    input: z
+      .object({
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+        /** The password of encrypted Android backups among the paths, if any. */
+        backupPassword: z.string().max(1024).optional(),
+      })
+      .strict(),
     output: JobInfo,
     needsVault: true,
   }),

@@ -4,7 +4,7 @@ import { formatList } from '../intake/registry';
 import type { DomainHandlers } from './types';
 
 export const intakeHandlers: DomainHandlers<'intake'> = {
-  'intake.start': async ({ paths }, core) => startImport(core, paths),
+  'intake.start': async ({ paths, backupPassword }, core) => startImport(core, paths, backupPassword !== undefined ? { password: backupPassword } : {}),
   'intake.report': async ({ jobId }, core) => {
     const { internalErrors: _internal, ...report } = importReport(core, jobId) as ReturnType<typeof importReport> & { internalErrors?: number };
     return report;

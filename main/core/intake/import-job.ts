@@ -31,6 +31,11 @@ export const BATCH_BYTES = 32 * 1024 * 1024;
 
 export type ImportControl = Pick<JobControl, 'report' | 'checkpoint'>;
 
+export interface ImportOptions {
+  /** Password for encrypted Android backups (.ab) found among the inputs. */
+  password?: string;
+}
+
 const reports = new WeakMap<Core, Map<string, ImportReport>>();
 
 function reportsOf(core: Core): Map<string, ImportReport> {
@@ -50,14 +55,14 @@ export function importReport(core: Core, jobId: string): ImportReport {
 }
 
 /** Starts an import job and returns at once; the report is at importReport(core, id). */
-export function startImport(core: Core, paths: string[]): JobInfo {
-  const { info, result } = launchImport(core, paths);
+export function startImport(core: Core, paths: string[], options: ImportOptions = {}): JobInfo {
+  const { info, result } = launchImport(core, paths, options);
   result.catch(() => undefined); // the outcome lives in the job's state and the report
   return info;
 }
 
 /** Starts an import job; the caller may await its outcome (the CLI does). */
-export function launchImport(core: Core, paths: string[]): { info: JobInfo; result: Promise<ImportOutcome> } {
+export function launchImport(core: Core, paths: string[], options: ImportOptions = {}): { info: JobInfo; result: Promise<ImportOutcome> } {
   if (!core.vault) throw new KeepsakeError('VAULT_LOCKED', 'Unlock the vault before importing.');
   if (paths.length === 0) throw new KeepsakeError('BAD_INPUT', 'Choose at least one file or folder to import.');
   const title = paths.length === 1 ? `Import ${basename(paths[0]!)}` : `Import ${paths.length} files and folders`;
@@ -65,7 +70,7 @@ export function launchImport(core: Core, paths: string[]): { info: JobInfo; resu
     kind: 'import',
     title,
     canPause: true,
-    run: (control) => runImport(core, paths, control, control.id),
+    run: (control) => runImport(core, paths, control, control.id, options),
     summarize: (r) => summarize(r),
   });
 }
@@ -108,7 +113,7 @@ export interface ImportOutcome extends ImportReport {
  * Runs an import to the end (the body of the job; tests call it directly with a control).
  * Throws KeepsakeError('CANCELLED') when cancelled; the report so far stays readable.
  */
-export async function runImport(core: Core, paths: string[], control: ImportControl, jobId = `direct-${Date.now()}`): Promise<ImportOutcome> {
+export async function runImport(core: Core, paths: string[], control: ImportControl, jobId = `direct-${Date.now()}`, options: ImportOptions = {}): Promise<ImportOutcome> {
   const vault = core.vault;
   if (!vault) throw new KeepsakeError('VAULT_LOCKED', 'Unlock the vault before importing.');
   const report: ImportOutcome = { jobId, state: 'running', files: [], totals: {}, refusals: [], startedAt: core.clock.now(), finishedAt: null, internalErrors: 0 };
@@ -132,7 +137,7 @@ export async function runImport(core: Core, paths: string[], control: ImportCont
         report.refusals.push(...cp.refusals);
       } else {
         const refusalsBefore = report.refusals.length;
-        const fr = await importEntry(core, vault, entry, report, control, {
+        const fr = await importEntry(core, vault, entry, report, control, options, {
           onProgress: (bytes, items) => {
             control.report({ phase: `Reading ${basename(entry.path)} (${(itemsTotal + items).toLocaleString('en')} items)`, bytesDone: bytesBefore + Math.min(bytes, entry.kind === 'missing' ? 0 : entry.size) });
           },
@@ -161,7 +166,7 @@ function addFile(report: ImportReport, fr: ImportFileReport): void {
   for (const [c, n] of Object.entries(fr.items) as Array<[Category, number]>) report.totals[c] = (report.totals[c] ?? 0) + n;
 }
 
-async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: ImportOutcome, control: ImportControl, hooks: { onProgress(bytes: number, items: number): void }): Promise<ImportFileReport> {
+async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: ImportOutcome, control: ImportControl, options: ImportOptions, hooks: { onProgress(bytes: number, items: number): void }): Promise<ImportFileReport> {
   const fr = emptyFileReport(entry.path);
   const refuseFile = (reason: string): ImportFileReport => ({ ...fr, status: 'refused', reason });
   if (entry.kind === 'missing') return refuseFile(entry.reason);
@@ -188,6 +193,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
 
   let items = 0;
   let bytes = 0;
+  const cleanups: Array<() => void> = [];
   const ctx: ImportContext = {
     report: (p) => {
       if (p.bytes !== undefined) bytes = p.bytes;
@@ -200,8 +206,23 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     note: (message) => {
       fr.notes.push(message);
     },
+    dataFolder: core.dataFolder,
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    defer: (cleanup) => {
+      cleanups.push(cleanup);
+    },
   };
 
+  // Containers' staging areas go once everything they yielded is stored (or on cancel/failure).
+  const runCleanups = () => {
+    for (const c of cleanups.splice(0)) {
+      try {
+        c();
+      } catch {
+        core.log.warn('intake.cleanup-failed', { format: fr.format ?? 'unknown' });
+      }
+    }
+  };
   let batch: ParsedItem[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -231,7 +252,10 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
       }
     }
   } catch (e) {
-    if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
+    if (isKeepsakeError(e) && e.code === 'CANCELLED') {
+      runCleanups();
+      throw e;
+    }
     if (isKeepsakeError(e)) failure = e.message;
     else {
       report.internalErrors++;
@@ -239,7 +263,11 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
       failure = 'Keepsake could not read this file because of an internal error (logged); the rest of the import went on.';
     }
   }
-  await flush();
+  try {
+    await flush();
+  } finally {
+    runCleanups();
+  }
   if (failure !== null) {
     if (items === 0) return { ...fr, status: 'refused', reason: failure };
     report.refusals.push({ path: entry.path, position: 'after the last item read', reason: `${failure} The ${items} items read before that were kept.` });

@@ -77,6 +77,12 @@ export interface ImportContext {
    * Not fatal; goes into the report.
    */
   note?(message: string): void;
+  /** The data folder: containers stage entries under <dataFolder>/staging (part 2). */
+  dataFolder?: string;
+  /** The password for encrypted Android backups, when the person gave one. */
+  password?: string;
+  /** Runs cleanup once every item yielded so far has been stored (staging removal). */
+  defer?(cleanup: () => void): void;
 }
 
 /**
