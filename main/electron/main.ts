@@ -64,7 +64,10 @@ function boot(): void {
   app.on('window-all-closed', onAllWindowsClosed);
   app.on('activate', () => showMainWindow());
   app.on('before-quit', onBeforeQuit);
-  app.whenReady().then(start, (e: unknown) => fatal(e));
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fatal(e));
 }
 
 function start(): void {
@@ -97,7 +100,12 @@ function start(): void {
   c.events.subscribe((event) => {
     if (event.name === 'job.progressed') notify(event.payload);
   });
-  createDesktopTray(c, join(app.getAppPath(), 'resources', trayIconName()), { open: showMainWindow, quit: () => app.quit() });
+  try {
+    createDesktopTray(c, join(app.getAppPath(), 'resources', trayIconName()), { open: showMainWindow, quit: () => app.quit() });
+  } catch (e) {
+    // A desktop without a tray area still gets the window, menu and notifications.
+    c.log.warn('electron.tray_unavailable', { error: e instanceof Error ? e.message : String(e) });
+  }
   c.log.info('electron.started', { packaged: app.isPackaged });
   showMainWindow();
 }
