@@ -16,6 +16,8 @@ export type ConsentDecision = { allowed: true; consentId: string; precision?: 'p
 
 export interface ConsentGate {
   check(query: ConsentQuery): ConsentDecision;
+  /** Writes a drop to the consent ledger (the gateway also keeps its own count). */
+  recordDrop?(query: ConsentQuery, reason: string, reports: number): void;
 }
 
 export const refuseAllConsentGate: ConsentGate = {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { KeepsakeError } from '../../../common/errors';
 import type { Core } from '../core';
 import type { Vault } from '../vault/vault';
+import { consentLedger } from '../privacy/ledgers';
 import type { ConsentGate } from './consent';
+import { LedgerConsentGate } from './ledger-consent-gate';
 import { DevicesService } from './service';
 import { VaultIngestSink } from './vault-sink';
 
@@ -14,7 +16,7 @@ const services = new WeakMap<Vault, DevicesService>();
 const watched = new WeakSet<Core>();
 const consentGates = new WeakMap<Core, ConsentGate>();
 
-/** The consent ledger (recovery issue) registers its gate here; until then everything is refused. */
+/** Replaces the consent gate (tests, or a host with another ledger); the default is the vault's consent ledger. */
 export function setConsentGate(core: Core, gate: ConsentGate): void {
   consentGates.set(core, gate);
 }
@@ -24,13 +26,13 @@ export function devicesFor(core: Core): DevicesService {
   if (!vault) throw new KeepsakeError('VAULT_LOCKED', 'Unlock the vault first.');
   let svc = services.get(vault);
   if (!svc) {
-    const gate = consentGates.get(core);
+    const gate = consentGates.get(core) ?? new LedgerConsentGate(() => consentLedger(core));
     svc = new DevicesService({
       db: vault.indexDb,
       masterKey: vault.masterKey,
       stagingDir: join(core.dataFolder, 'devices', 'staging'),
       sink: new VaultIngestSink(vault, core.log),
-      ...(gate ? { consent: gate } : {}),
+      consent: gate,
       log: core.log,
       now: () => core.clock.now(),
       desktopName: `Keepsake on ${hostname()}`.slice(0, 64),

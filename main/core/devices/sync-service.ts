@@ -249,6 +249,7 @@ export class SyncService {
     if (!c.allowed || blocked) {
       const reason = blocked ? 'child device without guardian consent' : (c as { reason: string }).reason;
       this.d.sync.recordLocationDrop(device.id, req.reports.length, reason, now);
+      this.d.consent.recordDrop?.({ deviceId: device.id, purpose: 'location', now }, reason, req.reports.length);
       this.d.log.info('devices.location-dropped', { device: device.id, reports: req.reports.length, reason });
       return { accepted: 0, dropped: req.reports.length, reason };
     }

@@ -3,6 +3,9 @@
 // coarsens; a child's device syncs nothing until a guardian consent is recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentDecision, ConsentGate, ConsentQuery } from '../../../main/core/devices/consent';
+import { CHILD_SYNC_PURPOSE, DEVICE_LOCATION_PURPOSE, deviceRecipient, LedgerConsentGate } from '../../../main/core/devices/ledger-consent-gate';
+import { ConsentLedger } from '../../../main/core/privacy/consent-ledger';
+import { purposeKey } from '../../../main/core/vault/keys/purpose-keys';
 import { buildPhoneFolder } from './support/phone-fixture';
 import { pairedAgent, removeAll, startDesktop, tempDir, type Desktop } from './support/harness';
 
@@ -63,5 +66,54 @@ describe('consent gates', () => {
     const ok = await agent.sync();
     expect(ok.blocked).toBeNull();
     expect(ok.acked).toBe(files.length);
+  });
+});
+
+describe('consent gates over the real consent ledger', () => {
+  let desktop: Desktop;
+  let ledger: ConsentLedger;
+
+  beforeAll(async () => {
+    let vaultRef: Desktop['vault'] | null = null;
+    const gate = new LedgerConsentGate(() => {
+      if (!vaultRef) throw new Error('vault not open');
+      return new ConsentLedger(vaultRef.indexDb, purposeKey(vaultRef.masterKey, 'ledger'), Date.now);
+    });
+    desktop = await startDesktop({ consent: gate });
+    vaultRef = desktop.vault;
+    ledger = new ConsentLedger(desktop.vault.indexDb, purposeKey(desktop.vault.masterKey, 'ledger'), Date.now);
+  });
+  afterAll(async () => {
+    await desktop.close();
+    removeAll(desktop.dir);
+  });
+
+  it('a time-boxed approximate grant admits coarsened location; withdrawing it drops the next report into the ledger', async () => {
+    const agent = await pairedAgent(desktop, tempDir('keepsake-phone-'));
+    const id = agent.state.state.desktop?.deviceId ?? '';
+    const grant = ledger.grant({ subject: 'location', purpose: DEVICE_LOCATION_PURPOSE, recipient: deviceRecipient(id), precision: 'approximate', expiresAt: Date.now() + 3_600_000 });
+    const ok = await agent.reportLocation([{ lat: 51.500729, lon: -0.124625, accuracy: 3, at: 1_700_000_000_001 }]);
+    expect(ok.accepted).toBe(1);
+    const rec = desktop.vault.getItem(desktop.vault.listItems({ category: 'location', deviceId: id })[0]?.id ?? '');
+    expect(rec?.location).toEqual({ lat: 51.5, lon: -0.12 });
+    ledger.withdraw(grant.id);
+    const dropped = await agent.reportLocation([{ lat: 51.5, lon: -0.12, accuracy: 3, at: 1_700_000_000_002 }]);
+    expect(dropped).toMatchObject({ accepted: 0, dropped: 1, reason: 'it was withdrawn' });
+    const drops = ledger.list().filter((r) => r.action === 'dropped' && r.recipient === deviceRecipient(id));
+    expect(drops).toHaveLength(1);
+    expect(ledger.verify().ok).toBe(true);
+  });
+
+  it("a guardian's child-data grant opens a child's device", async () => {
+    const phone = tempDir('keepsake-phone-');
+    buildPhoneFolder(phone);
+    const agent = await pairedAgent(desktop, phone, "Kid's phone");
+    const id = agent.state.state.desktop?.deviceId ?? '';
+    desktop.devices.setOptions(id, { child: true });
+    expect((await agent.sync()).blocked).toMatch(/no consent was given/);
+    ledger.grant({ subject: 'child-data', purpose: CHILD_SYNC_PURPOSE, recipient: deviceRecipient(id), precision: 'none', expiresAt: null });
+    const s = await agent.sync();
+    expect(s.blocked).toBeNull();
+    expect(s.acked).toBeGreaterThan(0);
   });
 });
