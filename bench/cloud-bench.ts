@@ -5,7 +5,7 @@
 // everything at once); Keepsake's sync uploads packs the vault already encrypted, so the
 // table shows both "sync only" and "vault backup + sync" against restic.
 //   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +28,16 @@ const seconds = async (f: () => Promise<unknown> | unknown): Promise<number> => 
   return (performance.now() - t0) / 1000;
 };
 
-function restic(args: string[], env: NodeJS.ProcessEnv): number {
+/** Runs restic asynchronously: the S3 server lives in this process, so a blocking spawn would deadlock. */
+function restic(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync('restic', args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`restic ${args[0] ?? ''} failed (${r.status}): ${r.stderr.slice(-1500)}`);
-  return (performance.now() - t0) / 1000;
+  return new Promise((resolve, reject) => {
+    const child = spawn('restic', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-1500)));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`restic ${args.join(' ')} failed (${code}): ${err}`))));
+  });
 }
 
 export const cloudSection: BenchSection = {
@@ -67,8 +72,8 @@ export const cloudSection: BenchSection = {
 
       const resticEnv = { RESTIC_PASSWORD: 'bench-passphrase-not-secret', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
       const repo = ['-r', `s3:${s3.endpoint}/restic-bench`];
-      restic([...repo, 'init'], resticEnv);
-      const resticFirst = restic([...repo, 'backup', '--no-scan', '-q', ds.dir], resticEnv);
+      await restic([...repo, 'init'], resticEnv);
+      const resticFirst = await restic([...repo, 'backup', '--no-scan', '-q', ds.dir], resticEnv);
 
       const changed = modify(ds, sizeMb);
       const backupIncr = await seconds(() => vault.backupFolder(ds.dir));
@@ -78,7 +83,7 @@ export const cloudSection: BenchSection = {
         const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store })).bytesUploaded));
         incr[t.label] = { s, bytes };
       }
-      const resticIncr = restic([...repo, 'backup', '--no-scan', '-q', ds.dir], resticEnv);
+      const resticIncr = await restic([...repo, 'backup', '--no-scan', '-q', ds.dir], resticEnv);
       heal(ds, sizeMb);
 
       const s3First = first['S3 (s3rver)']!;

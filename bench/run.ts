@@ -1,6 +1,7 @@
 // `npm run bench`: runs the benchmark sections and prints their tables. Each area adds a
 // section to SECTIONS; `npm run bench -- --only vault` runs one, other flags go to sections.
 import { parseArgs } from 'node:util';
+import { cloudSection } from './cloud-bench';
 import { intakeSection } from './intake-bench';
 import { vaultSection } from './vault-bench';
 
@@ -10,7 +11,7 @@ export interface BenchSection {
   run(args: string[]): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [vaultSection, intakeSection];
+const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
