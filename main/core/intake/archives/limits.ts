@@ -23,7 +23,7 @@ export interface ArchiveLimits {
 export const defaultArchiveLimits: ArchiveLimits = {
   maxTotalBytes: 256 * 1024 ** 3, // 256 GiB: bigger than any real Takeout, small enough to stop a bomb
   maxEntryBytes: 16 * 1024 **3,
-  maxEntries: 2_000_000,
+  maxEntries: 500_000, // ~100 MB of listing; a 1 M-entry zip is refused from its end record
   maxRatio: 200,
   ratioGraceBytes: 8 * 1024 * 1024,
   maxNesting: 2,

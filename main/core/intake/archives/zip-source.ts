@@ -33,11 +33,33 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
   });
 }
 
-function listEntries(zip: yauzl.ZipFile, limits: ArchiveLimits): Promise<yauzl.Entry[]> {
+/**
+ * What we keep of a central-directory record: yauzl's Entry holds several buffers and
+ * parsed extra fields (~1 KB each); 500,000 of them would take half a gigabyte.
+ */
+interface CompactEntry {
+  name: string;
+  flags: number;
+  method: number;
+  offset: number;
+  csize: number;
+  usize: number;
+  crc: number;
+}
+
+/** A yauzl Entry rebuilt from the compact record, enough for openReadStream. */
+function toEntry(c: CompactEntry): yauzl.Entry {
+  const e = new yauzl.Entry();
+  Object.assign(e, { generalPurposeBitFlag: c.flags, compressionMethod: c.method, relativeOffsetOfLocalHeader: c.offset, compressedSize: c.csize, uncompressedSize: c.usize, crc32: c.crc, fileName: c.name });
+  return e;
+}
+
+function listEntries(zip: yauzl.ZipFile, limits: ArchiveLimits): Promise<CompactEntry[]> {
   return new Promise((resolve, reject) => {
-    const out: yauzl.Entry[] = [];
+    const out: CompactEntry[] = [];
     zip.on('entry', (e: yauzl.Entry) => {
-      out.push(e);
+      const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileName as unknown as Buffer, e.extraFields, true);
+      out.push({ name, flags: e.generalPurposeBitFlag, method: e.compressionMethod, offset: e.relativeOffsetOfLocalHeader, csize: e.compressedSize, usize: e.uncompressedSize, crc: e.crc32 });
       if (out.length > limits.maxEntries) {
         zip.close();
         reject(archiveTooBig(`more than ${limits.maxEntries} entries`));
@@ -51,8 +73,8 @@ function listEntries(zip: yauzl.ZipFile, limits: ArchiveLimits): Promise<yauzl.E
   });
 }
 
-function detectOverlap(entries: yauzl.Entry[]): void {
-  const spans = entries.map((e) => ({ start: e.relativeOffsetOfLocalHeader, end: e.relativeOffsetOfLocalHeader + 30 + e.compressedSize })).sort((a, b) => a.start - b.start);
+function detectOverlap(entries: CompactEntry[]): void {
+  const spans = entries.map((e) => ({ start: e.offset, end: e.offset + 30 + e.csize })).sort((a, b) => a.start - b.start);
   for (let i = 1; i < spans.length; i++) {
     if (spans[i]!.start < spans[i - 1]!.end) throw archiveTooBig('entries overlap each other, a known zip-bomb trick');
   }
@@ -119,12 +141,15 @@ export async function openZipTree(path: string, label: string, limits: ArchiveLi
   const zip = await openZip(path);
   let closed = false;
   try {
+    // The end record's count is what yauzl will read: refuse a million-entry bomb before listing it.
+    if (zip.entryCount > limits.maxEntries) throw archiveTooBig(`${zip.entryCount} entries, more than ${limits.maxEntries}`);
     const raw = await listEntries(zip, limits);
     detectOverlap(raw);
     const entries: TreeEntry[] = [];
-    for (const e of raw) {
-      const rawName = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileName as unknown as Buffer, e.extraFields, true);
+    for (const c of raw) {
+      const rawName = c.name;
       if (rawName.endsWith('/')) continue; // a directory
+      const e = toEntry(c);
       let name: string;
       try {
         name = sanitizeEntryName(rawName, limits.maxNameBytes).path;

@@ -99,6 +99,16 @@ describe('hostile zips', () => {
     expect(r.items.find((i) => i.fields.path === 'level1.zip')!.fields.nestedArchive).toBe('zip');
   });
 
+  it('a zip claiming a million entries is refused from its end record, before listing', async () => {
+    const z = zipOf([{ name: 'a.bin', data: Buffer.from('a') }], { forceZip64: true });
+    const at = z.lastIndexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]));
+    z.writeBigUInt64LE(1_000_000n, at + 24);
+    z.writeBigUInt64LE(1_000_000n, at + 32);
+    const r = await importZip(z);
+    expect(r.items).toEqual([]);
+    expect(r.error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/exceeds limits \(1000000 entries, more than 500000\)/) });
+  });
+
   it('a truncated zip is refused as damaged', async () => {
     const whole = zipOf([{ name: 'a.bin', data: Buffer.alloc(5000, 1) }]);
     const r = await importZip(whole.subarray(0, whole.length - 30));
