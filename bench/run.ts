@@ -2,6 +2,7 @@
 // section to SECTIONS; `npm run bench -- --only vault` runs one, other flags go to sections.
 import { parseArgs } from 'node:util';
 import { cloudSection } from './cloud-bench';
+import { devicesSection } from './devices-bench';
 import { intakeSection } from './intake-bench';
 import { vaultSection } from './vault-bench';
 
@@ -11,7 +12,7 @@ export interface BenchSection {
   run(args: string[]): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection];
+const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection, devicesSection];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
