@@ -25,7 +25,11 @@ export interface ChunkRef {
 export class ChunkSink {
   private pack: PackWriter | null = null;
   readonly packs: WrittenPack[] = [];
+  /** Packs whose data fsync is running on the thread pool while chunking goes on. */
+  private readonly finishing: Array<Promise<WrittenPack>> = [];
   private readonly fresh = new Map<string, ChunkRef>();
+  /** Items created in this batch: they have no stored chunks yet, so the index is not asked. */
+  private readonly newItems = new Set<string>();
   /** One reading window for the whole batch: a fresh 16 MiB buffer per small file was most of the GC time. */
   private window: Window | null = null;
   bytesIn = 0;
@@ -44,7 +48,7 @@ export class ChunkSink {
     const k = `${itemId}:${id.toString('hex')}`;
     const seen = this.fresh.get(k);
     if (seen) return seen;
-    const existing = get<{ seq: number }>(this.ctx.db, sql`SELECT seq FROM chunks WHERE item_id = ${itemId} AND chunk_id = ${id}`);
+    const existing = this.newItems.has(itemId) ? undefined : get<{ seq: number }>(this.ctx.db, sql`SELECT seq FROM chunks WHERE item_id = ${itemId} AND chunk_id = ${id}`);
     if (existing) {
       const ref = { id, plain: plainLength, seq: existing.seq };
       this.fresh.set(k, ref);
@@ -61,6 +65,10 @@ export class ChunkSink {
     const ref = { id, plain: plainLength, packId: this.pack.id, offset: e.offset, length: e.length };
     this.fresh.set(`${itemId}:${id.toString('hex')}`, ref);
     return ref;
+  }
+
+  markNew(itemId: string): void {
+    this.newItems.add(itemId);
   }
 
   /** Chunks a buffer, a stream or a file on disk into this sink. */
@@ -160,25 +168,34 @@ export class ChunkSink {
     return { refs, size };
   }
 
-  /** Finishes the open pack; afterwards every chunk added so far is durable on disk. */
-  flush(): WrittenPack[] {
+  /** Finishes the open pack and waits for every pack of the batch: afterwards all chunks added so far are durable. */
+  async flush(): Promise<WrittenPack[]> {
     if (this.pack && this.pack.entries.length > 0) this.rollover();
     else if (this.pack) {
       this.pack.abort();
       this.pack = null;
     }
+    const done = await Promise.allSettled(this.finishing);
+    const failed = done.find((d) => d.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    for (const d of done) if (d.status === 'fulfilled') this.packs.push(d.value);
+    this.finishing.length = 0;
     return this.packs;
   }
 
+  /** Drops the open pack; packs already finishing become orphans that compaction removes. */
   abort(): void {
     this.pack?.abort();
     this.pack = null;
+    for (const f of this.finishing) f.catch(() => undefined);
   }
 
   private rollover(): void {
     const p = this.pack!;
     this.pack = null;
-    this.packs.push(p.finish());
+    const f = p.finishAsync();
+    f.catch(() => undefined); // observed in flush(); never an unhandled rejection meanwhile
+    this.finishing.push(f);
   }
 }
 

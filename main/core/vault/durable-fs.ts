@@ -1,7 +1,7 @@
 // The file operations the blob store uses, behind one small interface so tests can record
 // their order (RELIABILITY row 4: tmp write → fsync → rename → fsync(dir)) and so every
 // failure becomes a plain IO error (disk full, file too large) instead of a crash.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { KeepsakeError } from '../../../common/errors';
 
 export interface DurableFs {
@@ -13,6 +13,8 @@ export interface DurableFs {
   fsyncDir(dir: string): void;
   unlink(path: string): void;
   mkdir(dir: string): void;
+  /** fsync on the thread pool, so chunking goes on while a finished pack reaches the disk. */
+  fsyncAsync(fd: number): Promise<void>;
 }
 
 export const realFs: DurableFs = {
@@ -35,6 +37,7 @@ export const realFs: DurableFs = {
   },
   unlink: (path) => unlinkSync(path),
   mkdir: (dir) => void mkdirSync(dir, { recursive: true, mode: 0o700 }),
+  fsyncAsync: (fd) => new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve()))),
 };
 
 /** Turns a Node file-system error into a KeepsakeError a person can act on. */

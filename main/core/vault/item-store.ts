@@ -89,13 +89,18 @@ export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?
   const prepared: Prepared[] = [];
   try {
     for (const item of batch) prepared.push(await prepare(ctx, sink, item));
-    sink.flush(); // every pack durable before any row can point at it
+    await sink.flush(); // every pack durable before any row can point at it
   } catch (e) {
     sink.abort();
     throw e;
   }
   const results: PutResult[] = [];
+  const devices = new Set<string>();
   ctx.db.transaction(() => {
+    for (const p of prepared) {
+      if (!devices.has(p.deviceId)) ensureDevice(ctx, p.deviceId);
+      devices.add(p.deviceId);
+    }
     for (const p of sink.packs) {
       run(ctx.db, sql`INSERT INTO packs (id, size, chunk_count, created_at) VALUES (${p.id}, ${p.size}, ${p.entries.length}, ${ctx.now()})`);
     }
@@ -129,6 +134,7 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
     ctx.budgets.itemWrap.take();
     wrappedKey = wrapItemKey(ctx.keys.itemWrap, itemKey, itemId);
     budget = new NonceBudget(0);
+    sink.markNew(itemId);
   }
   const files: PreparedFile[] = [];
   const ordinals = new Map<FileRole, number>();
@@ -162,7 +168,6 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
 function commitOne(ctx: VaultContext, p: Prepared): PutResult {
   const db = ctx.db;
   const now = ctx.now();
-  ensureDevice(ctx, p.deviceId);
   if (p.existing) {
     if (p.existing.fingerprint.equals(p.fp)) return { id: p.existing.id, status: 'duplicate', version: p.existing.version };
     const version = p.existing.version + 1;

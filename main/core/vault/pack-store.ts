@@ -78,25 +78,47 @@ export class PackWriter {
   finish(): WrittenPack {
     const fs = this.fs;
     try {
-      this.headerBudget.take();
-      const header = seal(this.headerKey, Buffer.from(JSON.stringify({ v: 1, pack: this.id, chunks: this.entries })), headerAad(this.id));
-      const trailer = Buffer.alloc(4 + END.length);
-      trailer.writeUInt32LE(header.length, 0);
-      END.copy(trailer, 4);
-      this.append(header);
-      this.append(trailer);
+      this.writeHeader();
       fs.fsync(this.fd);
-      fs.close(this.fd);
-      this.fd = -1;
-      const final = packPath(this.layout, this.id);
-      fs.mkdir(dirname(final));
-      fs.rename(this.tmpPath, final);
-      fs.fsyncDir(dirname(final));
-      return { id: this.id, size: this.size, entries: this.entries };
+      return this.publish();
     } catch (e) {
       this.abort();
       throw ioError(e, 'save a pack file');
     }
+  }
+
+  /** finish() with the data fsync on the thread pool; the same order of operations. */
+  async finishAsync(): Promise<WrittenPack> {
+    try {
+      this.writeHeader();
+      await this.fs.fsyncAsync(this.fd);
+      return this.publish();
+    } catch (e) {
+      this.abort();
+      throw ioError(e, 'save a pack file');
+    }
+  }
+
+  private writeHeader(): void {
+    this.headerBudget.take();
+    const header = seal(this.headerKey, Buffer.from(JSON.stringify({ v: 1, pack: this.id, chunks: this.entries })), headerAad(this.id));
+    const trailer = Buffer.alloc(4 + END.length);
+    trailer.writeUInt32LE(header.length, 0);
+    END.copy(trailer, 4);
+    this.append(header);
+    this.append(trailer);
+  }
+
+  /** After the data fsync: close, rename into packs/xx/, fsync that folder. */
+  private publish(): WrittenPack {
+    const fs = this.fs;
+    fs.close(this.fd);
+    this.fd = -1;
+    const final = packPath(this.layout, this.id);
+    fs.mkdir(dirname(final));
+    fs.rename(this.tmpPath, final);
+    fs.fsyncDir(dirname(final));
+    return { id: this.id, size: this.size, entries: this.entries };
   }
 
   /** Drops the unfinished pack (nothing references it yet). */

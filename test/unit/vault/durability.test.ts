@@ -32,6 +32,10 @@ function recordingFs(log: string[]): DurableFs {
       realFs.fsync(fd);
       log.push(`fsync ${names.get(fd)}`);
     },
+    async fsyncAsync(fd) {
+      await realFs.fsyncAsync(fd);
+      log.push(`fsync ${names.get(fd)}`);
+    },
     close(fd) {
       realFs.close(fd);
       log.push(`close ${names.get(fd)}`);

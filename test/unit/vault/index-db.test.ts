@@ -7,6 +7,8 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, openIndexDb } from '../../../main/core/vault/index-db';
 import { allMigrations } from '../../../main/core/vault/migrations/migration';
+
+const LATEST = Math.max(...allMigrations().map((m) => m.version));
 import { all, get, run, sql } from '../../../main/core/vault/sql';
 import { tempDir } from './helpers';
 
@@ -33,7 +35,7 @@ describe('index db', () => {
     for (let i = 0; i < 2; i++) {
       const db = openIndexDb(path, key);
       expect(pragmas(db)).toEqual({ journal_mode: 'wal', synchronous: 2, foreign_keys: 1, secure_delete: 1, temp_store: 2 });
-      expect(db.pragma('user_version', { simple: true })).toBe(30);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
       db.close();
     }
   });
@@ -56,7 +58,7 @@ describe('index db', () => {
     const key = randomBytes(32);
     const path = join(t.dir, 'index.db');
     const db = openIndexDb(path, key);
-    db.pragma('user_version=9990');
+    db.pragma(`user_version=${LATEST + 1000}`);
     db.close();
     expect(() => openIndexDb(path, key)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
   });
@@ -75,9 +77,9 @@ describe('index db', () => {
 
   it('a failing migration leaves the version where it was', () => {
     const db = openIndexDb(join(t.dir, 'index.db'), randomBytes(32));
-    const broken = { version: 40, name: 'broken', up: (d: typeof db) => d.exec('CREATE TABLE half (x); SELECT * FROM no_such_table;') };
+    const broken = { version: LATEST + 10, name: 'broken', up: (d: typeof db) => d.exec('CREATE TABLE half (x); SELECT * FROM no_such_table;') };
     expect(() => migrate(db, [...allMigrations(), broken])).toThrow();
-    expect(db.pragma('user_version', { simple: true })).toBe(30);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(all(db, sql`SELECT name FROM sqlite_master WHERE name = 'half'`)).toHaveLength(0);
     db.close();
   });
