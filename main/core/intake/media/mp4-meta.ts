@@ -7,7 +7,7 @@
 // and it often comes AFTER gigabytes of mdat).
 import type { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../../common/errors';
-import { childrenOfMeta, findPath, listBoxes, readPayload, WalkBudget } from './box-walker';
+import { childrenOfMeta, findPath, listBoxes, readPayload, WalkBudget, type Box } from './box-walker';
 import { bufferSource, type RandomAccess } from './random-access';
 
 export const MAX_MOOV_BYTES = 32 * 1024 * 1024;
@@ -138,7 +138,7 @@ export async function parseMoov(moov: Buffer): Promise<VideoMetadata> {
   return out;
 }
 
-async function readAppleKeys(src: RandomAccess, meta: import('./box-walker').Box, budget: WalkBudget, have: VideoMetadata): Promise<VideoMetadata> {
+async function readAppleKeys(src: RandomAccess, meta: Box, budget: WalkBudget, have: VideoMetadata): Promise<VideoMetadata> {
   const kids = await childrenOfMeta(src, meta, budget);
   const keysBox = kids.find((k) => k.type === 'keys');
   const ilst = kids.find((k) => k.type === 'ilst');
