@@ -3,9 +3,9 @@
 // finding must have a written justification row in docs/security.md naming the check
 // and the file; a new finding without one fails this test.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -19,6 +19,8 @@ interface Finding {
 }
 
 const root = join(__dirname, '../..');
+/** The tool's own SARIF report, kept as a test artifact (RELIABILITY row 43). */
+const SARIF = join(root, 'test-results', 'security', 'electronegativity.sarif');
 const stage = mkdtempSync(join(tmpdir(), 'keepsake-eng-'));
 afterAll(() => rmSync(stage, { recursive: true, force: true }));
 
@@ -28,7 +30,8 @@ async function scan(): Promise<{ checks: number; errors: number; findings: Findi
   cpSync(join(root, 'preload'), join(stage, 'preload'), { recursive: true });
   cpSync(join(root, 'renderer', 'index.html'), join(stage, 'renderer', 'index.html'));
   cpSync(join(root, 'package.json'), join(stage, 'package.json'));
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'run-electronegativity.mjs'), stage], { cwd: root, timeout: 50_000, maxBuffer: 8 << 20 });
+  mkdirSync(dirname(SARIF), { recursive: true });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'run-electronegativity.mjs'), stage, SARIF], { cwd: root, timeout: 50_000, maxBuffer: 8 << 20 });
   return JSON.parse(stdout) as { checks: number; errors: number; findings: Finding[] };
 }
 
@@ -52,6 +55,9 @@ describe('Electronegativity (row 43)', () => {
       .map((f) => `${f.id} ${f.file}`)
       .filter((key) => !justified.has(key));
     expect(unjustified, 'add a row "| CHECK_ID | file | why it is safe |" to docs/security.md, or fix the code').toEqual([]);
+    const report = JSON.parse(readFileSync(SARIF, 'utf8')) as { version: string; runs: Array<{ results: unknown[] }> };
+    expect(report.version).toBe('2.1.0');
+    expect(report.runs[0]?.results.length).toBe(result.findings.length);
   }, 60_000);
 
   it('finds the problem in a deliberately insecure window (so the scan above can fail)', async () => {

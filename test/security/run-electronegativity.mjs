@@ -4,7 +4,8 @@
 // registers i18n globals and logs through winston. The network-only check
 // (AvailableSecurityFixesGlobalCheck: fetches Electron's release list) is excluded so the
 // result never depends on connectivity; audit item 16 is answered with `npm audit`.
-// Usage: node test/security/run-electronegativity.mjs <folder>
+// Usage: node test/security/run-electronegativity.mjs <folder> [report.sarif]
+// (with a second argument the tool also writes its SARIF report there, for CI viewers)
 import { createRequire } from 'node:module';
 
 const load = createRequire(import.meta.url);
@@ -12,14 +13,15 @@ const run = load('@doyensec/electronegativity/dist/runner.js');
 
 async function main() {
   const input = process.argv[2];
-  if (!input) throw new Error('usage: run-electronegativity.mjs <folder>');
+  const sarif = process.argv[3];
+  if (!input) throw new Error('usage: run-electronegativity.mjs <folder> [report.sarif]');
   // Keep the tool's own chatter (winston, i18n fetch warnings) off stdout.
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = (chunk, ...rest) => process.stderr.write(chunk, ...rest);
   const result = await run(
     {
       input,
-      isSarif: false,
+      ...(sarif ? { output: sarif, isSarif: true } : { isSarif: false }),
       customScan: [],
       excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
       isRelative: true,
