@@ -11,6 +11,7 @@ import type { EventSpec, MethodSpec } from './contract/define';
 import { devicesEvents, devicesMethods } from './contract/devices';
 import { intakeMethods } from './contract/intake';
 import { jobEvents, jobMethods } from './contract/jobs';
+import { libraryMethods } from './contract/library';
 import { securityMethods } from './contract/security';
 import { settingsMethods } from './contract/settings';
 import { vaultEvents, vaultMethods } from './contract/vault';
@@ -26,6 +27,7 @@ export const methods = {
   ...settingsMethods,
   ...cloudMethods,
   ...devicesMethods,
+  ...libraryMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

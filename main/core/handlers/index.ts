@@ -7,6 +7,7 @@ import { dialogHandlers } from './dialogs';
 import { consentHandlers, eraseHandlers, holdHandlers, receiptHandlers } from './erasure';
 import { intakeHandlers } from './intake';
 import { jobHandlers } from './jobs';
+import { libraryHandlers } from './library';
 import { securityHandlers } from './security';
 import { settingsHandlers } from './settings';
 import type { Handlers } from './types';
@@ -26,4 +27,5 @@ export const handlers: Handlers = {
   ...vaultHandlers,
   ...cloudHandlers,
   ...devicesHandlers,
+  ...libraryHandlers,
 };
