@@ -15,7 +15,7 @@ import { KeepsakeError } from '../../../../common/errors';
 import type { ImportContext, ImportInput, ParsedFile, ParsedItem } from '../types';
 import { readLines } from './lines';
 import { decodeUtf7 } from './utf7';
-import { hashKey, readAll, validTime } from './util';
+import { hashKey, readAll, safeFileName, validTime } from './util';
 
 const MAX_MESSAGE_BYTES = 200 * 1024 * 1024;
 const MAX_EML_BYTES = MAX_MESSAGE_BYTES;
@@ -38,10 +38,6 @@ function fmt(list: Array<{ name: string; address: string }>): string {
   return list.map((x) => (x.name && x.address ? `${x.name} <${x.address}>` : x.name || x.address)).join(', ');
 }
 
-function safeName(name: string): string {
-  const base = name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').replace(/^\.+/, '').slice(0, 200);
-  return base || 'attachment';
-}
 
 /** Parses one raw message into an item (never throws for malformed mail: mailparser is lenient). */
 export async function emailItem(raw: Buffer, position: string, ctx: ImportContext): Promise<ParsedItem> {
@@ -65,7 +61,7 @@ export async function emailItem(raw: Buffer, position: string, ctx: ImportContex
   const files: ParsedFile[] = [{ role: 'original', name: 'message.eml', mime: 'message/rfc822', data: raw }];
   const used = new Set<string>();
   const attachments = mail.attachments.map((a, i) => {
-    let name = safeName(a.filename ?? `attachment-${i + 1}${a.contentType === 'message/rfc822' ? '.eml' : ''}`);
+    let name = safeFileName(a.filename ?? `attachment-${i + 1}${a.contentType === 'message/rfc822' ? '.eml' : ''}`);
     while (used.has(name)) name = `${i + 1}-${name}`;
     used.add(name);
     files.push({ role: 'attachment', name, mime: a.contentType || 'application/octet-stream', data: a.content });

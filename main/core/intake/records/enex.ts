@@ -9,7 +9,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { StringDecoder } from 'node:string_decoder';
 import { KeepsakeError } from '../../../../common/errors';
 import type { ImportContext, ImportInput, ParsedFile, ParsedItem } from '../types';
-import { decodeBase64Strict, hashKey, validTime } from './util';
+import { decodeBase64Strict, hashKey, safeFileName, validTime } from './util';
 
 const MAX_DEPTH = 64;
 
@@ -68,7 +68,7 @@ function noteItem(n: OpenNote, index: number, ctx: ImportContext): ParsedItem {
   const used = new Set<string>();
   n.resources.forEach((r, i) => {
     const bytes = decodeBase64Strict(r.data);
-    const fileName = (r.attributes['file-name'] ?? `resource-${i + 1}`).replace(/[\\/\u0000-\u001f]/g, '_').replace(/^\.+/, '') || `resource-${i + 1}`;
+    const fileName = safeFileName(r.attributes['file-name'] ?? '', `resource-${i + 1}`);
     if (!bytes) {
       ctx.refuse(`note ${index} (line ${n.line}), resource ${i + 1}`, `The attachment "${fileName}" is not valid base64 and was left out; the note was kept.`);
       resources.push({ name: fileName, mime: r.mime, refused: 'invalid base64' });

@@ -13,7 +13,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { StringDecoder } from 'node:string_decoder';
 import { KeepsakeError } from '../../../../common/errors';
 import type { ImportContext, ImportInput, ParsedFile, ParsedItem } from '../types';
-import { decodeBase64Strict, hashKey, validTime } from './util';
+import { decodeBase64Strict, hashKey, safeFileName, validTime } from './util';
 
 const MAX_DEPTH = 32;
 /** One attachment's base64 over this is refused (the phone app caps MMS far lower). */
@@ -106,7 +106,7 @@ function mmsItem(m: OpenMms, ctx: ImportContext): ParsedItem {
         ctx.refuse(`message ${m.index} (line ${m.line}), part ${i + 1}`, `The attachment "${p.name ?? p.cl ?? 'unnamed'}" is not valid base64 and was left out; the message itself was kept.`);
         meta.refused = 'invalid base64';
       } else {
-        let name = safeName(present(p.cl) ? p.cl : present(p.name) ? p.name : `part-${i + 1}`);
+        let name = safeFileName(present(p.cl) ? p.cl : present(p.name) ? p.name : `part-${i + 1}`);
         while (usedNames.has(name)) name = `${i + 1}-${name}`;
         usedNames.add(name);
         files.push({ role: 'attachment', name, mime: ct, data: bytes });
@@ -147,10 +147,6 @@ function mmsItem(m: OpenMms, ctx: ImportContext): ParsedItem {
   return item;
 }
 
-function safeName(name: string): string {
-  const base = name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f]/g, '').replace(/^\.+/, '').slice(0, 200);
-  return base || 'attachment';
-}
 
 export interface SmsXmlSummary {
   root: string | null;

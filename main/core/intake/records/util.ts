@@ -125,3 +125,19 @@ export function sniffImage(bytes: Buffer): { mime: string; ext: string } | null 
 export function validTime(ms: number): number | undefined {
   return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? ms : undefined;
 }
+
+/** Drops control characters (below U+0020, and U+007F) except the ones listed in keep. */
+export function withoutControls(s: string, keep = ''): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if ((c < 0x20 || c === 0x7f) && !keep.includes(ch)) continue;
+    out += ch;
+  }
+  return out;
+}
+
+/** A file name from a source, made safe to show and store: no separators, controls or leading dots. */
+export function safeFileName(name: string, fallback = 'attachment'): string {
+  return withoutControls(name.replace(/[\\/]/g, '_')).replace(/^\.+/, '').slice(0, 200) || fallback;
+}
