@@ -13,10 +13,11 @@ import { receiptsCommand } from './receipts';
 import { recoveryKeyCommand } from './recovery-key';
 import { restoreCommand } from './restore';
 import { restoreVaultCommand } from './restore-vault';
+import { searchCommand } from './search';
 import { serveCommand } from './serve';
 import { statsCommand } from './stats';
 import { syncCommand } from './sync';
 import { targetCommand } from './target';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, targetCommand, syncCommand, restoreVaultCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, searchCommand, targetCommand, syncCommand, restoreVaultCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
