@@ -13,6 +13,13 @@ function counts(items: Partial<Record<Category, number>>): string {
   return parts.length ? parts.join(', ') : 'nothing new';
 }
 
+/** A path as the person knows it: uploads lose their private staging folder prefix. */
+export function displayPath(path: string): string {
+  const staged = /\/staging\/uploads\/[0-9a-f]{16}\/(.+)$/.exec(path);
+  if (staged?.[1]) return staged[1];
+  return path.split('/').slice(-2).join('/');
+}
+
 export function ImportReportView({ report }: { report: ImportReport }) {
   const refused = report.files.filter((f) => f.status === 'refused').length;
   return (
@@ -26,7 +33,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
         {report.files.map((f) => (
           <li key={f.path} className={`report-file ${f.status}`}>
             <span className="report-path" title={f.path}>
-              {f.path.split('/').slice(-2).join('/')}
+              {displayPath(f.path)}
             </span>
             <span className="report-status">{STATUS[f.status]}</span>
             <span className="muted">{f.status === 'refused' ? f.reason : counts(f.items)}</span>
@@ -41,7 +48,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
           <ul className="report-refusals">
             {report.refusals.slice(0, 200).map((r, i) => (
               <li key={i}>
-                <code>{r.path.split('/').pop()}</code> {r.position}: {r.reason}
+                <code>{displayPath(r.path)}</code> {r.position}: {r.reason}
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 // Which screen each section shows.
-import { Calendar, Cloud, Contact, Image, LayoutDashboard, LifeBuoy, Mail, Map, MessageSquare, NotebookText, ShieldCheck, Smartphone } from 'lucide-react';
+import { Calendar, Cloud, Contact, Image, LayoutDashboard, LifeBuoy, Mail, Map, MessageSquare, NotebookText, Smartphone } from 'lucide-react';
 import type { ReactElement } from 'react';
 import type { JobInfo } from '../../common/contract/jobs';
 import type { SectionId } from '../sections';
@@ -7,6 +7,7 @@ import { useAppActions } from '../app-actions';
 import { ActivityScreen } from './ActivityScreen';
 import { GuideScreen } from './GuideScreen';
 import { LibraryScreen } from './LibraryScreen';
+import { PrivacyScreen } from './PrivacyScreen';
 import { SettingsScreen } from './SettingsScreen';
 
 function ImportButton({ primary = true }: { primary?: boolean }) {
@@ -63,11 +64,7 @@ export function screenFor(section: SectionId, jobs: JobInfo[]): ReactElement {
         </GuideScreen>
       );
     case 'privacy':
-      return (
-        <GuideScreen title="Privacy" subtitle="Consent, erasure receipts and what Keepsake holds about you." icon={ShieldCheck} heading="No consents or erasures recorded">
-          Consents you give (for example, sharing location during a recovery) and receipts for everything you erase are kept here in a tamper-evident ledger.
-        </GuideScreen>
-      );
+      return <PrivacyScreen />;
     case 'activity':
       return <ActivityScreen jobs={jobs} />;
     case 'settings':

@@ -1,0 +1,43 @@
+// One receipt, readable: what was erased (counts only), when, and every location's outcome.
+import { CheckCircle2, Clock, ShieldAlert, XCircle } from 'lucide-react';
+import type { Receipt } from '../../../common/contract/erasure';
+import { categoryLabels, type Category } from '../../../common/domain';
+import { humanCount } from '../../../common/format';
+import { relativeTime } from '../../format-time';
+
+const OUTCOME = {
+  erased: { icon: CheckCircle2, text: 'Erased', tone: 'ok' },
+  'key-destroyed': { icon: CheckCircle2, text: 'Key destroyed', tone: 'ok' },
+  'provider-retention': { icon: Clock, text: 'Key destroyed; provider keeps unreadable ciphertext', tone: 'warn' },
+  pending: { icon: Clock, text: 'Pending', tone: 'warn' },
+  held: { icon: ShieldAlert, text: 'Held (legal hold)', tone: 'warn' },
+  failed: { icon: XCircle, text: 'Failed', tone: 'error' },
+} as const;
+
+export function ReceiptView({ receipt }: { receipt: Receipt }) {
+  const counts = Object.entries(receipt.counts).map(([c, n]) => `${humanCount(n)} ${(categoryLabels[c as Category] ?? c).toLowerCase()}`);
+  return (
+    <div className="receipt" data-testid="receipt">
+      <p>
+        <strong>{receipt.complete ? 'Erased everywhere Keepsake keeps it.' : 'Erased here; some places are still pending.'}</strong> {counts.join(', ')} · {relativeTime(receipt.at)} · receipt{' '}
+        <code>{receipt.id.slice(0, 8)}</code>
+        {receipt.revision > 1 ? ` (revision ${receipt.revision})` : ''}
+      </p>
+      <ul className="plain-list receipt-locations">
+        {receipt.locations.map((l, i) => {
+          const o = OUTCOME[l.outcome];
+          return (
+            <li key={i} className={`outcome ${o.tone}`}>
+              <o.icon size={16} aria-hidden="true" />
+              <span>
+                <strong>{l.location}</strong> — {o.text}
+                {l.until ? ` until ${new Date(l.until).toLocaleDateString()}` : ''} ({humanCount(l.items)} item{l.items === 1 ? '' : 's'})
+                {l.detail ? <span className="muted block">{l.detail}</span> : null}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+// The privacy center: erasure receipts, the consent ledger, legal holds, and erasing a
+// whole category. Everything here is recorded in tamper-evident, append-only ledgers.
+import { useCallback, useState } from 'react';
+import { Screen } from '../components/Screen';
+import { ConsentPanel } from '../components/privacy/ConsentPanel';
+import { EraseCategoryPanel } from '../components/privacy/EraseCategoryPanel';
+import { HoldsPanel } from '../components/privacy/HoldsPanel';
+import { ReceiptsPanel } from '../components/privacy/ReceiptsPanel';
+
+export function PrivacyScreen() {
+  const [generation, setGeneration] = useState(0);
+  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
+  return (
+    <Screen title="Privacy" subtitle="Consent, erasure receipts and legal holds. Keepsake keeps no copy you cannot see here or erase.">
+      <div className="stack-lg">
+        <ReceiptsPanel key={`r${generation}`} />
+        <EraseCategoryPanel onErased={refresh} />
+        <ConsentPanel />
+        <HoldsPanel key={`h${generation}`} />
+      </div>
+    </Screen>
+  );
+}

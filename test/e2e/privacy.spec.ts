@@ -1,0 +1,52 @@
+// Import through the browser (upload), then the privacy center: erase a category with its
+// preview, the passphrase confirmation and the receipt; holds; the consent ledger.
+import { test, expect } from './fixtures';
+import { createVault, openSection, PASSPHRASE, snap } from './pages';
+
+const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url).pathname;
+
+test('upload an import, erase a category with a receipt, hold a category', async ({ app }) => {
+  await createVault(app);
+
+  await app.getByRole('button', { name: 'Import…' }).first().click();
+  const dialog = app.getByRole('dialog', { name: 'Import' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId('import-files').setInputFiles([`${FIXTURES}contacts/ezvcard__John_Doe_IPHONE.vcf`, `${FIXTURES}contacts/ezvcard__gmail-list.vcf`, `${FIXTURES}messages/sbr2__sms_small.xml`]);
+  await expect(dialog.getByText('3 files, 51 KB')).toBeVisible();
+  await snap(app, '30-import-chosen');
+  await dialog.getByRole('button', { name: 'Import 3 files' }).click();
+  const report = dialog.getByTestId('import-report');
+  await expect(report).toBeVisible({ timeout: 60_000 });
+  await expect(report).toContainText('Import finished');
+  await expect(report).toContainText('12 messages');
+  await snap(app, '31-import-report');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await openSection(app, 'Privacy');
+  await expect(app.getByText('Nothing has been erased yet')).toBeVisible();
+  await app.getByRole('combobox', { name: 'Category', exact: true }).selectOption('contact');
+  await app.getByRole('button', { name: 'Preview erase…' }).click();
+  const erase = app.getByRole('dialog', { name: /Erase all contacts/ });
+  await expect(erase.getByTestId('erase-locations')).toContainText('This computer');
+  await snap(app, '32-erase-preview');
+  await erase.getByRole('button', { name: 'Erase everywhere' }).click();
+  const confirm = app.getByRole('dialog', { name: "Confirm it's you" });
+  await confirm.getByLabel('Passphrase').fill(PASSPHRASE);
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(erase.getByTestId('receipt')).toContainText('Erased everywhere Keepsake keeps it', { timeout: 60_000 });
+  await snap(app, '33-erase-receipt');
+  await erase.getByRole('button', { name: 'Done' }).click();
+  await expect(app.getByTestId('receipts')).toContainText('all contacts');
+
+  await app.getByRole('button', { name: 'Verify chain' }).click();
+  await expect(app.getByRole('status').filter({ hasText: 'intact' })).toBeVisible();
+
+  await app.getByRole('combobox', { name: 'Hold a category' }).selectOption('message');
+  await app.getByLabel('Reason').fill('Tax records 2026');
+  await app.getByRole('button', { name: 'Add hold' }).click();
+  await expect(app.getByTestId('holds')).toContainText('Tax records 2026');
+  await app.getByRole('combobox', { name: 'Category', exact: true }).selectOption('message');
+  await app.getByRole('button', { name: 'Preview erase…' }).click();
+  await expect(app.getByRole('dialog', { name: /Erase all messages/ })).toContainText('under legal hold');
+  await snap(app, '34-erase-held');
+});
