@@ -9,6 +9,7 @@ import { KeepsakeError } from '../../../common/errors';
 import type { JobControl } from '../jobs/job-manager';
 import type { MediaSource } from '../media';
 import { ensurePrivateDir } from '../paths';
+import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints';
 import { Chunker, DEFAULT_CHUNKER, type ChunkerParams } from './chunker';
 import { clearTmp, compact, destroyItems } from './compaction';
 import { deriveVaultKeys, loadBudget, wipeKeys, type VaultContext } from './context';
@@ -261,6 +262,19 @@ export class Vault {
   /** Erasure primitive: tombstones, key and rows gone now; chunks at the next compact(). */
   destroyItems(ids: string[]): Promise<number> {
     return this.write(async () => destroyItems(this.ctx, ids));
+  }
+
+  /** Resume points of long jobs (see checkpoints.ts). */
+  checkpoint<T>(kind: string, key: string): T | null {
+    return loadCheckpoint<T>(this.live(), kind, key);
+  }
+
+  saveCheckpoint(kind: string, key: string, state: unknown): void {
+    saveCheckpoint(this.live(), kind, key, state);
+  }
+
+  clearCheckpoint(kind: string, key: string): void {
+    clearCheckpoint(this.live(), kind, key);
   }
 
   stats(): VaultStats {

@@ -115,3 +115,16 @@ describe('Vault items', () => {
     await expect(Vault.open(t.dir, { passphrase: 'wrong' }, { fastKdfForTests: true })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
+
+describe('job checkpoints', () => {
+  it('saves, reloads after reopening, and clears a resume point', async () => {
+    expect(vault.checkpoint('import', 'phone-1')).toBeNull();
+    vault.saveCheckpoint('import', 'phone-1', { file: 'messages.xml', offset: 1200 });
+    vault.saveCheckpoint('import', 'phone-1', { file: 'messages.xml', offset: 2400 });
+    vault.close();
+    vault = await openVault(t.dir);
+    expect(vault.checkpoint('import', 'phone-1')).toEqual({ file: 'messages.xml', offset: 2400 });
+    vault.clearCheckpoint('import', 'phone-1');
+    expect(vault.checkpoint('import', 'phone-1')).toBeNull();
+  });
+});
