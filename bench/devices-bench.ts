@@ -15,6 +15,7 @@ import type { Log } from '../main/core/log';
 import { Vault } from '../main/core/vault/vault';
 import type { BenchSection } from './run';
 import { bytesFor } from './vault-dataset';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 
@@ -76,35 +77,39 @@ async function localIngest(work: string, phone: string): Promise<number> {
 
 async function networkSync(work: string, phone: string): Promise<number> {
   const dir = join(work, 'net');
+  const stateDir = join(work, 'agent-state');
   rmSync(dir, { recursive: true, force: true });
+  rmSync(stateDir, { recursive: true, force: true });
   const { vault } = await Vault.create(dir, PASS);
   const devices = new DevicesService({ db: vault.indexDb, masterKey: vault.masterKey, stagingDir: join(dir, 'staging'), sink: new VaultIngestSink(vault, quiet), log: quiet, now: Date.now });
   try {
     await devices.startGateway({ hosts: ['127.0.0.1'], port: 0 });
-    const agent = new KeepsakeAgent(phone, join(work, 'agent-state'));
-    rmSync(join(work, 'agent-state'), { recursive: true, force: true });
-    const fresh = new KeepsakeAgent(phone, join(work, 'agent-state'));
-    await fresh.pair((await devices.startPairing()).uri, { name: 'Bench phone' });
+    const agent = new KeepsakeAgent(phone, stateDir);
+    await agent.pair((await devices.startPairing()).uri, { name: 'Bench phone' });
     // Hashing on the phone is the phone's cost, not the network path's: warm the cache first.
-    await scanPhone(phone, fresh.state.state.files);
-    fresh.state.save();
-    void agent;
-    const t0 = performance.now();
-    const s = await fresh.sync({ concurrency: 3 });
-    const secs = (performance.now() - t0) / 1000;
-    if (s.notAcked.length || s.acked !== s.needed) throw new Error(`sync incomplete: ${JSON.stringify(s.notAcked.slice(0, 3))}`);
-    return secs;
+    await scanPhone(phone, agent.state.state.files);
+    agent.state.save();
+    // The phone is another machine: run the agent in its own process (the CLI), timed by itself.
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'keepsake-agent.mjs'), 'sync', '--phone', phone, '--state', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
+    const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number };
+    if (code !== 0 || s.acked !== s.needed) throw new Error(`sync incomplete: ${Buffer.concat(out).toString('utf8').slice(0, 400)}`);
+    return s.durationMs / 1000;
   } finally {
     await devices.close();
     vault.close();
   }
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
 export const devicesSection: BenchSection = {
   name: 'devices',
   summary: 'agent → gateway sync on loopback vs local vault ingest',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' } }, strict: false });
+    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, runs: { type: 'string' } }, strict: false });
     const sizeMb = Number(values.size ?? 200);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
     const phone = join(cache, `phone-${sizeMb}mb`);
@@ -113,8 +118,16 @@ export const devicesSection: BenchSection = {
     mkdirSync(work, { recursive: true });
     const mb = bytes / 1e6;
     console.log(`Phone data set: ${files} files (${listFiles(phone).length} on disk), ${mb.toFixed(0)} MB, in ${phone}`);
-    const local = await localIngest(work, phone);
-    const net = await networkSync(work, phone);
+    const runs = Number(values.runs ?? 3);
+    const locals: number[] = [];
+    const nets: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      locals.push(await localIngest(work, phone));
+      nets.push(await networkSync(work, phone));
+    }
+    const local = median(locals);
+    const net = median(nets);
+    console.log(`runs: ${runs} (median shown); local ${locals.map((x) => x.toFixed(2)).join(' ')} s, network ${nets.map((x) => x.toFixed(2)).join(' ')} s`);
     const row = (label: string, s: number): string => `${label.padEnd(28)} ${s.toFixed(2).padStart(8)} s ${(mb / s).toFixed(1).padStart(8)} MB/s ${(files / s).toFixed(0).padStart(7)} items/s`;
     console.log(row('local ingest (IngestSink)', local));
     console.log(row('agent → gateway (loopback)', net));

@@ -38,6 +38,8 @@ export interface SyncSummary {
   acked: number;
   notAcked: Array<{ id: string; status: string; message?: string }>;
   blocked: string | null;
+  /** Wall time of the sync, ms (scan included). */
+  durationMs: number;
 }
 
 export class KeepsakeAgent {
@@ -95,9 +97,10 @@ export class KeepsakeAgent {
   async sync(opts: SyncOptions = {}): Promise<SyncSummary> {
     const concurrency = opts.concurrency ?? 2;
     const client = this.client(concurrency + 1);
+    const t0 = Date.now();
     try {
       const hello = await client.json<HelloResponse>('GET', PATHS.hello);
-      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, acked: 0, notAcked: [], blocked: hello.blocked };
+      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, acked: 0, notAcked: [], blocked: hello.blocked, durationMs: 0 };
       if (hello.blocked) return sum;
       const files = await scanPhone(this.phoneRoot, this.state.state.files);
       this.state.save();
@@ -136,6 +139,7 @@ export class KeepsakeAgent {
       }
       sum.needed = need.length;
       await this.uploadAll(client, need, hello, opts, sum);
+      sum.durationMs = Date.now() - t0;
       return sum;
     } finally {
       client.close();
@@ -145,7 +149,8 @@ export class KeepsakeAgent {
   private async uploadAll(client: PinnedClient, need: Array<{ file: ScannedFile; offset: number }>, hello: HelloResponse, opts: SyncOptions, sum: SyncSummary): Promise<void> {
     const rangeBytes = Math.min(opts.rangeBytes ?? 8 * 1024 * 1024, hello.limits.rangeBody);
     const commitItems = Math.min(opts.commitItems ?? 200, hello.limits.commitItems);
-    const commitBytes = opts.commitBytes ?? 64 * 1024 * 1024;
+    // Small enough that the desktop stores one batch while the next one uploads.
+    const commitBytes = opts.commitBytes ?? 16 * 1024 * 1024;
     let batch: ScannedFile[] = [];
     let batchBytes = 0;
     let chain: Promise<void> = Promise.resolve();

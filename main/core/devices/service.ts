@@ -31,7 +31,7 @@ export interface DevicesServiceOptions {
   log: Log;
   now: () => number;
   desktopName?: string;
-  /** Tests: smaller RSA keys are NOT used; this only shortens pairing expiry. */
+  /** How long a pairing code stays valid (default 3 minutes). */
   pairingTtlMs?: number;
 }
 
