@@ -1,10 +1,11 @@
 // Thumbnails (~320 px on the long edge, JPEG) with sharp; HEIC goes through heic-decode
-// first because sharp's prebuilt libvips carries libheif without an HEVC decoder.
+// first (in a worker thread: heic-worker.mjs) because sharp's prebuilt libvips carries
+// libheif without an HEVC decoder.
 // [Note: Decompression bombs] A tiny file can claim a huge canvas (a 17000×17000 PNG is
 // under 1 MB). sharp refuses inputs above limitInputPixels before it allocates; for HEIC we
 // check the image's declared width×height BEFORE heic-decode allocates its RGBA buffer and
 // check the buffer's size after, so neither path can be made to allocate gigabytes.
-import decodeHeic from 'heic-decode';
+import { Worker } from 'node:worker_threads';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { KeepsakeError } from '../../../../common/errors';
 import { readHeifLayout } from './heif-meta';
@@ -65,32 +66,50 @@ export async function thumbnailOf(bytes: Buffer): Promise<Thumbnail> {
   }
 }
 
+/** Longest a HEIC decode may take before it is abandoned (a hostile file must not hang an import). */
+export const HEIC_DECODE_TIMEOUT_MS = 60_000;
+
+interface HeicDecoded {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  count: number;
+}
+
+/** Runs heic-worker.mjs for one image; the worker's WebAssembly memory goes with it. */
+function decodeInWorker(bytes: Buffer, index: number): Promise<HeicDecoded> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./heic-worker.mjs', import.meta.url), {
+      workerData: { buffer: bytes, index, maxPixels: MAX_HEIC_PIXELS },
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
+    });
+    let settled = false;
+    const done = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      f();
+    };
+    const timer = setTimeout(() => done(() => reject(new KeepsakeError('UNSUPPORTED', 'The HEIC image took too long to decode; the original is kept.'))), HEIC_DECODE_TIMEOUT_MS);
+    worker.on('message', (m: Partial<HeicDecoded> & { error?: string; tooLarge?: boolean }) => {
+      if (m.error) done(() => reject(new KeepsakeError(m.tooLarge ? 'UNSUPPORTED' : 'CORRUPT', m.error!)));
+      else done(() => resolve(m as HeicDecoded));
+    });
+    worker.on('error', (e) => done(() => reject(new KeepsakeError('CORRUPT', `The HEIC decoder failed (${shortReason(e)}).`))));
+    worker.on('exit', () => done(() => reject(new KeepsakeError('CORRUPT', 'The HEIC decoder stopped without a result.'))));
+  });
+}
+
 /** A thumbnail of the PRIMARY image of a HEIC/HEIF file (collections hold several). */
 export async function heicThumbnailOf(bytes: Buffer): Promise<Thumbnail> {
   const layout = await readHeifLayout(bufferSource(bytes));
-  let images: Awaited<ReturnType<typeof decodeHeic.all>>;
-  try {
-    images = await decodeHeic.all({ buffer: bytes });
-  } catch (e) {
-    throw new KeepsakeError('CORRUPT', `The HEIC image could not be read (${shortReason(e)}).`);
-  }
-  try {
-    const image = images[layout.primaryIndex < images.length ? layout.primaryIndex : 0];
-    if (!image) throw new KeepsakeError('CORRUPT', 'The HEIC file holds no image.');
-    const { width, height } = image;
-    if (!(width > 0 && height > 0) || width * height > MAX_HEIC_PIXELS) {
-      throw refuse(`The HEIC image is ${width}×${height} pixels, above the ${MAX_HEIC_PIXELS / 1e6} M pixel limit for thumbnails; the original is kept.`);
-    }
-    const decoded = await image.decode();
-    if (decoded.data.length !== width * height * 4 || decoded.data.length > MAX_HEIC_PIXELS * 4) {
-      throw new KeepsakeError('CORRUPT', 'The HEIC decoder returned an image of the wrong size.');
-    }
-    const raw = Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
-    const out = await encode(sharp(raw, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS }));
-    return { ...out, mime: 'image/jpeg', sourceWidth: width, sourceHeight: height, imageCount: images.length };
-  } finally {
-    images.dispose();
-  }
+  const decoded = await decodeInWorker(bytes, layout.primaryIndex);
+  const { width, height } = decoded;
+  if (decoded.data.length !== width * height * 4 || width * height > MAX_HEIC_PIXELS) throw new KeepsakeError('CORRUPT', 'The HEIC decoder returned an image of the wrong size.');
+  const raw = Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
+  const out = await encode(sharp(raw, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS }));
+  return { ...out, mime: 'image/jpeg', sourceWidth: width, sourceHeight: height, imageCount: decoded.count };
 }
 
 function shortReason(e: unknown): string {
