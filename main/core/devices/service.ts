@@ -72,6 +72,8 @@ export class DevicesService {
       now: o.now,
       log: o.log,
     });
+    const swept = this.sync.sweepStaging();
+    if (swept) o.log.info('devices.staging-swept', { files: swept });
   }
 
   /** The desktop identity, made on first use (RSA-3072, well under a second). */

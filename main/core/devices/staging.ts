@@ -4,7 +4,7 @@
 // offset, which is what resuming needs; integrity comes from the SHA-256 the device
 // declared in its manifest, checked over the whole plaintext before the vault sees it.
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
@@ -108,6 +108,18 @@ export class UploadStaging {
     const h = createHash('sha256');
     for await (const chunk of this.reader(name, size)) h.update(chunk as Buffer);
     return h.digest('hex');
+  }
+
+  /** Deletes staging files no upload refers to (left by a crash between steps). */
+  sweep(live: Set<string>): number {
+    let n = 0;
+    for (const f of readdirSync(this.dir)) {
+      if (/^[0-9a-f]{32}$/.test(f) && !live.has(f)) {
+        rmSync(join(this.dir, f), { force: true });
+        n += 1;
+      }
+    }
+    return n;
   }
 
   remove(name: string): void {

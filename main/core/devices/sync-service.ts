@@ -49,6 +49,11 @@ export class SyncService {
 
   constructor(private readonly d: SyncDeps) {}
 
+  /** Removes staged files that no upload refers to; run once when the service starts. */
+  sweepStaging(): number {
+    return this.d.staging.sweep(this.d.sync.liveStaging());
+  }
+
   /** Uploads whose bytes are still being written (a cut connection settles to 0). */
   get uploadsInFlight(): number {
     return this.writing.size;
@@ -97,6 +102,14 @@ export class SyncService {
     });
     for (const name of replaced) this.d.staging.remove(name);
     if (req.removed.length) {
+      // An upload the phone will never finish: drop its staged bytes.
+      for (const id of req.removed) {
+        const up = this.d.sync.upload(device.id, id);
+        if (up) {
+          this.d.sync.dropUpload(device.id, id);
+          this.d.staging.remove(up.staging);
+        }
+      }
       const vaultIds = this.d.sync.markRemoved(device.id, req.removed, now).filter((x): x is string => x !== null);
       if (device.deleteFollowsPhone) {
         if (vaultIds.length) await this.d.sink.eraseForDevice(device.id, vaultIds);

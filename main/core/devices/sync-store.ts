@@ -106,6 +106,11 @@ export class SyncStore {
     run(this.db, sql`DELETE FROM device_uploads WHERE device_id = ${deviceId} AND item_id = ${itemId}`);
   }
 
+  /** Every staging file name an upload still refers to. */
+  liveStaging(): Set<string> {
+    return new Set(all<{ staging: string }>(this.db, sql`SELECT staging FROM device_uploads`).map((r) => r.staging));
+  }
+
   uploadsOf(deviceId: string): UploadRow[] {
     return all<{ item_id: string }>(this.db, sql`SELECT item_id FROM device_uploads WHERE device_id = ${deviceId}`).map((r) => this.upload(deviceId, r.item_id) as UploadRow);
   }
