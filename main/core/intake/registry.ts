@@ -16,7 +16,7 @@ import { importTextNote } from './records/text-note';
 import { importVCard } from './records/vcard';
 import type { FolderFormatSpec, FormatSpec } from './types';
 import { containerFormats, iosBackupFolderFormat } from './archives/formats';
-import { mediaFormat } from './media/format';
+import { mediaFormat, photoSidecarFormat } from './media/format';
 
 /** How many bytes of a file sniff() sees. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -154,7 +154,7 @@ export function registerFolderFormat(spec: FolderFormatSpec): void {
 }
 
 // Part 2: photos/videos and containers (zip/tgz Takeout, .ab, MIUI .bak, iPhone backups).
-for (const f of [mediaFormat, ...containerFormats]) registerFormat(f);
+for (const f of [mediaFormat, photoSidecarFormat, ...containerFormats]) registerFormat(f);
 registerFolderFormat(iosBackupFolderFormat);
 
 /** The record formats only (what containers hand their entries to). */

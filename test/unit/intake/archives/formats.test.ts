@@ -30,6 +30,19 @@ describe('registry entries for media and containers', () => {
     // A vCard named .jpg is still a vCard (records are asked first, content wins).
     expect(detectFormat(Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n'), 'x.jpg')?.id).toBe('vcard');
     expect(allFolderFormats().map((f) => f.id)).toContain('ios-backup');
+    // A Google Photos sidecar on its own is claimed (and yields nothing), not read as a Keep note.
+    expect(detectFormat(Buffer.from('{"title":"IMG_1.jpg","photoTakenTime":{"timestamp":"1"}}'), 'IMG_1.jpg.json')?.id).toBe('google-photos-sidecar');
+    expect(detectFormat(Buffer.from('{"title":"t","textContent":"x","isTrashed":false}'), 'note.json')?.id).toBe('keep-note');
+  });
+
+  it('a sidecar on its own yields no items and says why', async () => {
+    const spec = detectFormat(Buffer.from('{"photoTakenTime":{"timestamp":"1"}}'), 'a.jpg.json')!;
+    const ctx = collectingContext();
+    const items: ParsedItem[] = [];
+    const { bufferInput } = await import('../../../../main/core/intake/archives/inputs');
+    for await (const i of spec.importer(bufferInput('a.jpg.json', Buffer.from('{"photoTakenTime":{"timestamp":"1"}}')), ctx)) items.push(i);
+    expect(items).toEqual([]);
+    expect(ctx.notes).toEqual(['Google Photos metadata: read together with the photo it describes.']);
   });
 
   it('a container importer stages inside ctx.dataFolder and uses ctx.password', async () => {

@@ -109,6 +109,41 @@ describe('hostile zips', () => {
     expect(r.error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/exceeds limits \(1000000 entries, more than 500000\)/) });
   });
 
+  it('NFC/NFD twins and case-only twins are distinct entries, each imported once, names kept', async () => {
+    const nfc = 'caf\u00e9.bin';
+    const nfd = 'cafe\u0301.bin';
+    const r = await importZip(zipOf([{ name: nfc, data: Buffer.from('1') }, { name: nfd, data: Buffer.from('2') }, { name: 'A.bin', data: Buffer.from('3') }, { name: 'a.bin', data: Buffer.from('4') }]));
+    expect(r.items.map((i) => i.fields.path)).toEqual([nfc, nfd, 'A.bin', 'a.bin']);
+  });
+
+  it('cancelling mid-archive stops with CANCELLED and still cleans the staging area', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { tarOf } = await import('./helpers');
+    const path = join(data.inputs, 'many.tgz');
+    writeFileSync(path, gzipSync(await tarOf(Array.from({ length: 20 }, (_, i) => ({ name: `f${i}.bin`, data: Buffer.from([i]) })))));
+    const { collectingContext } = await import('../../../../main/core/intake/types');
+    const { KeepsakeError } = await import('../../../../common/errors');
+    let calls = 0;
+    const cleanups: Array<() => void> = [];
+    const ctx = {
+      ...collectingContext(),
+      defer: (f: () => void) => cleanups.push(f),
+      async checkpoint() {
+        if (++calls > 25) throw new KeepsakeError('CANCELLED', 'The import was cancelled.');
+      },
+    };
+    const seen: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const i of tgzImporter({ dataFolder: data.dir })(fileInput(path), ctx)) seen.push(i);
+      })(),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(20);
+    for (const c of cleanups) c();
+    expect(data.stagingLeftovers()).toEqual([]);
+  });
+
   it('a truncated zip is refused as damaged', async () => {
     const whole = zipOf([{ name: 'a.bin', data: Buffer.alloc(5000, 1) }]);
     const r = await importZip(whole.subarray(0, whole.length - 30));
