@@ -5,10 +5,10 @@
 // everything at once); Keepsake's sync uploads packs the vault already encrypted, so the
 // table shows both "sync only" and "vault backup + sync" against restic.
 //   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudStore } from '../main/core/cloud/mirror/cloud-store';
 import { mirrorSourceOf } from '../main/core/cloud/mirror/source';
@@ -17,7 +17,6 @@ import { S3Target } from '../main/core/cloud/s3-target';
 import type { CloudTarget } from '../main/core/cloud/target';
 import { WebDavTarget } from '../main/core/cloud/webdav-target';
 import { Vault } from '../main/core/vault/vault';
-import { startS3Server } from '../test/support/s3-server';
 import { startWebDavServer } from '../test/support/webdav-server';
 import type { BenchSection } from './run';
 import { ensureDataset, heal, modify } from './vault-dataset';
@@ -40,6 +39,39 @@ function restic(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+/** s3rver in a child process on 127.0.0.1 with TLS (key.pem/cert.pem in `dir`'s parent). */
+async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ endpoint: string; accessKeyId: string; secretAccessKey: string; close(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const code = `
+    const S3rver = require('s3rver'); const fs = require('fs');
+    const s = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(dir)}, vhostBuckets: false,
+      key: fs.readFileSync(${JSON.stringify(join(dir, '..', 'key.pem'))}), cert: fs.readFileSync(${JSON.stringify(join(dir, '..', 'cert.pem'))}),
+      configureBuckets: ${JSON.stringify(buckets)}.map((name) => ({ name, configs: [] })) });
+    s.run().then((a) => console.log(JSON.stringify({ port: a.port })));`;
+  const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port));
+    child.once('exit', (c) => reject(new Error(`s3rver exited (${c})`)));
+  });
+  return {
+    endpoint: `https://127.0.0.1:${port}`,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    close: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))),
+  };
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** A throwaway self-signed certificate for 127.0.0.1 (openssl, Debian's). */
+function selfSigned(dir: string): { key: string; cert: string } {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+}
+
 export const cloudSection: BenchSection = {
   name: 'cloud',
   summary: 'keepsake sync to S3 (s3rver) and WebDAV vs restic -r s3: on the same server',
@@ -52,7 +84,13 @@ export const cloudSection: BenchSection = {
     const work = join(cache, 'cloud-work');
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    const s3 = await startS3Server({ buckets: ['keepsake-bench', 'restic-bench'] });
+    // HTTPS with a throwaway certificate: restic (minio-go) signs plain-http uploads with
+    // aws-chunked streaming signatures, which s3rver stores verbatim (corrupting them).
+    // Both tools talk to the same TLS server, so neither pays a cost the other does not.
+    // s3rver runs in its own process, as a real server would: in this process it would
+    // share one event loop with Keepsake's client but not with restic.
+    const tls = selfSigned(work);
+    const s3 = await startS3ServerProcess(join(work, 's3rver'), ['keepsake-bench', 'restic-bench']);
     const dav = await startWebDavServer();
     const { vault } = await Vault.create(join(work, 'home'), 'bench-passphrase-not-secret', { fastKdfForTests: true });
     try {
@@ -60,7 +98,7 @@ export const cloudSection: BenchSection = {
       const store = new CloudStore(vault.indexDb);
       const source = mirrorSourceOf(vault);
       const targets: Array<{ label: string; id: string; target: CloudTarget }> = [
-        { label: 'S3 (s3rver)', id: store.add({ kind: 's3', bucket: 'keepsake-bench', endpoint: s3.endpoint, pathStyle: true }, { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }).id, target: new S3Target({ endpoint: s3.endpoint, bucket: 'keepsake-bench', pathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }) },
+        { label: 'S3 (s3rver)', id: store.add({ kind: 's3', bucket: 'keepsake-bench', endpoint: s3.endpoint, pathStyle: true }, { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }).id, target: new S3Target({ endpoint: s3.endpoint, bucket: 'keepsake-bench', pathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, caCertificate: tls.cert }) },
         { label: 'WebDAV', id: store.add({ kind: 'webdav', url: dav.url, username: dav.username }, { password: dav.password }).id, target: new WebDavTarget({ url: dav.url, username: dav.username, password: dav.password }) },
       ];
       const first: Record<string, { s: number; bytes: number }> = {};
@@ -71,9 +109,9 @@ export const cloudSection: BenchSection = {
       }
 
       const resticEnv = { RESTIC_PASSWORD: 'bench-passphrase-not-secret', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
-      const repo = ['-r', `s3:${s3.endpoint}/restic-bench`];
+      const repo = ['-r', `s3:${s3.endpoint}/restic-bench`, '--cacert', join(work, 'cert.pem')];
       await restic([...repo, 'init'], resticEnv);
-      const resticFirst = await restic([...repo, 'backup', '--no-scan', '-q', ds.dir], resticEnv);
+      const resticFirst = await restic([...repo, 'backup', '-q', ds.dir], resticEnv);
 
       const changed = modify(ds, sizeMb);
       const backupIncr = await seconds(() => vault.backupFolder(ds.dir));
@@ -83,7 +121,7 @@ export const cloudSection: BenchSection = {
         const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store })).bytesUploaded));
         incr[t.label] = { s, bytes };
       }
-      const resticIncr = await restic([...repo, 'backup', '--no-scan', '-q', ds.dir], resticEnv);
+      const resticIncr = await restic([...repo, 'backup', '-q', ds.dir], resticEnv);
       heal(ds, sizeMb);
 
       const s3First = first['S3 (s3rver)']!;

@@ -14,7 +14,7 @@ interface S3rverInstance {
 type S3rverCtor = new (options: Record<string, unknown>) => S3rverInstance;
 
 export interface S3TestServer {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port> (https with `tls`) */
   endpoint: string;
   port: number;
   accessKeyId: string;
@@ -26,7 +26,7 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-export async function startS3Server(options: { buckets?: string[]; port?: number } = {}): Promise<S3TestServer> {
+export async function startS3Server(options: { buckets?: string[]; port?: number; tls?: { key: string; cert: string } } = {}): Promise<S3TestServer> {
   const S3rver = createRequire(import.meta.url)('s3rver') as S3rverCtor;
   const directory = mkdtempSync(join(tmpdir(), 'keepsake-s3rver-'));
   const buckets = options.buckets ?? ['keepsake-test'];
@@ -37,11 +37,12 @@ export async function startS3Server(options: { buckets?: string[]; port?: number
     directory,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
     vhostBuckets: false,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
   });
   const addr = await server.run();
   let closed = false;
   return {
-    endpoint: `http://127.0.0.1:${addr.port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${addr.port}`,
     port: addr.port,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',

@@ -21,6 +21,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Agent as HttpsAgent } from 'node:https';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
 import { digestsOf, HashingStream } from './hashing';
@@ -41,6 +42,8 @@ export interface S3TargetOptions {
   /** Page size for LIST (tests use small pages to exercise pagination). */
   listPageSize?: number;
   requestTimeoutMs?: number;
+  /** PEM of a private CA to trust (a self-hosted MinIO/Ceph with its own certificate). */
+  caCertificate?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -65,7 +68,11 @@ export class S3Target implements CloudTarget {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 1,
-      requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 120_000, connectionTimeout: 15_000 },
+      requestHandler: {
+        requestTimeout: opts.requestTimeoutMs ?? 120_000,
+        connectionTimeout: 15_000,
+        ...(opts.caCertificate ? { httpsAgent: new HttpsAgent({ ca: opts.caCertificate, keepAlive: true }) } : {}),
+      },
     };
     if (opts.endpoint) config.endpoint = opts.endpoint;
     this.client = new S3Client(config);
@@ -104,7 +111,7 @@ export class S3Target implements CloudTarget {
 
   async put(name: string, body: Body, size: number, signal?: AbortSignal): Promise<PutResult> {
     const Key = this.key(name);
-    const threshold = this.opts.multipartThreshold ?? 16 * MiB;
+    const threshold = this.opts.multipartThreshold ?? 64 * MiB;
     const limited = this.bucket !== null && this.bucket.limit > 0;
     try {
       if (size < threshold) {

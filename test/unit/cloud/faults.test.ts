@@ -78,6 +78,13 @@ describe.each(['s3', 'webdav'] as const)('uploads through faults: %s', (kind) =>
     await expectAllThere(rig, sv);
   });
 
+  it('gets everything through a slow link (latency and a bandwidth cap on every request)', async () => {
+    rig = await startRig(kind, { proxy: { seed: 5, toxicity: 0, latencyMs: 5, bandwidth: 2 * 1024 * 1024 } });
+    sv = syntheticVault(10, 32 * 1024);
+    await syncToTarget(sv.source, { targetId: sv.targetId, target: rig.target, store: sv.store, retry: fastRetry });
+    await expectAllThere(rig, sv);
+  });
+
   it('fails naming the missing packs and publishes nothing when the retry budget runs out', async () => {
     rig = await startRig(kind, { proxy: { seed: 3, toxicity: 1, faults: ['error-500'], match: ({ method }) => method === 'PUT' } });
     sv = syntheticVault(5);
