@@ -1,34 +1,14 @@
-// Security rows 32–34 against a real gateway on 127.0.0.1: man-in-the-middle with another
-// certificate (handshake aborted before any application byte), unpinned clients refused
-// in the TLS layer, replayed and expired pairing codes, guessing locked out, oversized
-// bodies and bad range headers, slowloris, and 1,000 concurrent connections that leave
-// paired devices served.
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import type { AddressInfo } from 'node:net';
+// Security row 34 and the TLS-layer pin against a real gateway on 127.0.0.1: unpinned
+// clients closed before any HTTP byte, pairing-only connections, oversized bodies and bad
+// range headers, huge headers, slowloris, 1,000 concurrent connections that leave paired
+// devices served, per-device caps, and unpairing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeepsakeAgent } from '../../../agent/src/agent';
+import type { KeepsakeAgent } from '../../../agent/src/agent';
 import { makeSelfSignedIdentity } from '../../../main/core/devices/certificate';
 import { ALPN_PAIR, ALPN_SYNC, PATHS } from '../../../main/core/devices/wire';
 import { buildPhoneFolder } from './support/phone-fixture';
 import { pairedAgent, removeAll, startDesktop, tempDir, type Desktop } from './support/harness';
 import { tcpOpen, tlsOpen, untilClosed } from './support/raw-tls';
-
-/** A TLS "proxy" with its own certificate that records every application byte it receives. */
-async function impostor(): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
-  const fake = makeSelfSignedIdentity('Keepsake desktop', { bits: 2048 });
-  let bytes = 0;
-  const server = createTlsServer({ key: fake.keyPem, cert: fake.certPem, ALPNProtocols: [ALPN_SYNC, ALPN_PAIR], requestCert: true, rejectUnauthorized: false }, (s: TLSSocket) => {
-    s.on('data', (c: Buffer) => (bytes += c.length));
-    s.on('error', () => undefined);
-  });
-  server.on('tlsClientError', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    received: () => bytes,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
 
 describe('gateway security', () => {
   let desktop: Desktop;
@@ -45,38 +25,6 @@ describe('gateway security', () => {
   afterAll(async () => {
     await desktop.close();
     removeAll(desktop.dir, phone);
-  });
-
-  it('MITM at pairing: a QR fingerprint that does not match aborts before any byte is sent', async () => {
-    const proxy = await impostor();
-    try {
-      const { uri } = await desktop.devices.startPairing();
-      const redirected = uri.replace(`p=${desktop.port}`, `p=${proxy.port}`);
-      const victim = new KeepsakeAgent(phone, tempDir('keepsake-agent-state-'));
-      await expect(victim.pair(redirected, { name: 'Victim' })).rejects.toMatchObject({ code: 'PIN_MISMATCH' });
-      expect(proxy.received()).toBe(0);
-      expect(victim.state.state.desktop).toBeNull();
-    } finally {
-      desktop.devices.cancelPairing();
-      await proxy.close();
-    }
-  });
-
-  it('MITM after pairing: the pinned certificate check aborts the handshake before the request', async () => {
-    const proxy = await impostor();
-    const pinned = agent.state.state.desktop;
-    if (!pinned) throw new Error('agent not paired');
-    const realPort = pinned.port;
-    try {
-      pinned.port = proxy.port;
-      await expect(agent.hello()).rejects.toMatchObject({ code: 'PIN_MISMATCH' });
-      await expect(agent.sync()).rejects.toMatchObject({ code: 'PIN_MISMATCH' });
-      expect(proxy.received()).toBe(0);
-    } finally {
-      pinned.port = realPort;
-      await proxy.close();
-    }
-    expect((await agent.hello()).deviceId).toBe(pinned.deviceId);
   });
 
   it('a client whose certificate is not pinned is closed in the TLS layer, without an HTTP answer', async () => {
@@ -102,30 +50,6 @@ describe('gateway security', () => {
     const reply = await untilClosed(s);
     expect(reply).toMatch(/^HTTP\/1\.1 403/);
     expect(reply).toContain('may only pair');
-  });
-
-  it('a replayed pairing code is refused with a clear message', async () => {
-    const { uri } = await desktop.devices.startPairing();
-    const first = new KeepsakeAgent(tempDir('keepsake-phone-'), tempDir('keepsake-agent-state-'));
-    await first.pair(uri, { name: 'First' });
-    const second = new KeepsakeAgent(tempDir('keepsake-phone-'), tempDir('keepsake-agent-state-'));
-    await expect(second.pair(uri, { name: 'Replay' })).rejects.toThrow(/already used or replaced/);
-    expect(desktop.devices.list().map((d) => d.name)).not.toContain('Replay');
-  });
-
-  it('an expired pairing code is refused, by the desktop clock', async () => {
-    let now = Date.now();
-    const d2 = await startDesktop({ now: () => now });
-    try {
-      const { uri } = await d2.devices.startPairing();
-      now += 10 * 60_000;
-      const late = new KeepsakeAgent(tempDir('keepsake-phone-'), tempDir('keepsake-agent-state-'));
-      await expect(late.pair(uri, { name: 'Late' })).rejects.toThrow(/expired/);
-      expect(d2.devices.list()).toHaveLength(0);
-    } finally {
-      await d2.close();
-      removeAll(d2.dir);
-    }
   });
 
   it('oversized bodies are refused with 413, streaming ones included, and the gateway keeps serving', async () => {
