@@ -12,6 +12,7 @@ import { devicesEvents, devicesMethods } from './contract/devices';
 import { intakeMethods } from './contract/intake';
 import { jobEvents, jobMethods } from './contract/jobs';
 import { libraryMethods } from './contract/library';
+import { recoveryMethods } from './contract/recovery';
 import { securityMethods } from './contract/security';
 import { settingsMethods } from './contract/settings';
 import { vaultEvents, vaultMethods } from './contract/vault';
@@ -28,6 +29,7 @@ export const methods = {
   ...cloudMethods,
   ...devicesMethods,
   ...libraryMethods,
+  ...recoveryMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

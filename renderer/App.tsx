@@ -8,6 +8,7 @@ import { AppActionsContext, type AppActions } from './app-actions';
 import { EmergencyKit } from './components/EmergencyKit';
 import { ImportDialog } from './components/ImportDialog';
 import { JobsPanel } from './components/JobsPanel';
+import { SearchBox } from './components/SearchBox';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
 import { screenFor } from './screens/routes';
@@ -58,6 +59,7 @@ export function App() {
         <Sidebar current={route} onGo={go} onLock={() => void api.call('vault.lock', {}).then(about.reload)} />
         <div className="main-column">
           <div className="topbar">
+            <SearchBox />
             <JobsPanel jobs={jobs} />
           </div>
           <main className="content" id="content">

@@ -86,7 +86,35 @@ export const ConsentRecord = z.object({
 
 export const Hold = z.object({ id: z.number(), itemId: z.string().nullable(), category: Category.nullable(), reason: z.string(), createdAt: z.number() });
 
+export const RetentionRule = z.object({
+  id: z.number(),
+  category: Category,
+  olderThanDays: z.number().int(),
+  enabled: z.boolean(),
+  lastRunAt: z.number().nullable(),
+  createdAt: z.number(),
+  wouldErase: z.number().int(),
+});
+export type RetentionRule = z.infer<typeof RetentionRule>;
+
 export const erasureMethods = {
+  'retention.list': method({ doc: 'Retention rules, each with how many items it would erase now.', input: z.object({}).strict(), output: z.array(RetentionRule) }),
+  'retention.add': method({
+    doc: 'Add a rule (switched off): the answer previews how many items it would erase; turn it on to run it daily.',
+    input: z.object({ category: Category, olderThanDays: z.number().int().min(1).max(36_500) }).strict(),
+    output: RetentionRule,
+  }),
+  'retention.setEnabled': method({
+    doc: 'Turn a rule on (needs a fresh passphrase confirmation) or off.',
+    input: z.object({ id: z.number().int(), enabled: z.boolean() }).strict(),
+    output: RetentionRule,
+  }),
+  'retention.remove': method({ doc: 'Delete a rule.', input: z.object({ id: z.number().int() }).strict(), output: z.object({ ok: z.literal(true) }) }),
+  'retention.run': method({
+    doc: 'Run one rule now as a job (needs a fresh passphrase confirmation); returns null when it has nothing to erase.',
+    input: z.object({ id: z.number().int() }).strict(),
+    output: JobInfo.nullable(),
+  }),
   'erase.preview': method({
     doc: 'What erasing this selection would destroy, and every place a copy lives (held items are listed, not erased).',
     input: z.object({ selection: Selection }).strict(),

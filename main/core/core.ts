@@ -2,6 +2,7 @@
 // folder, the open vault (if unlocked), the job manager and the event bus. Every host
 // (Electron, web, CLI) creates exactly one Core and dispatches contract calls into it.
 import type { HostKind } from '../../common/domain';
+import { startRetentionRun } from './erasure/retention';
 import { EventBus } from './events';
 import { JobManager } from './jobs/job-manager';
 import { createFileLog, type Log } from './log';
@@ -12,6 +13,7 @@ import { VERSION } from './version';
 import type { Vault } from './vault/vault';
 
 const IDLE_CHECK_MS = 30_000;
+const RETENTION_CHECK_MS = 3_600_000;
 
 export interface CoreOptions {
   dataFolder: string;
@@ -37,6 +39,7 @@ export class Core {
   vault: Vault | null = null;
   private lastActivity: number;
   private readonly idleTimer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout;
 
   constructor(options: CoreOptions) {
     this.dataFolder = ensurePrivateDir(options.dataFolder);
@@ -50,6 +53,8 @@ export class Core {
     this.lastActivity = this.clock.now();
     this.idleTimer = setInterval(() => void this.lockIfIdle(), IDLE_CHECK_MS);
     this.idleTimer.unref();
+    this.retentionTimer = setInterval(() => this.runDueRetention(), RETENTION_CHECK_MS);
+    this.retentionTimer.unref();
   }
 
   /** Records that the person did something (every contract call counts). */
@@ -68,6 +73,16 @@ export class Core {
     this.events.emit('vault.changed', { state: 'locked' });
   }
 
+  /** Runs retention rules that are on and due, while the vault is unlocked. */
+  runDueRetention(): void {
+    if (!this.vault) return;
+    try {
+      startRetentionRun(this);
+    } catch (e) {
+      this.log.warn('retention.skipped', { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   /** Auto-lock after the chosen idle time, but never under a running job. */
   async lockIfIdle(): Promise<boolean> {
     const minutes = this.settings.get().autoLockMinutes;
@@ -81,6 +96,7 @@ export class Core {
   /** Stops jobs and closes the vault; safe to call more than once. */
   async close(): Promise<void> {
     clearInterval(this.idleTimer);
+    clearInterval(this.retentionTimer);
     await this.jobs.stopAll();
     const vault = this.vault;
     this.vault = null;

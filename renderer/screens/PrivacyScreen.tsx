@@ -1,11 +1,12 @@
-// The privacy center: erasure receipts, the consent ledger, legal holds, and erasing a
-// whole category. Everything here is recorded in tamper-evident, append-only ledgers.
+// The privacy center: erasure receipts, erasing a whole category, retention rules, the
+// consent ledger and legal holds. Everything here is recorded in tamper-evident, append-only ledgers.
 import { useCallback, useState } from 'react';
 import { Screen } from '../components/Screen';
 import { ConsentPanel } from '../components/privacy/ConsentPanel';
 import { EraseCategoryPanel } from '../components/privacy/EraseCategoryPanel';
 import { HoldsPanel } from '../components/privacy/HoldsPanel';
 import { ReceiptsPanel } from '../components/privacy/ReceiptsPanel';
+import { RetentionPanel } from '../components/privacy/RetentionPanel';
 
 export function PrivacyScreen() {
   const [generation, setGeneration] = useState(0);
@@ -15,6 +16,7 @@ export function PrivacyScreen() {
       <div className="stack-lg">
         <ReceiptsPanel key={`r${generation}`} />
         <EraseCategoryPanel onErased={refresh} />
+        <RetentionPanel key={`t${generation}`} />
         <ConsentPanel />
         <HoldsPanel key={`h${generation}`} />
       </div>

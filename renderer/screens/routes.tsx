@@ -1,12 +1,19 @@
 // Which screen each section shows.
-import { Calendar, Cloud, Contact, Image, LayoutDashboard, LifeBuoy, Mail, Map, MessageSquare, NotebookText, Smartphone } from 'lucide-react';
+import { Cloud, LifeBuoy, Smartphone } from 'lucide-react';
 import type { ReactElement } from 'react';
 import type { JobInfo } from '../../common/contract/jobs';
 import type { SectionId } from '../sections';
 import { useAppActions } from '../app-actions';
 import { ActivityScreen } from './ActivityScreen';
+import { CalendarScreen } from './CalendarScreen';
+import { ContactsScreen } from './ContactsScreen';
+import { DashboardScreen } from './DashboardScreen';
+import { DataMapScreen } from './DataMapScreen';
+import { EmailScreen } from './EmailScreen';
+import { MessagesScreen } from './MessagesScreen';
+import { NotesScreen } from './NotesScreen';
+import { PhotosScreen } from './photos/PhotosScreen';
 import { GuideScreen } from './GuideScreen';
-import { LibraryScreen } from './LibraryScreen';
 import { PrivacyScreen } from './PrivacyScreen';
 import { SettingsScreen } from './SettingsScreen';
 
@@ -22,29 +29,21 @@ function ImportButton({ primary = true }: { primary?: boolean }) {
 export function screenFor(section: SectionId, jobs: JobInfo[]): ReactElement {
   switch (section) {
     case 'dashboard':
-      return (
-        <GuideScreen title="Dashboard" subtitle="Your devices, backups and where everything is kept." icon={LayoutDashboard} heading="Welcome to Keepsake" actions={<ImportButton />}>
-          Nothing imported yet. Import a phone backup or export you already have (Android, iPhone, Google Takeout, vCard, calendar, SMS Backup &amp; Restore, mail, photo folders), or pair a phone to back it up over your home network.
-        </GuideScreen>
-      );
+      return <DashboardScreen />;
     case 'photos':
-      return <LibraryScreen title="Photos" icon={Image} what="photos or videos" sources="Import a photo folder, a Google Takeout archive or a phone backup to see your photos on a timeline and a map." />;
+      return <PhotosScreen />;
     case 'messages':
-      return <LibraryScreen title="Messages" icon={MessageSquare} what="messages" sources="Import an SMS Backup & Restore file, an Android or iPhone backup to read your conversations and call log." />;
+      return <MessagesScreen />;
     case 'notes':
-      return <LibraryScreen title="Notes" icon={NotebookText} what="notes" sources="Import a Google Keep Takeout, Evernote .enex, Bear backup or a folder of text and Markdown files." />;
+      return <NotesScreen />;
     case 'contacts':
-      return <LibraryScreen title="Contacts" icon={Contact} what="contacts" sources="Import a vCard (.vcf) file, a Google Takeout archive or a phone backup." />;
+      return <ContactsScreen />;
     case 'calendar':
-      return <LibraryScreen title="Calendar" icon={Calendar} what="events" sources="Import an iCalendar (.ics) file, a Google Takeout archive or a phone backup." />;
+      return <CalendarScreen />;
     case 'email':
-      return <LibraryScreen title="Email" icon={Mail} what="email" sources="Import an mbox file (Google Takeout Mail, Thunderbird) or .eml messages." />;
+      return <EmailScreen />;
     case 'datamap':
-      return (
-        <GuideScreen title="Data map" subtitle="Every place each personal item is stored." icon={Map} heading="No copies to map yet" actions={<ImportButton />}>
-          Once something is imported, this map shows each category against each place a copy lives — your phones, this computer&apos;s vault, each cloud target, snapshots and exports — with counts, sizes and how each copy is encrypted.
-        </GuideScreen>
-      );
+      return <DataMapScreen />;
     case 'devices':
       return (
         <GuideScreen title="Devices" subtitle="Phones that back up to this computer." icon={Smartphone} heading="No phones paired yet">

@@ -19,6 +19,8 @@ import { erasureParticipants, type CopyLocation } from './participants';
 export interface EraseRequest {
   itemIds: string[];
   scope: string;
+  /** 'retention' for rule runs; 'erasure' otherwise. */
+  kind?: 'erasure' | 'retention';
 }
 
 /** Starts the erase job; throws REVERIFY at once if the passphrase was not confirmed recently. */
@@ -97,7 +99,7 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
 
   core.log.info('erase.done', { items: free.length, held: held.length, locations: locations.length });
   report('Writing the receipt', destroyed);
-  return receiptBook(core).issue({ kind: 'erasure', scope: req.scope, requestedAt, counts, locations });
+  return receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations });
 }
 
 function countByCategory(vault: Vault, ids: string[]): Record<string, number> {

@@ -4,6 +4,8 @@ import type { Core } from '../core';
 import { startErase } from '../erasure/erase';
 import { LegalHolds } from '../erasure/holds';
 import { previewErase } from '../erasure/preview';
+import { RetentionRules, startRetentionRun } from '../erasure/retention';
+import { requireFreshIdentity } from '../security/reverify';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { receiptHtml } from '../privacy/receipt-page';
 import { RateLimiter, RATE_RULES } from '../rate-limit';
@@ -61,5 +63,23 @@ export const holdHandlers: DomainHandlers<'holds'> = {
   'holds.release': async ({ id }, core) => {
     new LegalHolds(openVault(core).indexDb).release(id);
     return { ok: true as const };
+  },
+};
+
+export const retentionHandlers: DomainHandlers<'retention'> = {
+  'retention.list': async (_i, core) => new RetentionRules(core).list(),
+  'retention.add': async ({ category, olderThanDays }, core) => new RetentionRules(core).add(category, olderThanDays),
+  'retention.setEnabled': async ({ id, enabled }, core) => {
+    if (enabled) requireFreshIdentity(core);
+    return new RetentionRules(core).setEnabled(id, enabled);
+  },
+  'retention.remove': async ({ id }, core) => {
+    new RetentionRules(core).remove(id);
+    return { ok: true as const };
+  },
+  'retention.run': async ({ id }, core) => {
+    requireFreshIdentity(core);
+    limiter(core).take('erase', RATE_RULES.erase);
+    return startRetentionRun(core, id)?.info ?? null;
   },
 };

@@ -4,10 +4,11 @@ import { appHandlers } from './app';
 import { cloudHandlers } from './cloud';
 import { devicesHandlers } from './devices';
 import { dialogHandlers } from './dialogs';
-import { consentHandlers, eraseHandlers, holdHandlers, receiptHandlers } from './erasure';
+import { consentHandlers, eraseHandlers, holdHandlers, receiptHandlers, retentionHandlers } from './erasure';
 import { intakeHandlers } from './intake';
 import { jobHandlers } from './jobs';
 import { libraryHandlers } from './library';
+import { recoveryHandlers } from './recovery';
 import { securityHandlers } from './security';
 import { settingsHandlers } from './settings';
 import type { Handlers } from './types';
@@ -20,6 +21,7 @@ export const handlers: Handlers = {
   ...receiptHandlers,
   ...consentHandlers,
   ...holdHandlers,
+  ...retentionHandlers,
   ...jobHandlers,
   ...intakeHandlers,
   ...securityHandlers,
@@ -28,4 +30,5 @@ export const handlers: Handlers = {
   ...cloudHandlers,
   ...devicesHandlers,
   ...libraryHandlers,
+  ...recoveryHandlers,
 };

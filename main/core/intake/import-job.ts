@@ -28,6 +28,8 @@ void _sameShape;
 export const BATCH_ITEMS = 500;
 /** In-memory attachment bytes per batch, so 500 MMS with photos cannot pile up in RAM. */
 export const BATCH_BYTES = 32 * 1024 * 1024;
+/** Part refusals listed per file; beyond this they are counted in one summary line. */
+export const MAX_REFUSALS_PER_FILE = 1000;
 
 export type ImportControl = Pick<JobControl, 'report' | 'checkpoint'>;
 
@@ -194,6 +196,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
   let items = 0;
   let bytes = 0;
   const cleanups: Array<() => void> = [];
+  let refusedParts = 0;
   const ctx: ImportContext = {
     report: (p) => {
       if (p.bytes !== undefined) bytes = p.bytes;
@@ -201,7 +204,8 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     },
     checkpoint: () => control.checkpoint(),
     refuse: (position, reason) => {
-      report.refusals.push({ path: entry.path, position, reason } satisfies ImportRefusal);
+      // A hostile file can have a million bad parts: list the first ones, count the rest.
+      if (++refusedParts <= MAX_REFUSALS_PER_FILE) report.refusals.push({ path: entry.path, position, reason } satisfies ImportRefusal);
     },
     note: (message) => {
       fr.notes.push(message);
@@ -267,6 +271,9 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     await flush();
   } finally {
     runCleanups();
+  }
+  if (refusedParts > MAX_REFUSALS_PER_FILE) {
+    report.refusals.push({ path: entry.path, position: 'the rest of the file', reason: `${(refusedParts - MAX_REFUSALS_PER_FILE).toLocaleString('en')} more parts were refused for the same kinds of reasons as above.` });
   }
   if (failure !== null) {
     if (items === 0) return { ...fr, status: 'refused', reason: failure };

@@ -52,8 +52,25 @@ async function headOf(entry: TreeEntry, n = 65536): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, n);
 }
 
-/** Names of entries that are metadata of another entry and must not become items of their own. */
-export function consumedEntries(tree: EntryTree): Set<string> {
+async function readSmall(entry: TreeEntry, max: number): Promise<Buffer | null> {
+  if (entry.size > max) return null;
+  const parts: Buffer[] = [];
+  try {
+    for await (const c of entry.open()) parts.push(c as Buffer);
+  } catch (e) {
+    if (isKeepsakeError(e) && /exceeds limits/.test(e.message)) throw e;
+    return null; // unreadable: the entry is refused when its own turn comes
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Names of entries that are metadata of another entry and must not become items of their
+ * own: Google Photos sidecars beside their media, and Google Keep attachments named by a
+ * note's JSON (attachments[].filePath) plus the .html twin of each Keep note JSON. Only
+ * JSON in a folder named "Keep" is read for this, as Takeout lays Keep out.
+ */
+export async function consumedEntries(tree: EntryTree): Promise<Set<string>> {
   const consumed = new Set<string>();
   for (const e of tree.entries) {
     if (!MEDIA_EXT.test(e.name)) continue;
@@ -66,11 +83,25 @@ export function consumedEntries(tree: EntryTree): Set<string> {
       }
     }
   }
-  // Google Keep (Takeout): attachments are read through their note's JSON, and each note's
-  // .html is the same note again.
   for (const e of tree.entries) {
     const segs = e.name.split('/');
-    if (segs.length >= 2 && segs[segs.length - 2] === 'Keep' && !/\.json$/i.test(e.name) && segs[segs.length - 1] !== 'Labels.txt') consumed.add(e.name);
+    if (segs.length < 2 || segs[segs.length - 2] !== 'Keep' || !/\.json$/i.test(e.name)) continue;
+    const dir = e.name.slice(0, e.name.lastIndexOf('/') + 1);
+    const bytes = await readSmall(e, 4 * 1024 * 1024);
+    if (!bytes) continue;
+    type KeepJson = { attachments?: Array<{ filePath?: unknown }>; textContent?: unknown; listContent?: unknown } | null;
+    let note: KeepJson;
+    try {
+      note = JSON.parse(bytes.toString('utf8')) as KeepJson;
+    } catch {
+      continue;
+    }
+    if (!note || (note.textContent === undefined && note.listContent === undefined)) continue;
+    for (const a of Array.isArray(note.attachments) ? note.attachments : []) {
+      if (typeof a?.filePath === 'string' && !a.filePath.includes('/')) consumed.add(dir + a.filePath);
+    }
+    const html = `${e.name.slice(0, -'.json'.length)}.html`;
+    if (tree.get(html)) consumed.add(html);
   }
   return consumed;
 }

@@ -8,7 +8,7 @@ import type { EntryTree, TreeEntry } from './tree';
 export type EntryHandler = (entry: TreeEntry) => AsyncIterable<ParsedItem> | null;
 
 export async function* walkTree(tree: EntryTree, ctx: ImportContext, env: ContainerEnv, special?: EntryHandler): AsyncGenerator<ParsedItem> {
-  const consumed = consumedEntries(tree);
+  const consumed = await consumedEntries(tree);
   let bytes = 0;
   let items = 0;
   for (const entry of tree.entries) {

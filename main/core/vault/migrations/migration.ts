@@ -6,6 +6,7 @@ import { searchIndex } from './0020-search-index';
 import { fileCache } from './0030-file-cache';
 import { privacyLedgers } from './0800-privacy-ledgers';
 import { holdsAndRetention } from './0810-holds-and-retention';
+import { recoveries } from './0900-recoveries';
 
 export interface Migration {
   /** Equals the file's number (steps of 10) and becomes PRAGMA user_version. */
@@ -15,5 +16,5 @@ export interface Migration {
 }
 
 export function allMigrations(): Migration[] {
-  return [coreSchema, searchIndex, fileCache, privacyLedgers, holdsAndRetention];
+  return [coreSchema, searchIndex, fileCache, privacyLedgers, holdsAndRetention, recoveries];
 }

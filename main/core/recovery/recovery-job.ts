@@ -1,0 +1,309 @@
+// A recovery, end to end: select the items, record the location choice in the consent
+// ledger, write an export bundle (or offer the items to a paired phone), verify every
+// file by re-reading it, end the consent, purge the location data collected for the
+// recovery with a receipt, and keep the verification report. A rerun with the same plan
+// and folder resumes: files already complete and identical are kept, the rest is
+// rewritten through temporaries, so the result is identical and nothing is duplicated.
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CategoryReport, RecoveryCategory, RecoveryPlan, RecoveryReport } from '../../../common/contract/recovery';
+import type { JobInfo } from '../../../common/contract/jobs';
+import { KeepsakeError } from '../../../common/errors';
+import type { Core } from '../core';
+import type { JobControl } from '../jobs/job-manager';
+import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
+import { requireFreshIdentity } from '../security/reverify';
+import { get, run, sql } from '../vault/sql';
+import { hashFile, inside, sha256, streamAtomic, sweepTemporaries, writeAtomic } from './atomic';
+import { offerToDevice } from './device-target';
+import { loadItem } from './load';
+import { LocationPolicy, recoveryPurpose } from './location';
+import { selectItems, type SelectedItem } from './select';
+import { mediaFolder, mediaName, prepareMedia } from './writers/media';
+import { calendarText, callsText, contactText, mboxOf, messagesText, noteMarkdown, type LoadedItem } from './writers/records';
+import { loadReport, saveReport } from './store';
+
+export type RecoveryControl = Pick<JobControl, 'report' | 'checkpoint'>;
+
+export interface RunOptions {
+  /** Record the plan's location choice as a grant (the handler does; consent tests give their own). */
+  grant?: boolean;
+  recoveryId?: string;
+}
+
+export const CATEGORY_ORDER: RecoveryCategory[] = ['contact', 'event', 'message', 'call', 'note', 'email', 'photo', 'video', 'screenshot'];
+const MEDIA = new Set<RecoveryCategory>(['photo', 'video', 'screenshot']);
+export const MANIFEST = 'keepsake-recovery.json';
+
+export function newRecoveryId(): string {
+  return `rec-${randomBytes(6).toString('hex')}`;
+}
+
+export function recipientOf(plan: RecoveryPlan): string {
+  return plan.target.kind === 'bundle' ? resolve(plan.target.dir) : `device:${plan.target.deviceId}`;
+}
+
+/** Starts the recovery as a job; needs a fresh identity check. */
+export function startRecovery(core: Core, plan: RecoveryPlan): { info: JobInfo; result: Promise<RecoveryReport> } {
+  requireFreshIdentity(core);
+  openVault(core);
+  const recoveryId = newRecoveryId();
+  return core.jobs.start({
+    kind: 'recovery',
+    title: plan.target.kind === 'bundle' ? 'Restore to an export bundle' : 'Restore to a new phone',
+    canPause: true,
+    run: (control) => runRecovery(core, plan, control, { grant: true, recoveryId, jobId: control.id }),
+    summarize: (r) => summarize(r),
+  });
+}
+
+export function summarize(r: RecoveryReport): string {
+  const written = r.categories.reduce((a, c) => a + c.written, 0);
+  const verified = r.categories.reduce((a, c) => a + c.verified, 0);
+  const skipped = r.categories.reduce((a, c) => a + c.skipped.length, 0);
+  return `Restored ${written} item${written === 1 ? '' : 's'}, ${verified} verified${skipped ? `, ${skipped} skipped` : ''}.`;
+}
+
+async function checkTarget(core: Core, dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new KeepsakeError('IO', `The folder ${dir} cannot be read.`);
+  }
+  if (names.length === 0 || names.includes(MANIFEST)) return;
+  const ours = get(openVault(core).indexDb, sql`SELECT 1 AS x FROM recovery_files WHERE recovery_key = ${dir} LIMIT 1`);
+  if (!ours) throw new KeepsakeError('CONFLICT', `The folder ${dir} already holds other files. Choose an empty folder for the bundle.`);
+}
+
+function emptyReport(category: RecoveryCategory, expected: number): CategoryReport {
+  return { category, expected, written: 0, verified: 0, skipped: [], unsupported: {}, files: [] };
+}
+
+export async function runRecovery(core: Core, plan: RecoveryPlan, control: RecoveryControl, opts: RunOptions & { jobId?: string } = {}): Promise<RecoveryReport> {
+  const vault = openVault(core);
+  const db = vault.indexDb;
+  const ledger = consentLedger(core);
+  const id = opts.recoveryId ?? newRecoveryId();
+  const recipient = recipientOf(plan);
+  const purpose = recoveryPurpose(id);
+  if (plan.target.kind === 'bundle') await checkTarget(core, recipient);
+  const now = core.clock.now();
+  let consentId: string | null = null;
+  if (opts.grant !== false) {
+    consentId = ledger.grant({ subject: 'location', purpose, recipient, precision: plan.location.precision, expiresAt: now + plan.location.expiresInMinutes * 60_000 }).id;
+  }
+  const policy = new LocationPolicy(ledger, purpose, recipient);
+  const selection = selectItems(db, plan);
+  const byCat = new Map<RecoveryCategory, SelectedItem[]>();
+  for (const it of selection.items) byCat.set(it.category, [...(byCat.get(it.category) ?? []), it]);
+  const report: RecoveryReport = {
+    id,
+    state: 'running',
+    target: plan.target.kind === 'bundle' ? { kind: 'bundle', dir: recipient } : plan.target,
+    startedAt: now,
+    finishedAt: null,
+    categories: CATEGORY_ORDER.filter((c) => byCat.has(c)).map((c) => emptyReport(c, byCat.get(c)!.length)),
+    location: { precision: plan.location.precision, consentId, shared: 0, coarsened: 0, removed: 0, notes: [], purgeReceiptId: null },
+    erasedLeftOut: selection.erasedLeftOut,
+    ok: false,
+  };
+  run(db, sql`INSERT INTO recoveries (id, job_id, plan, report, state, consent_id, created_at) VALUES (${id}, ${opts.jobId ?? null}, ${JSON.stringify(plan)}, ${JSON.stringify(report)}, 'running', ${consentId}, ${now})`);
+  const total = selection.items.length;
+  let done = 0;
+  const logLocation = (itemId: string, what: string, before: { s: number; c: number }) => {
+    const as = policy.shared > before.s ? 'precise' : policy.coarsened > before.c ? 'approximate' : null;
+    if (as) run(db, sql`INSERT OR REPLACE INTO recovery_location_log (recovery_id, item_id, what, shared_as, at) VALUES (${id}, ${itemId}, ${what}, ${as}, ${core.clock.now()})`);
+  };
+  try {
+    if (plan.target.kind === 'device') {
+      await offerToDevice(core, plan.target.deviceId, byCat, report, policy, control);
+    } else {
+      const root = recipient;
+      await sweepTemporaries(root);
+      const put = async (cat: CategoryReport, rel: string, bytes: Buffer): Promise<boolean> => {
+        const path = inside(root, rel);
+        const want = sha256(bytes);
+        const have = await hashFile(path);
+        if (!have || have.sha256 !== want) await writeAtomic(path, bytes);
+        run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${want}, ${bytes.length})`);
+        cat.files.push(rel);
+        const check = await hashFile(path);
+        return check?.sha256 === want;
+      };
+      for (const cat of report.categories) {
+        const items = byCat.get(cat.category)!;
+        const unsupported = { add: (f: string) => (cat.unsupported[f] = (cat.unsupported[f] ?? 0) + 1) };
+        control.report({ phase: `Restoring ${cat.category}s`, done, total });
+        if (MEDIA.has(cat.category)) {
+          const used = new Set<string>();
+          for (const sel of items) {
+            await control.checkpoint();
+            const before = { s: policy.shared, c: policy.coarsened };
+            const item = await loadItem(vault, sel.id, { skipLarge: true });
+            const original = item?.files.find((f) => f.role === 'original');
+            if (!item || !original) {
+              cat.skipped.push({ itemId: sel.id, reason: 'The item has no file to restore.' });
+              done++;
+              continue;
+            }
+            let name = mediaName(original.name);
+            const folder = mediaFolder(item.occurredAt);
+            if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${item.id.slice(0, 8)}${ext}`);
+            used.add(`${folder}/${name}`);
+            const rel = `${folder}/${name}`;
+            if (!Buffer.isBuffer(original.data)) {
+              // Too large for memory: only a file with no location (or precise allowed) can be streamed unchanged.
+              if (item.location && policy.effective().precision !== 'precise') {
+                policy.drop(cat.category, 'its location cannot be removed from a file this large');
+                cat.skipped.push({ itemId: item.id, reason: 'It carries a location that cannot be removed from a file this large, and precise location was not allowed; it was not shared.' });
+              } else {
+                if (item.location) policy.point(cat.category, item.location);
+                const path = inside(root, rel);
+                const r = await streamAtomic(path, original.data());
+                run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${r.sha256}, ${r.size})`);
+                cat.files.push(rel);
+                cat.written++;
+                if ((await hashFile(path))?.sha256 === r.sha256) cat.verified++;
+              }
+              logLocation(item.id, 'media GPS', before);
+              done++;
+              continue;
+            }
+            const copy = prepareMedia(cat.category, original.mime, original.data, item.location, policy);
+            if (!copy.ok) {
+              cat.skipped.push({ itemId: item.id, reason: copy.reason });
+            } else {
+              cat.written++;
+              if (await put(cat, rel, copy.bytes)) cat.verified++;
+            }
+            logLocation(item.id, 'media GPS', before);
+            done++;
+            control.report({ done, total, bytesDone: 0 });
+          }
+          continue;
+        }
+        // Record categories: one file per category (notes and e-mail: per note / one mailbox).
+        const loaded: LoadedItem[] = [];
+        for (const sel of items) {
+          await control.checkpoint();
+          const item = await loadItem(vault, sel.id);
+          if (!item) cat.skipped.push({ itemId: sel.id, reason: 'The item is no longer in the vault.' });
+          else loaded.push(item);
+        }
+        const before = { s: policy.shared, c: policy.coarsened };
+        let ok = false;
+        let count = loaded.length;
+        switch (cat.category) {
+          case 'contact':
+            ok = await put(cat, 'Contacts/contacts.vcf', Buffer.from(loaded.map((i) => contactText(i, policy, unsupported)).join(''), 'utf8'));
+            break;
+          case 'event': {
+            const withData = loaded.filter((i) => Array.isArray(i.fields.jcal));
+            for (const i of loaded) if (!withData.includes(i)) cat.skipped.push({ itemId: i.id, reason: 'The event has no stored iCalendar data.' });
+            count = withData.length;
+            ok = await put(cat, 'Calendar/calendar.ics', Buffer.from(calendarText(withData, policy, unsupported), 'utf8'));
+            break;
+          }
+          case 'message':
+            ok = await put(cat, 'Messages/sms.xml', Buffer.from(messagesText(loaded, policy), 'utf8'));
+            break;
+          case 'call':
+            ok = await put(cat, 'Messages/calls.xml', Buffer.from(callsText(loaded), 'utf8'));
+            break;
+          case 'email': {
+            const raws: Buffer[] = [];
+            for (const i of loaded) {
+              const raw = i.files.find((f) => f.role === 'original' && Buffer.isBuffer(f.data));
+              if (raw) raws.push(raw.data as Buffer);
+              else cat.skipped.push({ itemId: i.id, reason: 'The message has no stored original to write.' });
+            }
+            count = raws.length;
+            ok = await put(cat, 'Email/mail.mbox', mboxOf(raws));
+            break;
+          }
+          case 'note': {
+            const used = new Set<string>();
+            let verified = 0;
+            for (const i of loaded) {
+              await control.checkpoint();
+              const stem = (i.title.replace(/[^\p{L}\p{N} _-]+/gu, ' ').trim().slice(0, 60) || 'note').replace(/\s+/g, ' ');
+              let name = `${stem}.md`;
+              if (used.has(name)) name = `${stem}-${i.id.slice(0, 8)}.md`;
+              used.add(name);
+              const b = { s: policy.shared, c: policy.coarsened };
+              if (await put(cat, `Notes/${name}`, noteMarkdown(i, policy, unsupported))) verified++;
+              logLocation(i.id, 'note location', b);
+            }
+            cat.written = loaded.length;
+            cat.verified = verified;
+            done += items.length;
+            continue;
+          }
+        }
+        for (const i of loaded) logLocation(i.id, `${cat.category} location`, before);
+        cat.written = count;
+        cat.verified = ok ? count : 0;
+        done += items.length;
+        control.report({ done, total });
+      }
+      await registerExport(core, root, report);
+    }
+    report.state = 'finished';
+  } catch (e) {
+    report.state = e instanceof KeepsakeError && e.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    finish(core, report, policy, consentId);
+    throw e;
+  }
+  finish(core, report, policy, consentId);
+  if (plan.target.kind === 'bundle') {
+    await writeAtomic(inside(recipient, MANIFEST), Buffer.from(JSON.stringify({ format: 'keepsake-recovery', version: 1, report }, null, 2) + '\n', 'utf8'));
+  }
+  return report;
+}
+
+/** Ends the recovery: drops to the ledger, the consent ended, the collected location data purged with a receipt, the report kept. */
+function finish(core: Core, report: RecoveryReport, policy: LocationPolicy, consentId: string | null): void {
+  const vault = openVault(core);
+  const db = vault.indexDb;
+  const ledger = consentLedger(core);
+  report.location.shared = policy.shared;
+  report.location.coarsened = policy.coarsened;
+  report.location.removed = policy.removed;
+  report.location.notes.push(...policy.flush());
+  const e = policy.effective();
+  if (report.location.shared + report.location.coarsened === 0) report.location.notes.push(`No location data was shared${e.reason ? ` (${e.reason})` : ''}.`);
+  if (consentId && ledger.active('location', policy.purpose, policy.recipient).live) ledger.withdraw(consentId);
+  const purged = run(db, sql`DELETE FROM recovery_location_log WHERE recovery_id = ${report.id}`).changes;
+  const receipt = receiptBook(core).issue({
+    kind: 'recovery-purge',
+    scope: `Location data collected for recovery ${report.id}`,
+    requestedAt: core.clock.now(),
+    counts: { location: purged },
+    locations: [{ location: 'This computer', kind: 'vault', outcome: 'erased', items: purged, detail: 'The record of which locations travelled was deleted; the originals in the vault are unchanged.' }],
+  });
+  report.location.purgeReceiptId = receipt.id;
+  report.finishedAt = core.clock.now();
+  report.ok = report.state === 'finished' && report.categories.every((c) => c.verified === c.written);
+  saveReport(db, report);
+}
+
+/** The bundle folder becomes a location on the data map, holding a copy of each written item. */
+async function registerExport(core: Core, root: string, report: RecoveryReport): Promise<void> {
+  const db = openVault(core).indexDb;
+  const now = core.clock.now();
+  run(db, sql`INSERT INTO locations (kind, name, ref, created_at) VALUES ('export', ${`Recovery bundle ${root}`}, ${root}, ${now}) ON CONFLICT (kind, ref) DO NOTHING`);
+  const loc = get<{ id: number }>(db, sql`SELECT id FROM locations WHERE kind = 'export' AND ref = ${root}`)!;
+  run(db, sql`UPDATE recoveries SET location_id = ${loc.id} WHERE id = ${report.id}`);
+  const skipped = new Set(report.categories.flatMap((c) => c.skipped.map((s) => s.itemId)));
+  // Only the items this run selected: re-derived from the plan stored with the recovery.
+  const plan = JSON.parse(get<{ plan: string }>(db, sql`SELECT plan FROM recoveries WHERE id = ${report.id}`)!.plan) as RecoveryPlan;
+  const items = selectItems(db, plan).items.filter((i) => !skipped.has(i.id));
+  db.transaction(() => {
+    for (const i of items) run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${i.id}, ${loc.id}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
+  })();
+}
+
+export { loadReport };

@@ -1,0 +1,165 @@
+// Record categories → standard files a new phone imports: contacts as one vCard 3.0 file,
+// calendar as one iCalendar file, messages and calls as "SMS Backup & Restore" XML, email
+// as an mboxrd mailbox, notes as Markdown (a note that came from a text/Markdown file goes
+// back as its own bytes). The intake writers do the format work; this file applies the
+// location consent to the fields first (GEO coarsened or removed, Apple structured
+// locations removed — their map handle hides precise coordinates) and lists what a format
+// cannot hold.
+import type { RecoveryCategory } from '../../../../common/contract/recovery';
+import { writeICalendar } from '../../intake/records/ical-writer';
+import { writeCallsXml, writeSmsXml } from '../../intake/records/sms-xml-writer';
+import { writeVCard } from '../../intake/records/vcard-writer';
+import type { VCardProperty } from '../../intake/records/vcard';
+import type { ParsedFile, ParsedItem } from '../../intake/types';
+import { rewriteJpegGps } from '../exif-gps';
+import type { LocationPolicy } from '../location';
+
+/** One vault item as the writers need it: its fields and its files in memory. */
+export interface LoadedItem {
+  id: string;
+  category: RecoveryCategory;
+  title: string;
+  text: string;
+  occurredAt: number | null;
+  fields: Record<string, unknown>;
+  location: { lat: number; lon: number } | null;
+  files: ParsedFile[];
+}
+
+export interface Unsupported {
+  add(field: string): void;
+}
+
+const GEO_URI = /geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/;
+
+function fmt(n: number): string {
+  return String(Math.round(n * 1e6) / 1e6);
+}
+
+/** Contacts: GEO under the consent, then vCard 3.0. */
+export function contactText(item: LoadedItem, policy: LocationPolicy, unsupported: Unsupported): string {
+  const props = (Array.isArray(item.fields.properties) ? item.fields.properties : []) as VCardProperty[];
+  const out: VCardProperty[] = [];
+  for (const p of props) {
+    if ((p as VCardProperty & { refused?: string }).refused) unsupported.add(`${p.name} (unreadable in the source)`);
+    if (p.name !== 'GEO') {
+      out.push(p);
+      continue;
+    }
+    const m = /(-?\d+(?:\.\d+)?)[,;](-?\d+(?:\.\d+)?)/.exec(p.value);
+    if (!m) continue;
+    const r = policy.point('contact', { lat: Number(m[1]), lon: Number(m[2]) });
+    if (r.point) out.push({ ...p, value: `${fmt(r.point.lat)};${fmt(r.point.lon)}`, params: {} });
+  }
+  for (const p of out) {
+    const file = (p as VCardProperty & { file?: string }).file;
+    if (file !== undefined && !item.files.some((f) => f.name === file && Buffer.isBuffer(f.data))) unsupported.add(`${p.name} (file missing)`);
+  }
+  return writeVCard({ properties: out, files: item.files });
+}
+
+type JCal = [string, Array<[string, Record<string, unknown>, string, ...unknown[]]>, JCal[]];
+
+/** Calendar: GEO coarsened or removed, structured locations removed unless precise, in every component. */
+function gateJcal(jcal: JCal, policy: LocationPolicy): JCal {
+  const [name, props, subs] = jcal;
+  const kept: JCal[1] = [];
+  for (const p of props) {
+    const pname = p[0];
+    if (pname === 'geo' && Array.isArray(p[3])) {
+      const [lat, lon] = (p[3] as unknown[]).map(Number) as [number, number];
+      const r = policy.point('event', { lat, lon });
+      if (r.point) kept.push([p[0], p[1], p[2], [r.point.lat, r.point.lon]]);
+      continue;
+    }
+    const values = p.slice(3).map(String).join(' ');
+    if (GEO_URI.test(values) || pname === 'x-apple-structured-location') {
+      const m = GEO_URI.exec(values);
+      const r = m ? policy.point('event', { lat: Number(m[1]), lon: Number(m[2]) }) : { as: policy.effective().precision };
+      if (r.as === 'precise') kept.push(p);
+      // Approximate or none: the property goes (its map handle encodes the exact place).
+      continue;
+    }
+    kept.push(p);
+  }
+  return [name, kept, (subs ?? []).map((s) => gateJcal(s, policy))];
+}
+
+export function calendarText(items: LoadedItem[], policy: LocationPolicy, unsupported: Unsupported): string {
+  const entries: Array<{ fields: Record<string, unknown> }> = [];
+  for (const i of items) {
+    if (!Array.isArray(i.fields.jcal)) {
+      unsupported.add('event without iCalendar data');
+      continue;
+    }
+    entries.push({ fields: { jcal: gateJcal(i.fields.jcal as JCal, policy) } });
+  }
+  return writeICalendar(entries);
+}
+
+/** MMS image parts are photos too: a JPEG part's GPS follows the consent. */
+function gatedMessage(item: LoadedItem, policy: LocationPolicy): ParsedItem {
+  const precision = policy.effective();
+  const files = item.files.map((f) => {
+    if (precision.precision === 'precise' || !Buffer.isBuffer(f.data) || !/jpe?g/i.test(f.mime)) return f;
+    try {
+      const r = rewriteJpegGps(f.data, precision.precision === 'approximate' ? 'approximate' : 'none');
+      if (r.changed) policy.point('message', r.kept ?? { lat: 0, lon: 0 });
+      return { ...f, data: r.bytes };
+    } catch {
+      return f; // not a readable JPEG: it has no EXIF we could read either
+    }
+  });
+  return { category: item.category, sourceKey: item.id, fields: item.fields, personal: true, files };
+}
+
+export function messagesText(items: LoadedItem[], policy: LocationPolicy): string {
+  return writeSmsXml(items.map((i) => gatedMessage(i, policy)));
+}
+
+export function callsText(items: LoadedItem[]): string {
+  return writeCallsXml(items.map((i) => ({ category: 'call', sourceKey: i.id, fields: i.fields, personal: true })));
+}
+
+/** mboxrd: a "From " separator per message; body lines starting with >*From get one more '>'. */
+export function mboxOf(raws: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const raw of raws) {
+    parts.push(Buffer.from('From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n'));
+    let start = 0;
+    while (start < raw.length) {
+      let end = raw.indexOf(0x0a, start);
+      end = end === -1 ? raw.length : end + 1;
+      const line = raw.subarray(start, end);
+      if (/^>*From /.test(line.subarray(0, 64).toString('latin1'))) parts.push(Buffer.from('>'));
+      parts.push(line);
+      start = end;
+    }
+    if (raw.length && raw[raw.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+    parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+const NOTE_CARRIED = new Set(['format', 'title', 'text', 'fileName', 'createdAt', 'editedAt', 'updatedAt', 'labels', 'tags', 'charset', 'html', 'enml', 'attributes', 'textContent']);
+
+/** A note as Markdown: its own bytes when it came from a text file; otherwise title, text, dates, labels, and location under the consent. */
+export function noteMarkdown(item: LoadedItem, policy: LocationPolicy, unsupported: Unsupported): Buffer {
+  const original = item.files.find((f) => f.role === 'original' && Buffer.isBuffer(f.data));
+  if ((item.fields.format === 'markdown' || item.fields.format === 'text') && original) return original.data as Buffer;
+  for (const k of Object.keys(item.fields)) if (!NOTE_CARRIED.has(k)) unsupported.add(`note ${k}`);
+  if (item.files.some((f) => f.role === 'attachment')) unsupported.add('note attachments');
+  const lines = [`# ${item.title.replace(/\r?\n/g, ' ') || 'Untitled note'}`, ''];
+  const body = item.text.startsWith(item.title) ? item.text.slice(item.title.length).replace(/^\s*\n/, '') : item.text;
+  if (body.trim()) lines.push(body.trimEnd(), '');
+  const meta: string[] = [];
+  if (item.occurredAt !== null) meta.push(`Created: ${new Date(item.occurredAt).toISOString()}`);
+  const labels = [item.fields.labels, item.fields.tags].flat().filter((x): x is string => typeof x === 'string' && x.length > 0);
+  if (labels.length) meta.push(`Labels: ${labels.join(', ')}`);
+  if (item.location) {
+    const r = policy.point('note', item.location);
+    if (r.point) meta.push(`Location: ${fmt(r.point.lat)}, ${fmt(r.point.lon)}${r.as === 'approximate' ? ' (about 1 km)' : ''}`);
+  }
+  if (meta.length) lines.push('---', ...meta, '');
+  return Buffer.from(lines.join('\n'), 'utf8');
+}

@@ -1,0 +1,123 @@
+// Notes: the list (newest first) and the chosen note, editable — a correction is stored
+// as a new version (items.update), the previous one stays in the vault's history.
+import { NotebookText } from 'lucide-react';
+import { useState } from 'react';
+import { api, ApiError } from '../api/client';
+import { useQuery } from '../api/hooks';
+import { Screen } from '../components/Screen';
+import { StoredIn } from '../components/StoredIn';
+import { formatDate } from '../library/format';
+import { usePages } from '../library/use-pages';
+import { LibraryScreen } from './LibraryScreen';
+
+export function NotesScreen() {
+  const notes = usePages('notes.list', { limit: 200 });
+  const [id, setId] = useState<string | null>(null);
+  if (!notes.loading && notes.items.length === 0) {
+    return <LibraryScreen title="Notes" icon={NotebookText} what="notes" sources="Import a Google Keep Takeout, Evernote .enex, Bear backup or a folder of text and Markdown files." />;
+  }
+  const current = id ?? notes.items[0]?.id ?? null;
+  return (
+    <Screen title="Notes">
+      <div className="split">
+        <nav className="list-pane" aria-label="Notes">
+          <ul className="plain-list">
+            {notes.items.map((n) => (
+              <li key={n.id}>
+                <button type="button" className={n.id === current ? 'list-row active' : 'list-row'} aria-current={n.id === current ? 'true' : undefined} onClick={() => setId(n.id)}>
+                  <span className="row spread">
+                    <strong>{n.title}</strong>
+                    <span className="hint">{n.occurredAt ? formatDate(n.occurredAt, false) : ''}</span>
+                  </span>
+                  <span className="hint clamp">{n.summary}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {!notes.done ? (
+            <button type="button" className="button small" onClick={notes.more}>
+              More notes
+            </button>
+          ) : null}
+        </nav>
+        {current ? <NoteDetail key={current} id={current} onSaved={notes.reload} /> : null}
+      </div>
+    </Screen>
+  );
+}
+
+function NoteDetail({ id, onSaved }: { id: string; onSaved(): void }) {
+  const { data, reload } = useQuery('items.get', { id });
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (!data) return <section className="detail-pane muted">Loading…</section>;
+  const body = typeof data.fields.text === 'string' ? data.fields.text : data.text;
+  const save = async () => {
+    try {
+      await api.call('items.update', { id, title, text: `${title}\n${text}`, fields: { text } });
+      setEditing(false);
+      setError(null);
+      reload();
+      onSaved();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <article className="detail-pane" aria-labelledby="note-title">
+      {editing ? (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <label className="field">
+            Title
+            <input value={title} onChange={(e) => setTitle(e.target.value)} required />
+          </label>
+          <label className="field">
+            Text
+            <textarea rows={12} value={text} onChange={(e) => setText(e.target.value)} />
+          </label>
+          {error ? <p className="notice error">{error}</p> : null}
+          <div className="row end">
+            <button type="button" className="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+            <button type="submit" className="button primary">
+              Save as new version
+            </button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <header className="detail-head row spread">
+            <div>
+              <h2 id="note-title">{data.title}</h2>
+              <span className="hint">
+                {formatDate(data.occurredAt)} · version {data.version}
+              </span>
+            </div>
+            <button
+              type="button"
+              className="button small"
+              onClick={() => {
+                setTitle(data.title);
+                setText(body);
+                setEditing(true);
+              }}
+            >
+              Edit
+            </button>
+          </header>
+          <p className="note-body">{body}</p>
+        </>
+      )}
+      <StoredIn id={id} />
+    </article>
+  );
+}
