@@ -102,6 +102,25 @@ describe('Google Takeout', () => {
     expect(data.stagingLeftovers()).toEqual([]);
   });
 
+  it('only files a Keep note names are its attachments; other files in a "Keep" folder are imported', async () => {
+    const png = readFileSync(join(F, 'photos/exifr__IMG_20180725_163423-1.png'));
+    const jpg = readFileSync(join(F, 'photos/exifr__IMG_20180725_163423-tiny.jpg'));
+    const note = { title: 'With picture', textContent: 'see image', isTrashed: false, isArchived: false, isPinned: false, userEditedTimestampUsec: 1690514342456000, attachments: [{ filePath: 'pic.png', mimetype: 'image/png' }] };
+    writeFileSync(
+      join(data.dir, 'keep.zip'),
+      zipOf([
+        { name: 'Takeout/Keep/With picture.json', data: Buffer.from(JSON.stringify(note)) },
+        { name: 'Takeout/Keep/With picture.html', data: Buffer.from('<html>With picture</html>') },
+        { name: 'Takeout/Keep/pic.png', data: png },
+        { name: 'Photos/Keep/holiday.jpg', data: jpg },
+      ]),
+    );
+    const r = await runImporter(zipImporter({ dataFolder: data.dir }), fileInput(join(data.dir, 'keep.zip')));
+    expect(countBy(r.items)).toEqual({ note: 1, photo: 1 });
+    expect(r.items.find((i) => i.category === 'note')!.files?.map((f) => f.name)).toContain('pic.png');
+    expect(r.items.find((i) => i.category === 'photo')!.fields.fileName).toBe('holiday.jpg');
+  });
+
   it('zip64 end records (as large Takeouts write them) are read', async () => {
     writeFileSync(join(data.dir, 'z64.zip'), zipOf(takeoutFiles(), { forceZip64: true }));
     const r = await runImporter(zipImporter({ dataFolder: data.dir }), fileInput(join(data.dir, 'z64.zip')));
