@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Chunker } from '../main/core/vault/chunker';
@@ -15,6 +15,8 @@ import { ensureDataset, heal, modify, type Dataset } from './vault-dataset';
 
 interface Measure {
   seconds: number;
+  /** user + system CPU seconds: fairer than wall time when the machine is shared. */
+  cpu: number;
   rssMb: number;
 }
 
@@ -28,7 +30,9 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: s
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { seconds, rssMb: m ? Number(m[1]) / 1024 : 0 };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  return { seconds, cpu: Number(user?.[1] ?? 0) + Number(sys?.[1] ?? 0), rssMb: m ? Number(m[1]) / 1024 : 0 };
 }
 
 interface Tool {
@@ -137,7 +141,7 @@ export const vaultSection: BenchSection = {
       for (const t of tools) {
         const m = fn(t);
         results[t.name]![label] = m;
-        console.log(`  ${t.name.padEnd(9)} ${label.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s  ${m.rssMb.toFixed(0).padStart(6)} MB RSS`);
+        console.log(`  ${t.name.padEnd(9)} ${label.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s wall ${m.cpu.toFixed(2).padStart(8)} s CPU ${m.rssMb.toFixed(0).padStart(6)} MB RSS`);
       }
     };
     let modified = false;
@@ -168,6 +172,12 @@ export const vaultSection: BenchSection = {
       if (k && r.borg) row.push((k[label]!.seconds / r.borg[label]!.seconds).toFixed(2));
       rows.push(row);
     }
+    for (const label of ['first', 'no-change', '5%-changed', 'restore', 'check']) {
+      const row = [`${label} (CPU s)`, ...tools.map((t) => r[t.name]![label]!.cpu.toFixed(2))];
+      if (k && r.restic) row.push((k[label]!.cpu / r.restic[label]!.cpu).toFixed(2));
+      if (k && r.borg) row.push((k[label]!.cpu / r.borg[label]!.cpu).toFixed(2));
+      rows.push(row);
+    }
     const peak = (name: string): number => Math.max(...Object.values(r[name]!).map((m) => m.rssMb));
     const rss = ['peak RSS (MB)', ...tools.map((t) => peak(t.name).toFixed(0))];
     if (k && r.restic) rss.push((peak('keepsake') / peak('restic')).toFixed(2));
@@ -178,6 +188,7 @@ export const vaultSection: BenchSection = {
     rows.push(thr);
     console.log('');
     for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(20) : c.padStart(16))).join(''));
+    console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
     console.log(`\nread floor (tar c | cat): ${floor.toFixed(2)} s = ${(mbs / floor).toFixed(0)} MB/s` + (k ? `; keepsake first backup / floor = ${(k.first!.seconds / floor).toFixed(2)}` : ''));
     console.log(`crypto pipeline in memory (CDC + HMAC-SHA256 + AES-256-GCM, one thread): ${pipeline.toFixed(0)} MiB/s`);
     const out = join(cache, `vault-bench-${sizeMb}mb.json`);

@@ -57,6 +57,9 @@ export function openIndexDb(path: string, key: Buffer, options: OpenIndexOptions
     db.pragma(`temp_store=${INDEX_PRAGMAS.temp_store}`);
     // 32 MiB of decrypted pages in memory: a page-cache miss costs a decrypt + HMAC check.
     db.pragma('cache_size=-32768');
+    // Checkpoint every ~40 MiB of WAL instead of 4 MiB: each checkpoint re-encrypts pages,
+    // and a backup of many small files otherwise spends a fifth of its index time there.
+    db.pragma('wal_autocheckpoint=10000');
     if (!options.readonly) migrate(db, options.migrations ?? allMigrations());
     tightenPermissions(path);
     return db;
