@@ -71,6 +71,13 @@ describe('hostile photos', () => {
     expect(item.files!.some((f) => f.role === 'thumbnail')).toBe(true);
   });
 
+  it('Exif, GPS and Interop pointers that point back at IFD0 do not loop', async () => {
+    const tiff = Buffer.concat([TIFF_HEAD, ifd([[0x8769, 4, 1, 8], [0x8825, 4, 1, 8], [0xa005, 4, 1, 8]], 8)]);
+    const meta = await readPhotoMetadata(withExif(tiff));
+    expect(meta).toMatchObject({ hasCameraExif: false });
+    expect(meta.lat).toBeUndefined();
+  });
+
   it('a huge tag count and offsets past the end: no crash, no camera invented', async () => {
     const tiff = Buffer.concat([TIFF_HEAD, ifd([[0x010f, 2, 0x7fffffff, 0x7ffffff0], [0x8769, 4, 1, 0xfffffff0], [0x8825, 4, 1, 9999]], 0)]);
     const meta = await readPhotoMetadata(withExif(tiff));
