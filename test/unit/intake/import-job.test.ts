@@ -161,3 +161,15 @@ describe('import job', () => {
     await expect(handlers['intake.report']({ jobId: 'job-000000' }, core)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('import job limits', () => {
+  it('lists at most 1,000 part refusals per file and counts the rest in one line', async () => {
+    const file = join(dir, 'many-bad-parts.xml');
+    const mms = Array.from({ length: 1200 }, (_, i) => `<mms date="${1000 + i}" msg_box="1" address="+1"><parts><part seq="0" ct="image/png" name="p${i}.png" data="!!not base64!!"/><part seq="1" ct="text/plain" text="m${i}"/></parts><addrs/></mms>`).join('\n');
+    writeFileSync(file, `<smses count="1200">\n${mms}\n</smses>\n`);
+    const r = await runImport(core, [file], control());
+    expect(r.files[0]).toMatchObject({ status: 'imported', items: { message: 1200 } });
+    expect(r.refusals).toHaveLength(1001);
+    expect(r.refusals[1000]).toEqual({ path: file, position: 'the rest of the file', reason: '200 more parts were refused for the same kinds of reasons as above.' });
+  });
+});
