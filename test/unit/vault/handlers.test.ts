@@ -19,6 +19,7 @@ afterEach(async () => {
   t.cleanup();
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- results of several methods are read loosely in one helper
 const call = async (method: string, input: unknown = {}): Promise<{ ok: boolean; value?: any; error?: { code: string; message: string } }> => dispatch(core, method, input) as never;
 
 describe('vault handlers', () => {
