@@ -156,6 +156,10 @@ export function parseJson<T>(res: Response): T {
 function translate(e: Error): AgentError {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   if (e instanceof AgentError) return e;
+  if (code === 'CERT_NOT_YET_VALID' || code === 'CERT_HAS_EXPIRED') {
+    // The pinned certificate itself, judged by this phone's clock (RELIABILITY row 19).
+    return new AgentError("The desktop's certificate is not valid at this phone's date and time. Check the date and time on the phone and on the desktop, then try again.", 'CLOCK_SKEW');
+  }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || /certificate/i.test(e.message)) return mismatch();
   return new AgentError(`The connection to the desktop failed (${code || e.message}).`, 'NETWORK');
 }

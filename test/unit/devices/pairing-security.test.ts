@@ -8,6 +8,7 @@ import { KeepsakeAgent } from '../../../agent/src/agent';
 import { makeSelfSignedIdentity } from '../../../main/core/devices/certificate';
 import { ALPN_PAIR, ALPN_SYNC } from '../../../main/core/devices/wire';
 import { buildPhoneFolder } from './support/phone-fixture';
+import { tlsOpen, untilClosed } from './support/raw-tls';
 import { pairedAgent, removeAll, startDesktop, tempDir, type Desktop } from './support/harness';
 
 /** A TLS "proxy" with its own certificate that records every application byte it receives. */
@@ -97,6 +98,46 @@ describe('pairing security', () => {
     } finally {
       await d2.close();
       removeAll(d2.dir);
+    }
+  });
+  it('guessing over the network locks pairing; then even the right code is refused', async () => {
+    let now = Date.now();
+    const d2 = await startDesktop({ now: () => now });
+    try {
+      const { uri } = await d2.devices.startPairing();
+      const stranger = makeSelfSignedIdentity('guesser', { bits: 2048 });
+      const replies: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        now += 2000;
+        if (i % 3 === 0) await d2.devices.startPairing(); // three wrong codes burn a session
+        const s = await tlsOpen(d2.port, stranger, ALPN_PAIR);
+        const body = JSON.stringify({ secret: `guess-${i}-aaaaaaaaaaaaaaa`, name: 'Guesser', kind: 'android' });
+        s.write(`POST /v1/pair HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+        replies.push(await untilClosed(s));
+      }
+      expect(replies.slice(0, 10).every((r) => / 403 /.test(r.split('\r\n')[0] ?? ''))).toBe(true);
+      expect(replies[11]).toMatch(/^HTTP\/1\.1 429/);
+      expect(replies[11]).toContain('locked');
+      now += 2000;
+      const fresh = await d2.devices.startPairing();
+      const agent = new KeepsakeAgent(tempDir('keepsake-phone-'), tempDir('keepsake-agent-state-'));
+      await expect(agent.pair(fresh.uri, { name: 'Honest' })).rejects.toThrow(/locked/);
+      void uri;
+    } finally {
+      await d2.close();
+      removeAll(d2.dir);
+    }
+  });
+
+  it("a desktop certificate not yet valid by the phone's clock gets a clear clock message", async () => {
+    const d3 = await startDesktop({ now: () => Date.now() + 10 * 24 * 3600 * 1000 });
+    try {
+      const { uri } = await d3.devices.startPairing();
+      const agent = new KeepsakeAgent(tempDir('keepsake-phone-'), tempDir('keepsake-agent-state-'));
+      await expect(agent.pair(uri, { name: 'Skewed' })).rejects.toMatchObject({ code: 'CLOCK_SKEW' });
+    } finally {
+      await d3.close();
+      removeAll(d3.dir);
     }
   });
 });
