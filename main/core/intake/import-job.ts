@@ -13,17 +13,12 @@ import type { Category } from '../../../common/domain';
 import { KeepsakeError, isKeepsakeError } from '../../../common/errors';
 import type { Core } from '../core';
 import type { JobControl } from '../jobs/job-manager';
-import type { NewItem } from '../vault/types';
 import type { Vault } from '../vault/vault';
 import { clearCheckpoints, importKey, loadCheckpoints, saveCheckpoint } from './import-checkpoints';
 import { fileInput } from './records/util';
 import { SNIFF_BYTES, detectFormat } from './registry';
 import type { ImportContext, ImportInput, Importer, ParsedItem } from './types';
 import { walkPaths, type WalkEntry } from './walk';
-
-/** ParsedItem is the vault's NewItem: this line fails to compile if the two drift apart. */
-const _sameShape: (p: ParsedItem) => NewItem = (p) => p;
-void _sameShape;
 
 export const BATCH_ITEMS = 500;
 /** In-memory attachment bytes per batch, so 500 MMS with photos cannot pile up in RAM. */

@@ -4,37 +4,18 @@
 // Importer signature itself. Parsers stream: a 2 GB SMS XML never sits in memory.
 import type { Readable } from 'node:stream';
 import type { Category } from '../../../common/domain';
-
-/** One file kept with an item: the original bytes, an attachment or a thumbnail. */
-export interface ParsedFile {
-  role: 'original' | 'attachment' | 'thumbnail';
-  name: string;
-  mime: string;
-  /** Bytes in memory, or a function that opens them as a stream (large parts). */
-  data: Buffer | (() => NodeJS.ReadableStream);
-}
+import type { NewFile, NewItem } from '../vault/types';
 
 /**
- * One item as a source describes it. This is the vault's `NewItem` shape; once the vault
- * exports NewItem the two are the same type (see the assignability check in import-job.ts).
+ * One item as a source describes it: exactly the vault's NewItem (category, sourceKey —
+ * a stable natural id, so the same thing imported twice gets the same key — occurredAt,
+ * title, text for search, fields with everything the source said, personal, files,
+ * location). Re-exported so parsers never drift from what putItems accepts.
  */
-export interface ParsedItem {
-  category: Category;
-  deviceId?: string;
-  /** Stable natural id from the source (vCard UID, or a hash of the canonical record): the same thing imported twice gets the same key. */
-  sourceKey: string;
-  /** When it happened, ms since the epoch. */
-  occurredAt?: number;
-  title?: string;
-  /** What full-text search indexes. */
-  text?: string;
-  /** Everything the source said, including unknown X- properties and device metadata. */
-  fields: Record<string, unknown>;
-  /** Personal vs non-personal (combination rule: metadata linked to a personal item is personal). */
-  personal: boolean;
-  files?: ParsedFile[];
-  location?: { lat: number; lon: number };
-}
+export type ParsedItem = NewItem;
+/** One file kept with an item: the original bytes, an attachment or a thumbnail. */
+export type ParsedFile = NewFile;
+export type { NewFile, NewItem };
 
 /** A file (or an entry inside a container) handed to an importer. */
 export interface ImportInput {
