@@ -17,7 +17,9 @@ import { startRig, type TargetRig } from './helpers';
 import { fastRetry } from './mirror-helpers';
 import { syntheticVault, type SyntheticVault } from './synthetic-source';
 
-const PACKS = process.env.KEEPSAKE_RELIABILITY === '1' ? 500 : 100;
+const LONG = process.env.KEEPSAKE_RELIABILITY === '1';
+const PACKS = LONG ? 500 : 100;
+const TOXICITIES = LONG ? [0.1, 0.3, 0.5] : [0.2, 0.5];
 let rig: TargetRig | null = null;
 let sv: SyntheticVault | null = null;
 afterEach(async () => {
@@ -45,7 +47,7 @@ const TRANSIENT: FaultKind[] = ['error-500', 'slowdown-503', 'reset-request', 'r
 const LYING: FaultKind[] = ['bitflip-request', 'truncate-request'];
 
 describe.each(['s3', 'webdav'] as const)('uploads through faults: %s', (kind) => {
-  it.each([0.1, 0.3, 0.5])(`${PACKS} packs at toxicity %s all arrive verified, or the sync fails naming what is missing`, async (toxicity) => {
+  it.each(TOXICITIES)(`${PACKS} packs at toxicity %s all arrive verified, or the sync fails naming what is missing`, async (toxicity) => {
     rig = await startRig(kind, { proxy: { seed: Math.round(toxicity * 1000) + (kind === 's3' ? 1 : 2), toxicity, faults: [...TRANSIENT, ...LYING], stallMs: 100, retryAfterSeconds: 1 } });
     sv = syntheticVault(PACKS, 4 * 1024);
     const policy: RetryPolicy = { ...fastRetry, attempts: 12 };

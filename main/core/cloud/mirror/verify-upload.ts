@@ -3,7 +3,7 @@
 // ETag where the target has one, otherwise by reading it back and hashing it. A mismatch
 // (a lying backend: flipped byte, short body) is retryable, so the object is sent again;
 // when the budget runs out the caller names the object as missing. [RELIABILITY rule 3]
-import { KeepsakeError } from '../../../../common/errors';
+import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget, TargetCapabilities } from '../target';
 import { sha256 } from './cloud-crypto';
@@ -16,16 +16,21 @@ export interface Uploaded {
 
 export async function verifiedPut(target: CloudTarget, caps: TargetCapabilities, name: string, data: Buffer, policy: RetryPolicy, signal?: AbortSignal, onRetry?: (e: KeepsakeError) => void): Promise<Uploaded> {
   const want = sha256(data);
-  return withRetry(
-    async () => {
-      const put = await target.put(name, data, data.length, signal);
-      await verifyStored(target, caps, name, data.length, want, put.md5, signal);
+  let last: KeepsakeError | null = null;
+  // Each step retries its own transient failures, so a flaky link does not multiply the
+  // odds against a whole put-and-check; only a content mismatch sends the object again.
+  for (let attempt = 0; attempt < policy.attempts; attempt++) {
+    const put = await withRetry(() => target.put(name, data, data.length, signal), policy, signal, onRetry);
+    try {
+      await withRetry(() => verifyStored(target, caps, name, data.length, want, put.md5, signal), policy, signal, onRetry);
       return { name, size: data.length, sha256: want };
-    },
-    policy,
-    signal,
-    onRetry,
-  );
+    } catch (e) {
+      if (!(isKeepsakeError(e) && e.details?.mismatch === true)) throw e;
+      last = e;
+      onRetry?.(e);
+    }
+  }
+  throw new KeepsakeError('CORRUPT', `${last?.message ?? 'An uploaded object did not verify.'} (sent ${policy.attempts} times)`, { mismatch: true });
 }
 
 export async function verifyStored(target: CloudTarget, caps: TargetCapabilities, name: string, size: number, wantSha: string, wantMd5: string | null, signal?: AbortSignal): Promise<void> {
@@ -41,5 +46,6 @@ export async function verifyStored(target: CloudTarget, caps: TargetCapabilities
 }
 
 function mismatch(what: string): KeepsakeError {
-  return new KeepsakeError('CORRUPT', `An uploaded object ${what}.`, { retryable: true, verify: true });
+  // Not retryable as a read: the caller sends the object again (see verifiedPut).
+  return new KeepsakeError('CORRUPT', `An uploaded object ${what}.`, { mismatch: true });
 }
