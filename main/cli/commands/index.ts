@@ -12,6 +12,7 @@ import { passphraseCommand } from './passphrase';
 import { receiptsCommand } from './receipts';
 import { recoveryKeyCommand } from './recovery-key';
 import { restoreCommand } from './restore';
+import { restoreDeviceCommand } from './restore-device';
 import { restoreVaultCommand } from './restore-vault';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
@@ -20,4 +21,4 @@ import { syncCommand } from './sync';
 import { targetCommand } from './target';
 import { unlockCommand } from './unlock';
 
-export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, searchCommand, targetCommand, syncCommand, restoreVaultCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, searchCommand, targetCommand, syncCommand, restoreVaultCommand, restoreDeviceCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];

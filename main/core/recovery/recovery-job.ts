@@ -14,7 +14,7 @@ import type { Core } from '../core';
 import type { JobControl } from '../jobs/job-manager';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { requireFreshIdentity } from '../security/reverify';
-import { get, run, sql } from '../vault/sql';
+import { all, get, run, sql } from '../vault/sql';
 import { hashFile, inside, sha256, streamAtomic, sweepTemporaries, writeAtomic } from './atomic';
 import { offerToDevice } from './device-target';
 import { loadItem } from './load';
@@ -90,6 +90,7 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
   const recipient = recipientOf(plan);
   const purpose = recoveryPurpose(id);
   if (plan.target.kind === 'bundle') await checkTarget(core, recipient);
+  endInterrupted(core, recipient);
   const now = core.clock.now();
   let consentId: string | null = null;
   if (opts.grant !== false) {
@@ -126,9 +127,10 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
       const put = async (cat: CategoryReport, rel: string, bytes: Buffer): Promise<boolean> => {
         const path = inside(root, rel);
         const want = sha256(bytes);
+        // Recorded before the write, so a folder this recovery touched is always known as ours on a rerun.
+        run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${want}, ${bytes.length})`);
         const have = await hashFile(path);
         if (!have || have.sha256 !== want) await writeAtomic(path, bytes);
-        run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${want}, ${bytes.length})`);
         cat.files.push(rel);
         const check = await hashFile(path);
         return check?.sha256 === want;
@@ -162,6 +164,7 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
               } else {
                 if (item.location) policy.point(cat.category, item.location);
                 const path = inside(root, rel);
+                run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, '', 0)`);
                 const r = await streamAtomic(path, original.data());
                 run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${r.sha256}, ${r.size})`);
                 cat.files.push(rel);
@@ -262,6 +265,25 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
     await writeAtomic(inside(recipient, MANIFEST), Buffer.from(JSON.stringify({ format: 'keepsake-recovery', version: 1, report }, null, 2) + '\n', 'utf8'));
   }
   return report;
+}
+
+/** A run killed before it finished left its recovery "running": end it (consent withdrawn, location log purged) before the rerun. */
+function endInterrupted(core: Core, recipient: string): void {
+  const db = openVault(core).indexDb;
+  const rows = all<{ id: string; report: string; consent_id: string | null }>(db, sql`SELECT id, report, consent_id FROM recoveries WHERE state = 'running'`);
+  for (const row of rows) {
+    const r = JSON.parse(row.report) as RecoveryReport;
+    if (recipientKey(r) !== recipient) continue;
+    if (core.jobs.list().some((j) => j.kind === 'recovery' && !j.finishedAt && r.id === row.id && j.id === get<{ job_id: string | null }>(db, sql`SELECT job_id FROM recoveries WHERE id = ${row.id}`)?.job_id)) continue;
+    r.state = 'failed';
+    r.location.notes.push('This recovery was interrupted before it finished; a later run completed it.');
+    const policy = new LocationPolicy(consentLedger(core), recoveryPurpose(r.id), recipient);
+    finish(core, r, policy, row.consent_id);
+  }
+}
+
+function recipientKey(r: RecoveryReport): string {
+  return r.target.kind === 'bundle' ? r.target.dir : `device:${r.target.deviceId}`;
 }
 
 /** Ends the recovery: drops to the ledger, the consent ended, the collected location data purged with a receipt, the report kept. */
