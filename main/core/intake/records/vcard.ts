@@ -52,6 +52,7 @@ const MAX_CARD_PROPERTIES = 20_000;
 interface RawProp {
   head: string; // group.NAME;params (ASCII)
   value: Buffer[]; // value bytes, joined later
+  size: number; // bytes in value so far (kept incrementally: a 5 MB photo is 70,000 lines)
   qp: boolean;
   base64: boolean;
   line: number;
@@ -88,8 +89,8 @@ export async function* parseVCards(input: ImportInput, ctx: ImportContext): Asyn
     if (current && current.qp && endsWithSoftBreak(current.value)) {
       const last = current.value[current.value.length - 1]!;
       current.value[current.value.length - 1] = last.subarray(0, last.length - 1);
-      current.value.push(bytes);
-      if (tooBig(current)) current = refuseBig(current, ctx);
+      current.size--;
+      if (append(current, bytes)) current = refuseBig(current, ctx);
       continue;
     }
     if (bytes.length === 0) {
@@ -100,14 +101,13 @@ export async function* parseVCards(input: ImportInput, ctx: ImportContext): Asyn
     if (first === 0x23 /* # */) continue; // comment line (AOSP accepts them in 2.1)
     if (current && (first === 0x20 || first === 0x09)) {
       // Folded line: drop the one whitespace character (base64 ignores whitespace anyway).
-      current.value.push(bytes.subarray(1));
-      if (tooBig(current)) current = refuseBig(current, ctx);
+      if (append(current, bytes.subarray(1))) current = refuseBig(current, ctx);
       continue;
     }
     const text = bytes.toString('latin1');
     if (current && current.base64 && !PROPERTY_START.test(text)) {
-      current.value.push(bytes); // 2.1 base64 continued without indentation or blank line
-      if (tooBig(current)) current = refuseBig(current, ctx);
+      // 2.1 base64 continued without indentation or blank line
+      if (append(current, bytes)) current = refuseBig(current, ctx);
       continue;
     }
     const upper = text.trim().toUpperCase();
@@ -136,7 +136,7 @@ export async function* parseVCards(input: ImportInput, ctx: ImportContext): Asyn
     if (!top) continue; // text outside any card (some exporters write headers): ignored
     if (!PROPERTY_START.test(text)) {
       // A continuation line without the leading space (AOSP v21_invalid_multiple_line): join it.
-      if (current) current.value.push(Buffer.from(' '), bytes);
+      if (current && append(current, Buffer.from(' '), bytes)) current = refuseBig(current, ctx);
       continue;
     }
     if (top.props.length >= MAX_CARD_PROPERTIES) {
@@ -150,8 +150,9 @@ export async function* parseVCards(input: ImportInput, ctx: ImportContext): Asyn
     const headUpper = head.toUpperCase();
     const qp = /(^|;)(ENCODING=)?QUOTED-PRINTABLE(;|$)/.test(headUpper);
     const base64 = /(^|;)(ENCODING=)?(BASE64|B)(;|$)/.test(headUpper);
-    current = { head, value: [bytes.subarray(colon + 1)], qp, base64, line: line.number };
+    current = { head, value: [bytes.subarray(colon + 1)], size: bytes.length - colon - 1, qp, base64, line: line.number };
     top.props.push(current);
+    if (current.size > MAX_PROPERTY_BYTES) current = refuseBig(current, ctx);
     if (headUpper === 'VERSION') top.version = bytes.subarray(colon + 1).toString('latin1').trim();
   }
   // Cards left open at the end of the file: keep what was read.
@@ -170,15 +171,19 @@ function endsWithSoftBreak(parts: Buffer[]): boolean {
   return !!last && last.length > 0 && last[last.length - 1] === 0x3d;
 }
 
-function tooBig(p: RawProp): boolean {
-  let n = 0;
-  for (const b of p.value) n += b.length;
-  return n > MAX_PROPERTY_BYTES;
+/** Appends continuation bytes to a value; true when it grew past the per-property limit. */
+function append(p: RawProp, ...parts: Buffer[]): boolean {
+  for (const b of parts) {
+    p.value.push(b);
+    p.size += b.length;
+  }
+  return p.size > MAX_PROPERTY_BYTES;
 }
 
 function refuseBig(p: RawProp, ctx: ImportContext): null {
   ctx.refuse(`line ${p.line}`, `A contact property is larger than ${MAX_PROPERTY_BYTES / 1048576} MB and was skipped.`);
   p.value = [];
+  p.size = 0;
   p.head = 'X-KEEPSAKE-REFUSED';
   return null;
 }

@@ -151,3 +151,26 @@ describe('truncated files, invalid bytes and wrong extensions', () => {
     expect(detectFormat(Buffer.from([0x00, 0x01, 0x02]), 'mystery.bin')).toBeNull();
   });
 });
+
+describe('large and oversized vCard values', () => {
+  it('reads a 5 MB Outlook-style folded base64 photo intact', async () => {
+    const photo = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < photo.length; i++) photo[i] = (i * 31 + (i >> 8)) & 0xff;
+    photo[0] = 0xff;
+    photo[1] = 0xd8;
+    photo[2] = 0xff;
+    const b64 = photo.toString('base64').replace(/.{76}/g, '$&\r\n  ');
+    const vcf = `BEGIN:VCARD\r\nVERSION:2.1\r\nN:Big;Photo\r\nPHOTO;ENCODING=BASE64;TYPE=JPEG:\r\n  ${b64}\r\n\r\nEND:VCARD\r\n`;
+    const out = await runBytes(importVCard, 'big.vcf', vcf);
+    expect(out.refusals).toEqual([]);
+    const got = out.items[0]!.files!.find((f) => f.name === 'photo.jpg')!.data as Buffer;
+    expect(got.equals(photo)).toBe(true);
+  });
+
+  it('refuses a single property over 48 MB and keeps the contact', async () => {
+    const huge = 'A'.repeat(49 * 1024 * 1024);
+    const out = await runBytes(importVCard, 'huge.vcf', `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kept\r\nNOTE:${huge}\r\nEND:VCARD\r\n`);
+    expect(out.items.map((i) => i.title)).toEqual(['Kept']);
+    expect(out.refusals[0]?.reason).toMatch(/larger than 48 MB and was skipped/);
+  });
+});
