@@ -85,13 +85,13 @@ async function localPathOf(input: ImportInput, env: ContainerEnv): Promise<strin
 export async function* zipBody(input: ImportInput, ctx: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {
   const handle = await openZipTree(await localPathOf(input, env), input.path, env.limits, env.budget, ctx);
   try {
-    yield* walkTree(handle.tree, ctx, env);
+    yield* walkTree(handle.tree, ctx, env, undefined, input.size);
   } finally {
     handle.close();
   }
 }
 
-async function* fromStagedTar(label: string, source: Readable, ctx: ImportContext, env: ContainerEnv, android: boolean): AsyncGenerator<ParsedItem> {
+async function* fromStagedTar(label: string, source: Readable, ctx: ImportContext, env: ContainerEnv, android: boolean, containerSize?: number): AsyncGenerator<ParsedItem> {
   const { entries, error } = await stageTar(source, {
     staging: env.staging,
     budget: env.budget,
@@ -101,12 +101,12 @@ async function* fromStagedTar(label: string, source: Readable, ctx: ImportContex
   });
   if (error && entries.length === 0) throw error;
   const tree = EntryTree.fromStaged(label, entries);
-  yield* walkTree(tree, ctx, env, android ? androidHandler(ctx) : undefined);
+  yield* walkTree(tree, ctx, env, android ? androidHandler(ctx) : undefined, containerSize);
   if (error) ctx.refuse('(end of archive)', `${error.message} The ${entries.length} entries before that point were imported.`);
 }
 
 export async function* tgzBody(input: ImportInput, ctx: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {
-  yield* fromStagedTar(input.path, input.open().pipe(createGunzip()), ctx, env, false);
+  yield* fromStagedTar(input.path, input.open().pipe(createGunzip()), ctx, env, false, input.size);
 }
 
 function skipBytes(n: number): Transform {
@@ -161,7 +161,7 @@ export async function* androidBackupBody(input: ImportInput, ctx: ImportContext,
     stream.on('error', (e) => inflate.destroy(e));
     stream = stream.pipe(inflate);
   }
-  yield* fromStagedTar(input.path, stream, ctx, env, true);
+  yield* fromStagedTar(input.path, stream, ctx, env, true, input.size);
 }
 
 export async function* miuiBody(input: ImportInput, ctx: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {

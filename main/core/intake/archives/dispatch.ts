@@ -110,7 +110,21 @@ function isLimit(e: unknown): boolean {
   return isKeepsakeError(e) && (e.code === 'CANCELLED' || e.code === 'WRONG_PASSPHRASE' || (e.code === 'UNSUPPORTED' && /exceeds limits/.test(e.message)));
 }
 
-export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, ctx: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {
+/**
+ * The context an entry's importer gets: the same refusals, notes, checkpoints and options,
+ * but its byte/item progress (which counts within the entry) is not passed up — the
+ * container reports progress over the whole archive (walk.ts).
+ */
+function entryContext(ctx: ImportContext): ImportContext {
+  const child = Object.create(ctx) as ImportContext;
+  child.report = (p) => {
+    if (p.phase) ctx.report({ phase: p.phase });
+  };
+  return child;
+}
+
+export async function* dispatchEntry(tree: EntryTree, entry: TreeEntry, outer: ImportContext, env: ContainerEnv): AsyncGenerator<ParsedItem> {
+  const ctx = entryContext(outer);
   let head: Buffer;
   try {
     head = await headOf(entry);

@@ -94,6 +94,19 @@ describe('Google Takeout', () => {
     expect(data.stagingLeftovers()).toEqual([]);
   });
 
+  it('progress is reported in bytes of the archive file, never past its size', async () => {
+    const { collectingContext } = await import('../../../../main/core/intake/types');
+    writeFileSync(join(data.dir, 'p.zip'), zipOf(takeoutFiles()));
+    const input = fileInput(join(data.dir, 'p.zip'));
+    const seen: number[] = [];
+    const ctx = { ...collectingContext(), report: (p: { bytes?: number }) => void (p.bytes !== undefined && seen.push(p.bytes)) };
+    for await (const _ of zipImporter({ dataFolder: data.dir })(input, ctx)) void _;
+    expect(seen.length).toBeGreaterThan(5);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(input.size);
+    expect(seen.at(-1)).toBe(input.size);
+    expect(seen.every((b, i) => i === 0 || b >= seen[i - 1]!)).toBe(true);
+  });
+
   it('tgz: the same archive as .tgz gives the same items', async () => {
     writeFileSync(join(data.dir, 'takeout-001.tgz'), gzipSync(await tarOf(takeoutFiles())));
     const r = await runImporter(tgzImporter({ dataFolder: data.dir }), fileInput(join(data.dir, 'takeout-001.tgz')));
