@@ -30,6 +30,7 @@ export const photoSidecarFormat: FormatSpec = {
     const text = head.toString('utf8', 0, Math.min(head.length, 4096));
     return /"(photoTakenTime|geoDataExif)"\s*:/.test(text) ? 'yes' : 'no';
   },
+  // eslint-disable-next-line require-yield -- a sidecar yields no items by design; the generator is the Importer shape
   async *importer(input, ctx) {
     const parts: Buffer[] = [];
     for await (const c of input.open()) parts.push(c as Buffer);
