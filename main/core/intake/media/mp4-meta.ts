@@ -28,6 +28,7 @@ export async function readMoov(stream: Readable, maxMoov = MAX_MOOV_BYTES): Prom
   let skip = 0; // bytes of the current non-moov box still to skip
   let moov: Buffer[] | null = null;
   let moovLeft = 0;
+  let moovToEnd = false; // size 0: the moov box runs to the end of the file
   let boxes = 0;
   try {
     for await (const chunk of stream) {
@@ -67,7 +68,8 @@ export async function readMoov(stream: Readable, maxMoov = MAX_MOOV_BYTES): Prom
         if (type === 'moov') {
           if (size > maxMoov && size !== Number.MAX_SAFE_INTEGER) throw new KeepsakeError('UNSUPPORTED', `The video's index (moov box) is ${size} bytes, more than we read.`);
           moov = [];
-          moovLeft = size === Number.MAX_SAFE_INTEGER ? maxMoov : size;
+          moovToEnd = size === Number.MAX_SAFE_INTEGER;
+          moovLeft = moovToEnd ? maxMoov : size;
           continue;
         }
         skip = size;
@@ -76,6 +78,7 @@ export async function readMoov(stream: Readable, maxMoov = MAX_MOOV_BYTES): Prom
   } finally {
     stream.destroy();
   }
+  if (moov && moovToEnd) return Buffer.concat(moov);
   if (moov) throw new KeepsakeError('CORRUPT', 'The video is cut off inside its index (moov box).');
   return null;
 }

@@ -89,6 +89,21 @@ describe('video metadata', () => {
     expect(item.fields).toMatchObject({ camera: { make: 'Apple', model: 'iPhone 7' }, durationMs: 3000, mime: 'video/quicktime' });
   });
 
+  it('a moov box of size 0 (runs to the end of the file) is read', async () => {
+    const moov = box('moov', mvhd(1532536463, 1000, 5000));
+    moov.writeUInt32BE(0, 0);
+    const item = await one(Buffer.concat([ftyp('mp42'), box('mdat', Buffer.alloc(100)), moov]), 'v.mp4');
+    expect(new Date(item.occurredAt!).toISOString()).toBe('2018-07-25T16:34:23.000Z');
+    expect(item.fields.durationMs).toBe(5000);
+  });
+
+  it('a video cut off inside its moov box: kept, "metadata unreadable"', async () => {
+    const whole = Buffer.concat([ftyp('mp42'), box('moov', mvhd(1532536463, 1000, 5000), box('udta', textAtom('\xa9xyz', '+50.2996+014.8203/')))]);
+    const item = await one(whole.subarray(0, whole.length - 10), 'cut.mp4');
+    expect(item.category).toBe('video');
+    expect(item.fields.metadata).toMatch(/cut off inside its index/);
+  });
+
   it('a damaged moov keeps the video with "metadata unreadable"', async () => {
     const bad = Buffer.concat([ftyp('isom'), box('moov', Buffer.from([0, 0, 0, 4, 0x6d, 0x76, 0x68, 0x64]))]);
     const item = await one(bad, 'broken.mp4');
