@@ -6,7 +6,7 @@
 // table shows both "sync only" and "vault backup + sync" against restic.
 //   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,9 +81,9 @@ export const cloudSection: BenchSection = {
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
     const ds = ensureDataset(cache, sizeMb);
     const mb = ds.bytes / 1e6;
-    const work = join(cache, 'cloud-work');
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
+    // A fresh folder per run: two bench runs at once must not share (or delete) it.
+    mkdirSync(cache, { recursive: true });
+    const work = mkdtempSync(join(cache, 'cloud-work-'));
     // HTTPS with a throwaway certificate: restic (minio-go) signs plain-http uploads with
     // aws-chunked streaming signatures, which s3rver stores verbatim (corrupting them).
     // Both tools talk to the same TLS server, so neither pays a cost the other does not.
