@@ -154,16 +154,20 @@ export class KeepsakeAgent {
     let batch: ScannedFile[] = [];
     let batchBytes = 0;
     let chain: Promise<void> = Promise.resolve();
+    let commitError: unknown = null;
     const flush = (): void => {
       if (!batch.length) return;
       const files = batch;
       batch = [];
       batchBytes = 0;
-      chain = chain.then(() => this.commit(client, files, sum, opts));
+      // Handled at once (no unhandled rejection); the first failure is rethrown below.
+      chain = chain.then(() => (commitError ? undefined : this.commit(client, files, sum, opts))).catch((e: unknown) => {
+        commitError ??= e;
+      });
     };
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < need.length) {
+      while (next < need.length && !commitError) {
         const job = need[next++];
         if (!job) break;
         await this.uploadFile(client, job.file, job.offset, rangeBytes, opts, sum);
@@ -172,9 +176,14 @@ export class KeepsakeAgent {
         if (batch.length >= commitItems || batchBytes >= commitBytes) flush();
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
-    flush();
-    await chain;
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+    } finally {
+      // Even when an upload failed, commit what was fully sent so it can be acknowledged.
+      flush();
+      await chain;
+    }
+    if (commitError) throw commitError;
   }
 
   private async uploadFile(client: PinnedClient, f: ScannedFile, startAt: number, rangeBytes: number, opts: SyncOptions, sum: SyncSummary): Promise<void> {

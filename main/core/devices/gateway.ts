@@ -176,6 +176,16 @@ export class DeviceGateway {
   }
 
   private classify(socket: TLSSocket): void {
+    try {
+      this.classifyUnsafe(socket);
+    } catch (e) {
+      // The vault may be closing under us (locked): refuse rather than crash.
+      socket.destroy();
+      if (!(e instanceof KeepsakeError)) this.o.log.error('devices.classify-failed', { error: (e as Error).name });
+    }
+  }
+
+  private classifyUnsafe(socket: TLSSocket): void {
     this.guard.handshook(socket);
     const cert = socket.getPeerCertificate();
     const fingerprint = cert && cert.fingerprint256 ? normalizeFingerprint(cert.fingerprint256) : null;
@@ -191,7 +201,7 @@ export class DeviceGateway {
     const device = socket.alpnProtocol === ALPN_SYNC ? this.o.resolveDevice(fingerprint) : null;
     if (!device) {
       // Not pinned (a stranger, a man in the middle, an unpaired phone): no HTTP byte is read.
-      this.o.log.warn('devices.unknown-certificate', { alpn: String(socket.alpnProtocol) });
+      this.noteStranger();
       socket.destroy();
       return;
     }
@@ -200,6 +210,17 @@ export class DeviceGateway {
       return;
     }
     this.classes.set(socket, { kind: 'device', fingerprint });
+  }
+
+  /** Logs refused strangers at most every 10 s with a count, so a flood cannot flood the log. */
+  private strangers = { count: 0, lastLog: 0 };
+  private noteStranger(): void {
+    this.strangers.count += 1;
+    const now = this.o.now();
+    if (now - this.strangers.lastLog >= 10_000) {
+      this.o.log.warn('devices.unknown-certificate', { refused: this.strangers.count });
+      this.strangers = { count: 0, lastLog: now };
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
