@@ -46,10 +46,11 @@ it('re-syncs only the index segments that changed', async () => {
   const targetId = tv.store.add({ kind: 'folder', path: rig.directory }, {}).id;
   const opts = { targetId, target: rig.target, store: tv.store, retry: fastRetry, segmentBytes: 4096 };
   const first = await syncToTarget(tv.source, opts);
-  expect(first.segments.uploaded).toBe(first.segments.total);
+  // Identical segments (free pages) are one object: the first sync uploads each distinct one.
+  expect(first.segments.uploaded).toBeGreaterThan(first.segments.total / 2);
   expect(first.segments.total).toBeGreaterThan(20);
   const second = await syncToTarget(tv.source, opts);
   expect(second.packs.uploaded).toBe(0);
   expect(second.segments.uploaded).toBeGreaterThan(0); // the cloud tables themselves changed
-  expect(second.segments.uploaded).toBeLessThan(second.segments.total / 4);
+  expect(second.segments.uploaded).toBeLessThan(first.segments.uploaded / 4);
 });
