@@ -199,6 +199,7 @@ export function stripPngLocation(input: Buffer): GpsRewrite {
   if (input.length < 8 || !input.subarray(0, 8).equals(PNG_SIGNATURE)) throw new KeepsakeError('CORRUPT', 'This is not a PNG file.');
   const parts: Buffer[] = [input.subarray(0, 8)];
   let changed = false;
+  let ended = false;
   let p = 8;
   while (p + 12 <= input.length) {
     const len = input.readUInt32BE(p);
@@ -210,7 +211,11 @@ export function stripPngLocation(input: Buffer): GpsRewrite {
     if (type === 'eXIf' || gpsText) changed = true;
     else parts.push(input.subarray(p, end));
     p = end;
-    if (type === 'IEND') break;
+    if (type === 'IEND') {
+      ended = true;
+      break;
+    }
   }
+  if (!ended) throw new KeepsakeError('CORRUPT', 'The PNG file ends early.');
   return { bytes: Buffer.concat(parts), changed, kept: null };
 }

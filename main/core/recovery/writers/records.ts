@@ -141,7 +141,7 @@ export function mboxOf(raws: Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const NOTE_CARRIED = new Set(['format', 'title', 'text', 'fileName', 'createdAt', 'editedAt', 'updatedAt', 'labels', 'tags', 'charset', 'html', 'enml', 'attributes', 'textContent']);
+const NOTE_CARRIED = new Set(['checklist', 'format', 'title', 'text', 'fileName', 'createdAt', 'editedAt', 'updatedAt', 'labels', 'tags', 'charset', 'html', 'enml', 'attributes', 'textContent']);
 
 /** A note as Markdown: its own bytes when it came from a text file; otherwise title, text, dates, labels, and location under the consent. */
 export function noteMarkdown(item: LoadedItem, policy: LocationPolicy, unsupported: Unsupported): Buffer {
