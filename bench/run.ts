@@ -1,6 +1,7 @@
 // `npm run bench`: runs the benchmark sections and prints their tables. Each area adds a
 // section to SECTIONS; `npm run bench -- --only vault` runs one, other flags go to sections.
 import { parseArgs } from 'node:util';
+import { browseSection } from './browse-bench';
 import { cloudSection } from './cloud-bench';
 import { devicesSection } from './devices-bench';
 import { intakeSection } from './intake-bench';
@@ -12,7 +13,7 @@ export interface BenchSection {
   run(args: string[]): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection, devicesSection];
+const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection, devicesSection, browseSection];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
