@@ -2,7 +2,7 @@
 // GC removes only what no manifest needs and only past the safety margin; LIST faults
 // during GC delete nothing; a target rolled back to an older copy, a target holding
 // another vault, and two swapped packs are each detected and reported.
-import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveCloudKeys, objectName } from '../../../main/core/cloud/mirror/cloud-crypto';
@@ -168,7 +168,6 @@ describe('rollback and swap detection', () => {
 });
 
 function mkdirIn(root: string, dir: string, file: string): void {
-  const { mkdirSync } = require('node:fs') as typeof import('node:fs');
   mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(join(root, dir, file), 'a file the user keeps here');
 }
