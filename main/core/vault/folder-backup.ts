@@ -15,6 +15,7 @@ import { ioError } from './durable-fs';
 import { fileHandle, streamFile } from './item-read';
 import { PackReader } from './pack-store';
 import { putItems, type IngestItem } from './item-store';
+import { writeHead } from './head-file';
 import { getSnapshot, writeSnapshot, type SnapshotEntry } from './snapshots';
 import { all, get, run, sql } from './sql';
 import type { BackupReport } from './types';
@@ -119,6 +120,7 @@ export async function backupFolder(ctx: VaultContext, dir: string, control?: Pic
   ctx.db.transaction(() => {
     report.snapshotId = writeSnapshot(ctx.db, ctx.now(), { deviceId: 'local', kind: 'folder', label: root.split(sep).pop() ?? '', source: root }, entries);
   })();
+  writeHead(ctx);
   control?.report({ phase: 'Finished', done: found.length, bytesDone: report.bytesRead });
   return report;
 }

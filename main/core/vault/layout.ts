@@ -16,6 +16,8 @@ export interface VaultLayout {
   lock: string;
   /** Copies of what `repair` touches, taken before it changes anything. */
   repairBackups: string;
+  /** The last snapshot counter, MAC'd, kept outside the index to notice an index rollback. */
+  head: string;
 }
 
 export function vaultLayout(dataFolder: string): VaultLayout {
@@ -28,6 +30,7 @@ export function vaultLayout(dataFolder: string): VaultLayout {
     tmp: join(root, 'tmp'),
     lock: join(root, 'lock'),
     repairBackups: join(root, 'repair-backups'),
+    head: join(root, 'head.json'),
   };
 }
 

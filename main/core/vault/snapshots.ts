@@ -2,6 +2,7 @@
 // Ids come from AUTOINCREMENT, so they only ever grow; meta.snapshot_counter records the
 // highest one so a rolled-back index (an older copy put back) can be noticed.
 import type { VaultContext } from './context';
+import { writeHead } from './head-file';
 import { all, get, run, sql, type Db } from './sql';
 import type { SnapshotInfo } from './types';
 
@@ -48,6 +49,7 @@ export function createSnapshot(ctx: VaultContext, opts: { deviceId?: string; lab
     }));
     id = writeSnapshot(ctx.db, ctx.now(), { deviceId, kind: opts.kind ?? 'device', label: opts.label ?? '', source: '' }, entries);
   })();
+  writeHead(ctx);
   return getSnapshot(ctx, id)!;
 }
 

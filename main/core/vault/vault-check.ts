@@ -14,6 +14,7 @@ import { readPackHeader } from './pack-store';
 import { all, iterate, sql } from './sql';
 import type { CheckProblem, CheckReport } from './types';
 import { KeepsakeError } from '../../../common/errors';
+import { headProblem } from './head-file';
 
 export interface CheckOptions {
   readData?: boolean;
@@ -51,6 +52,8 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
   if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok') {
     problems.push({ kind: 'index', message: `The index failed SQLite's integrity check: ${integrity.slice(0, 3).map((r) => r.integrity_check).join('; ')}` });
   }
+  const rollback = headProblem(ctx);
+  if (rollback) problems.push({ kind: 'index', message: rollback });
   const fk = ctx.db.pragma('foreign_key_check') as unknown[];
   if (fk.length) problems.push({ kind: 'index', message: `The index has ${fk.length} broken references between its tables.` });
   const broken = all<{ item_id: string }>(

@@ -122,3 +122,24 @@ describe('repair', () => {
     expect(r.removedItems).toEqual([]);
   });
 });
+
+describe('index rollback', () => {
+  it('an older copy of the index put back is reported by check', async () => {
+    await vault.createSnapshot({ label: 'one' });
+    vault.close();
+    const index = join(t.dir, 'vault', 'index.db');
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(index, `${index}.old`);
+    vault = await openVault(t.dir);
+    expect((await vault.check()).ok).toBe(true);
+    await vault.createSnapshot({ label: 'two' });
+    vault.close();
+    copyFileSync(`${index}.old`, index);
+    rmSync(`${index}-wal`, { force: true });
+    rmSync(`${index}-shm`, { force: true });
+    vault = await openVault(t.dir);
+    const r = await vault.check();
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]!.message).toMatch(/rolled back/);
+  });
+});
