@@ -230,8 +230,14 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
           case 'note': {
             const used = new Set<string>();
             let verified = 0;
+            let labelLists = 0;
             for (const i of loaded) {
               await control.checkpoint();
+              if (i.fields.format === 'google-keep-labels') {
+                cat.skipped.push({ itemId: i.id, reason: 'A Google Keep label list is not a note; each note carries its own labels.' });
+                labelLists++;
+                continue;
+              }
               const stem = (i.title.replace(/[^\p{L}\p{N} _-]+/gu, ' ').trim().slice(0, 60) || 'note').replace(/\s+/g, ' ');
               let name = `${stem}.md`;
               if (used.has(name)) name = `${stem}-${i.id.slice(0, 8)}.md`;
@@ -240,7 +246,7 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
               if (await put(cat, `Notes/${name}`, noteMarkdown(i, policy, unsupported))) verified++;
               logLocation(i.id, 'note location', b);
             }
-            cat.written = loaded.length;
+            cat.written = loaded.length - labelLists;
             cat.verified = verified;
             done += items.length;
             continue;

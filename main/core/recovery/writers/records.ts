@@ -149,7 +149,8 @@ export function noteMarkdown(item: LoadedItem, policy: LocationPolicy, unsupport
   if ((item.fields.format === 'markdown' || item.fields.format === 'text') && original) return original.data as Buffer;
   for (const k of Object.keys(item.fields)) if (!NOTE_CARRIED.has(k)) unsupported.add(`note ${k}`);
   if (item.files.some((f) => f.role === 'attachment')) unsupported.add('note attachments');
-  const lines = [`# ${item.title.replace(/\r?\n/g, ' ') || 'Untitled note'}`, ''];
+  if (/\n/.test(item.title)) unsupported.add('multi-line title');
+  const lines = [`# ${item.title.replace(/\s*\r?\n\s*/g, ' ') || 'Untitled note'}`, ''];
   const body = item.text.startsWith(item.title) ? item.text.slice(item.title.length).replace(/^\s*\n/, '') : item.text;
   if (body.trim()) lines.push(body.trimEnd(), '');
   const meta: string[] = [];
