@@ -2,7 +2,7 @@
 // each cell shows a placeholder until its page arrives, then the thumbnail streamed from
 // the vault. Fixed cell size, so layout never shifts while scrolling (no jank).
 import { Film } from 'lucide-react';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PhotoRow } from '../../../common/contract/library';
 import { api } from '../../api/client';
 import { formatDate } from '../../library/format';
@@ -85,7 +85,8 @@ export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
     }
   };
 
-  const visibleDate = useMemo(() => index.get(Math.floor(top / CELL) * cols)?.occurredAt ?? null, [index, top, cols]);
+  // Read on every render: pages arriving re-render through setVersion.
+  const visibleDate = index.get(Math.floor(top / CELL) * cols)?.occurredAt ?? null;
   const cells = [];
   for (let r = first; r <= last; r++) {
     for (let c = 0; c < cols; c++) {
@@ -96,7 +97,7 @@ export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
   }
   return (
     <div className="photo-grid-wrap">
-      <div className="photo-grid-date">{visibleDate !== null ? formatDate(visibleDate, false) : ''}</div>
+      {visibleDate !== null ? <div className="photo-grid-date">{formatDate(visibleDate, false)}</div> : null}
       <div ref={scroller} className="photo-grid" data-testid="photo-grid" onScroll={(e) => setTop(e.currentTarget.scrollTop)} onKeyDown={onKey}>
         <div className="photo-grid-inner" style={{ height: rows * CELL }} role="list" aria-label={view === 'photos' ? 'Photo timeline' : 'Screenshots'}>
           {cells}
