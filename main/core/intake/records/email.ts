@@ -14,6 +14,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { KeepsakeError } from '../../../../common/errors';
 import type { ImportContext, ImportInput, ParsedFile, ParsedItem } from '../types';
 import { readLines } from './lines';
+import { markupToText } from './markup-text';
 import { decodeUtf7 } from './utf7';
 import { hashKey, readAll, safeFileName, validTime } from './util';
 
@@ -80,7 +81,7 @@ export async function emailItem(raw: Buffer, position: string, ctx: ImportContex
   // mailparser substitutes "now" for an unreadable Date header; we keep no date instead.
   const date = mail.date && headers.date && !Number.isNaN(new Date(headers.date).getTime()) ? validTime(mail.date.getTime()) : undefined;
   if (headers.date && date === undefined) ctx.refuse(position, `The Date header "${headers.date.slice(0, 60)}" could not be read; the message was kept without a date.`);
-  const plain = mail.text ?? (typeof mail.html === 'string' ? htmlToPlain(mail.html) : '');
+  const plain = mail.text ?? (typeof mail.html === 'string' ? markupToText(mail.html).text : '');
   const textBody = utf7Body ? decodeUtf7(plain) : plain;
   const messageId = mail.messageId?.trim();
   const fields: Record<string, unknown> = {
@@ -113,15 +114,6 @@ export async function emailItem(raw: Buffer, position: string, ctx: ImportContex
   };
   if (date !== undefined) item.occurredAt = date;
   return item;
-}
-
-function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** The importer for one .eml file. */

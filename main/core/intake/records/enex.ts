@@ -9,6 +9,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { StringDecoder } from 'node:string_decoder';
 import { KeepsakeError } from '../../../../common/errors';
 import type { ImportContext, ImportInput, ParsedFile, ParsedItem } from '../types';
+import { markupToText, type MarkupText } from './markup-text';
 import { decodeBase64Strict, hashKey, safeFileName, validTime } from './util';
 
 const MAX_DEPTH = 64;
@@ -28,35 +29,9 @@ export function enexTime(s: string | undefined): number | undefined {
   return validTime(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
 }
 
-/** ENML → plain text for search, plus the encrypted sections found. */
-export function enmlToText(enml: string): { text: string; encrypted: Array<{ cipher: string; length: string; hint: string; ciphertext: string }> } {
-  const encrypted: Array<{ cipher: string; length: string; hint: string; ciphertext: string }> = [];
-  let s = enml.replace(/<en-crypt([^>]*)>([\s\S]*?)<\/en-crypt>/gi, (_m, attrs: string, body: string) => {
-    const attr = (n: string) => new RegExp(`${n}="([^"]*)"`, 'i').exec(attrs)?.[1] ?? '';
-    encrypted.push({ cipher: attr('cipher'), length: attr('length'), hint: attr('hint'), ciphertext: body.trim() });
-    return '\n[encrypted section]\n';
-  });
-  s = s
-    .replace(/<\?xml[^>]*\?>/g, '')
-    .replace(/<!DOCTYPE[^>]*>/gi, '')
-    .replace(/<li[^>]*--en-checked:\s*true[^>]*>/gi, '[x] ') // Evernote 10 task lists
-    .replace(/<li[^>]*--en-checked:\s*false[^>]*>/gi, '[ ] ')
-    .replace(/<en-todo[^>]*checked="true"[^>]*\/?>/gi, '[x] ')
-    .replace(/<en-todo[^>]*\/?>/gi, '[ ] ')
-    .replace(/<(br|\/div|\/p|\/li|\/h\d|\/tr)[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#(\d+);/g, (_m, d: string) => safeChar(Number(d)))
-    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => safeChar(parseInt(h, 16)))
-    .replace(/&amp;/g, '&');
-  return { text: s.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim(), encrypted };
-}
-
-function safeChar(cp: number): string {
-  return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\uFFFD';
+/** ENML → plain text for search, plus the encrypted sections found (linear: see markup-text.ts). */
+export function enmlToText(enml: string): MarkupText {
+  return markupToText(enml);
 }
 
 function noteItem(n: OpenNote, index: number, ctx: ImportContext): ParsedItem {

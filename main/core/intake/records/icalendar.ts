@@ -63,7 +63,8 @@ function repair(text: string, ctx: ImportContext, rawRules: string[][]): string 
         continue;
       }
     }
-    if (/^(RRULE|EXRULE)[;:]/i.test(line) && /[;=,]\s+|\s+[,;]/.test(line)) {
+    // Rules are short; the length guard keeps these regexes off hostile megabyte lines.
+    if (line.length < 2000 && /^(RRULE|EXRULE)[;:]/i.test(line) && /[;=,]\s+|\s+[,;]/.test(line)) {
       out.push(line.replace(/\s*([;=,])\s*/g, '$1'));
       continue;
     }

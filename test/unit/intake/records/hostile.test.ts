@@ -174,3 +174,19 @@ describe('large and oversized vCard values', () => {
     expect(out.refusals[0]?.reason).toMatch(/larger than 48 MB and was skipped/);
   });
 });
+
+describe('markup that makes regular expressions quadratic', () => {
+  it('turns hostile HTML/ENML into text in one pass (1 MB runs of "<", "&", unclosed tags, spaces)', async () => {
+    const { markupToText } = await import('../../../../main/core/intake/records/markup-text');
+    const big = 1_000_000;
+    expect(markupToText('<'.repeat(big)).text).toBe('');
+    expect(markupToText('&'.repeat(big)).text).toHaveLength(big);
+    expect(markupToText('<en-crypt>'.repeat(big / 10)).encrypted).toHaveLength(1);
+    expect(markupToText('<script>'.repeat(big / 8)).text).toBe('');
+    expect(markupToText(`a${' '.repeat(big)}\nb`).text).toBe('a\nb');
+    expect(markupToText('<p>x &lt;y&gt; &#128512; &bogus; <b>z</b></p>').text).toBe('x <y> 😀 &bogus; z');
+    const mail = `From: a@b\r\nSubject: html\r\nContent-Type: text/html\r\n\r\n${'<'.repeat(big)}`;
+    const out = await runBytes(importEml, 'h.eml', mail);
+    expect(out.items[0]!.title).toBe('html');
+  });
+});
