@@ -73,8 +73,9 @@ export function startSyncJob(core: Core, vault: Vault, targetId?: string): { inf
       for (const r of records) {
         await control.checkpoint();
         const built = buildTarget(r.settings, store.secrets(r.id), r.bandwidthBps);
+        const source = mirrorSourceOf(vault);
         try {
-          const report = await syncToTarget(mirrorSourceOf(vault), {
+          const report = await syncToTarget(source, {
             targetId: r.id,
             target: built.target,
             store,
@@ -87,7 +88,7 @@ export function startSyncJob(core: Core, vault: Vault, targetId?: string): { inf
           let cleanedUp = 0;
           try {
             control.report({ phase: `${r.label}: Cleaning up` });
-            cleanedUp = (await collectGarbage({ targetId: r.id, target: built.target, store, vaultId: vault.id, cloudKey: mirrorSourceOf(vault).cloudKey, signal: control.signal, log: core.log, now: () => core.clock.now() })).deleted;
+            cleanedUp = (await collectGarbage({ targetId: r.id, target: built.target, store, vaultId: vault.id, cloudKey: source.cloudKey, signal: control.signal, log: core.log, now: () => core.clock.now() })).deleted;
           } catch (e) {
             if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
             // The copy is complete; a clean-up that could not run safely waits for next time.
@@ -98,6 +99,7 @@ export function startSyncJob(core: Core, vault: Vault, targetId?: string): { inf
           if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
           outcome.targets.push({ id: r.id, label: r.label, report: null, error: isKeepsakeError(e) ? e.message : 'internal error', cleanedUp: 0 });
         } finally {
+          source.cloudKey.fill(0);
           await built.target.close();
           core.events.emit('cloud.changed', { id: r.id });
         }
