@@ -111,7 +111,7 @@ export async function* importBear(input: ImportInput, ctx: ImportContext): Async
     const text = b.text ? decodeText(b.text).text : '';
     const encrypted = bear.encrypted === 1 || bear.encrypted === true || (typeof bear.encryptedData === 'string' && text === '');
     const folderName = folder.split('/').pop()!.replace(/\.textbundle$/, '');
-    const heading = /^#{1,6}\s+(.+)$/m.exec(text)?.[1]?.trim();
+    const heading = /^#{1,6}[ \t]+(.+)$/m.exec(text.slice(0, 65536))?.[1]?.trim();
     const title = heading ?? text.split('\n').find((l) => l.trim())?.trim() ?? folderName;
     const tags = [...text.matchAll(/(?:^|\s)#([^\s#][^\s#]*)/g)].map((m) => m[1]!).filter((t) => !/^#/.test(t));
     const files: ParsedFile[] = [];
