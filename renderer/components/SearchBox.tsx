@@ -19,6 +19,16 @@ export function SearchBox() {
   const [openId, setOpenId] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // A press anywhere outside the search closes its results (they stay for the next focus).
+    const onDown = (e: MouseEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, []);
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
@@ -75,7 +85,7 @@ export function SearchBox() {
   const activeId = flat[active] ? `sr-${flat[active]!.id}` : undefined;
   let n = -1;
   return (
-    <div className="search" role="search">
+    <div className="search" role="search" ref={box}>
       <div className="search-bar">
         <Search size={16} aria-hidden="true" />
         <input
