@@ -111,8 +111,9 @@ export async function* importBear(input: ImportInput, ctx: ImportContext): Async
     const text = b.text ? decodeText(b.text).text : '';
     const encrypted = bear.encrypted === 1 || bear.encrypted === true || (typeof bear.encryptedData === 'string' && text === '');
     const folderName = folder.split('/').pop()!.replace(/\.textbundle$/, '');
-    const heading = /^#{1,6}[ \t]+(.+)$/m.exec(text.slice(0, 65536))?.[1]?.trim();
-    const title = heading ?? text.split('\n').find((l) => l.trim())?.trim() ?? folderName;
+    const heading = /^#{1,6}[ \t]+(\S.*)$/m.exec(text.slice(0, 65536))?.[1]?.trim();
+    // An empty heading ("# ") is not a title: the first line with words is.
+    const title = heading ?? text.slice(0, 65536).split('\n').map((l) => l.replace(/^#{1,6}[ \t]*/, '').trim()).find(Boolean) ?? folderName;
     const tags = [...text.matchAll(/(?:^|\s)#([^\s#][^\s#]*)/g)].map((m) => m[1]!).filter((t) => !/^#/.test(t));
     const files: ParsedFile[] = [];
     if (b.text) files.push({ role: 'original', name: 'text.md', mime: 'text/markdown', data: b.text });

@@ -16,7 +16,7 @@ export async function* importTextNote(input: ImportInput, ctx: ImportContext): A
   if (fellBack) ctx.refuse('byte 0', 'The text is not valid UTF-8; it was read as Latin-1 (Windows-1252) so no byte is lost.');
   const ext = extname(input.path).toLowerCase();
   const markdown = ext === '.md' || ext === '.markdown' || /^#{1,6} \S/m.test(decoded.slice(0, 4096));
-  const heading = /^#{1,6}[ \t]+(.+)$/m.exec(decoded.slice(0, 4096))?.[1]?.trim();
+  const heading = /^#{1,6}[ \t]+(\S.*)$/m.exec(decoded.slice(0, 4096))?.[1]?.trim();
   const firstLine = decoded.split(/\r?\n/).find((l) => l.trim())?.trim();
   const name = basename(input.path, ext);
   const title = (heading ?? firstLine ?? name).slice(0, 200);
