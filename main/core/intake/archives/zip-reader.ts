@@ -14,6 +14,8 @@ export class CachedFileReader extends yauzl.RandomAccessReader {
   readonly size: number;
   private readonly fd: number;
   private readonly blocks = new Map<number, Promise<Buffer>>();
+  /** The same blocks once loaded, for synchronous copies (yauzl reads each directory record twice). */
+  private readonly loaded = new Map<number, Buffer>();
   private closed = false;
 
   constructor(path: string) {
@@ -27,7 +29,16 @@ export class CachedFileReader extends yauzl.RandomAccessReader {
     if (!p) {
       p = new Promise<Buffer>((resolve, reject) => {
         const buf = Buffer.alloc(Math.min(BLOCK, this.size - index * BLOCK));
-        read(this.fd, buf, 0, buf.length, index * BLOCK, (err, n) => (err ? reject(err) : resolve(buf.subarray(0, n))));
+        read(this.fd, buf, 0, buf.length, index * BLOCK, (err, n) => {
+          if (err) {
+            reject(err);
+            return;
+          }
+          const data = buf.subarray(0, n);
+          this.loaded.set(index, data);
+          if (this.loaded.size > KEEP_BLOCKS) this.loaded.delete(this.loaded.keys().next().value as number);
+          resolve(data);
+        });
       });
       this.blocks.set(index, p);
       if (this.blocks.size > KEEP_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
@@ -42,6 +53,25 @@ export class CachedFileReader extends yauzl.RandomAccessReader {
       parts.push(data.subarray(Math.max(0, start - b * BLOCK), Math.min(data.length, end - b * BLOCK)));
     }
     return Buffer.concat(parts);
+  }
+
+  /** Small reads (yauzl's directory records) copy straight from a cached block, without streams. */
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
+    if (length > SMALL) {
+      super.read(buffer, offset, length, position, callback);
+      return;
+    }
+    const b = Math.floor(position / BLOCK);
+    const block = this.loaded.get(b);
+    if (block && position + length <= b * BLOCK + block.length) {
+      const n = block.copy(buffer, offset, position - b * BLOCK, position - b * BLOCK + length);
+      process.nextTick(callback, null, n);
+      return;
+    }
+    this.range(position, position + length).then(
+      (data) => callback(null, data.copy(buffer, offset)),
+      (e: Error) => callback(e),
+    );
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
