@@ -64,7 +64,12 @@ describe('keepsake vault commands', () => {
     const bad = ks(['check', '--read-data']);
     expect(bad.status).toBe(7);
     expect(bad.stderr).toContain('IMG_1.jpg');
-  }, 180_000); // a dozen CLI processes; slow only when the machine is shared
+    const repaired = ks(['check', '--repair']);
+    expect(repaired.status).toBe(0);
+    expect(repaired.stdout).toMatch(/Removed 1 damaged item\(s\): "IMG_1.jpg"/);
+    expect(ks(['backup', src]).status).toBe(0); // brings it back
+    expect(ks(['check', '--read-data']).status).toBe(0);
+  }, 240_000); // a dozen CLI processes; slow only when the machine is shared
 
   it('fails clearly without a vault or a passphrase', () => {
     expect(ks(['stats'], { KEEPSAKE_HOME: join(t.dir, 'none') }).status).toBe(5);
