@@ -43,10 +43,7 @@ export function SearchBox() {
   }, []);
 
   useEffect(() => {
-    if (!q.trim()) {
-      setResult(null);
-      return;
-    }
+    if (!q.trim()) return; // an empty box shows nothing (see `shown` below)
     let live = true;
     const timer = setTimeout(() => {
       api.call('search.query', { q, ...(category ? { categories: [category] } : {}), ...(since ? { from: new Date(since).getTime() } : {}) }).then(
@@ -66,7 +63,8 @@ export function SearchBox() {
     };
   }, [q, category, since]);
 
-  const flat = result ? result.groups.flatMap((g) => g.hits) : [];
+  const shown = q.trim() ? result : null;
+  const flat = shown ? shown.groups.flatMap((g) => g.hits) : [];
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
@@ -94,7 +92,7 @@ export function SearchBox() {
           placeholder="Search everything  ( / )"
           aria-label="Search everything"
           role="combobox"
-          aria-expanded={open && !!result}
+          aria-expanded={open && !!shown}
           aria-controls="search-results"
           aria-activedescendant={open ? activeId : undefined}
           value={q}
@@ -112,11 +110,11 @@ export function SearchBox() {
         </select>
         <input type="date" aria-label="Since date" value={since} onChange={(e) => setSince(e.target.value)} />
       </div>
-      {open && (result || error) ? (
+      {open && (shown || error) ? (
         <div className="search-results" id="search-results" role="listbox" aria-label="Search results">
           {error ? <p className="error-text">{error}</p> : null}
-          {result && result.groups.length === 0 ? <p className="muted">Nothing matches “{q}”.</p> : null}
-          {result?.groups.map((g) => (
+          {shown && shown.groups.length === 0 ? <p className="muted">Nothing matches “{q}”.</p> : null}
+          {shown?.groups.map((g) => (
             <div key={g.category} role="group" aria-label={categoryLabels[g.category]}>
               <div className="search-group">{categoryLabels[g.category]}{g.more ? ' · more' : ''}</div>
               {g.hits.map((h) => {
@@ -136,7 +134,7 @@ export function SearchBox() {
               })}
             </div>
           ))}
-          {result?.windowed ? <p className="hint">A very common word: the newest matches are shown. Pick a category or a date to narrow it.</p> : null}
+          {shown?.windowed ? <p className="hint">A very common word: the newest matches are shown. Pick a category or a date to narrow it.</p> : null}
         </div>
       ) : null}
       {openId ? <ItemDialog id={openId} onClose={() => setOpenId(null)} /> : null}

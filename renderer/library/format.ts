@@ -32,5 +32,5 @@ export function formatNumber(n: number): string {
 
 /** Splits a search snippet at its \u0002…\u0003 markers: odd parts are the matched words. */
 export function snippetParts(s: string): string[] {
-  return s.split(/[\u0002\u0003]/);
+  return s.replaceAll('\u0003', '\u0002').split('\u0002');
 }

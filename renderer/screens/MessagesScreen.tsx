@@ -4,7 +4,6 @@
 import { MessageSquare, PhoneIncoming, PhoneMissed, PhoneOutgoing } from 'lucide-react';
 import { useState } from 'react';
 import { api } from '../api/client';
-import { useQuery } from '../api/hooks';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { formatDate, formatDuration, formatNumber, formatTime } from '../library/format';
@@ -65,7 +64,6 @@ function Conversation({ address, title }: { address: string; title: string }) {
   const page = usePages('messages.thread', { key: address, limit: 100 });
   const [selected, setSelected] = useState<string | null>(null);
   const bubbles = [...page.items].reverse();
-  let lastDay = '';
   return (
     <section className="detail-pane conversation" aria-label={`Conversation with ${title}`}>
       <header className="detail-head">
@@ -78,9 +76,9 @@ function Conversation({ address, title }: { address: string; title: string }) {
         </button>
       ) : null}
       <ol className="bubbles">
-        {bubbles.map((m) => {
-          const day = m.occurredAt ? new Date(m.occurredAt).toDateString() : '';
-          const sep = day !== lastDay ? (lastDay = day) : null;
+        {bubbles.map((m, i) => {
+          const dayOf = (t: number | null) => (t ? new Date(t).toDateString() : '');
+          const sep = i === 0 || dayOf(m.occurredAt) !== dayOf(bubbles[i - 1]!.occurredAt);
           return (
             <li key={m.id} className={m.direction === 'sent' || m.direction === 'outbox' ? 'bubble-row mine' : 'bubble-row'}>
               {sep ? <div className="day-sep">{formatDate(m.occurredAt, false)}</div> : null}

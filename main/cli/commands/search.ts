@@ -45,7 +45,7 @@ export const searchCommand: Command = {
       to: date(ctx.values.to, '--to'),
       deviceId: typeof ctx.values.device === 'string' ? ctx.values.device : undefined,
     });
-    const plain = (s: string) => s.replace(/[\u0002\u0003]/g, '').replace(/\s+/g, ' ');
+    const plain = (s: string) => s.replaceAll('\u0002', '').replaceAll('\u0003', '').replace(/\s+/g, ' ');
     const lines = result.groups.length
       ? result.groups.flatMap((g) => [`${g.category} (${g.hits.length}${g.more ? '+' : ''})`, ...g.hits.map((h) => `  ${h.occurredAt ? new Date(h.occurredAt).toISOString().slice(0, 10) : '          '}  ${h.title}  — ${plain(h.snippet).slice(0, 100)}  [${h.id}]`)])
       : ['No matches.'];

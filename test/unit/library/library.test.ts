@@ -188,7 +188,6 @@ describe('search', () => {
   });
 });
 
-const DAY_MS = 86_400_000;
 
 describe('schema and handlers', () => {
   it('library migration is idempotent and its indexes are used', () => {
