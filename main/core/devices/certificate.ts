@@ -21,8 +21,7 @@ export function makeSelfSignedIdentity(commonName: string, options: { bits?: num
   const keys = forge.pki.rsa.generateKeyPair({ bits: options.bits ?? IDENTITY_KEY_BITS, e: 0x10001 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
-  // A positive random serial (leading 0 nibble keeps the DER integer positive).
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  cert.serialNumber = randomSerial();
   const now = options.now ?? new Date();
   // Back-date a day so a device whose clock runs a little behind still accepts it.
   cert.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
@@ -38,6 +37,17 @@ export function makeSelfSignedIdentity(commonName: string, options: { bits?: num
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
   return { keyPem: forge.pki.privateKeyToPem(keys.privateKey), certPem, fingerprint: fingerprintOfPem(certPem) };
+}
+
+/**
+ * 16 random bytes as a positive, minimally encoded DER INTEGER: top bit clear (positive)
+ * and first byte non-zero (a leading 0x00 before a byte < 0x80 is illegal DER, which
+ * OpenSSL rejects as "illegal padding").
+ */
+export function randomSerial(): string {
+  const b = randomBytes(16);
+  b[0] = ((b[0] ?? 0) & 0x7f) | 0x01;
+  return b.toString('hex');
 }
 
 /** SHA-256 fingerprint of a PEM certificate, lower-case hex. */
