@@ -69,6 +69,12 @@ describe('gateway security', () => {
       s.write(`PUT ${PATHS.upload}x HTTP/1.1\r\nHost: x\r\nContent-Range: ${cr}\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx`);
       expect(await untilClosed(s)).toMatch(/^HTTP\/1\.1 (400|413)/);
     }
+    // Length fields at 0, 2^31 and negative on a JSON route.
+    for (const [len, expected] of [['0', /^HTTP\/1\.1 400/], [String(2 ** 31), /^HTTP\/1\.1 413/], ['-1', /^HTTP\/1\.1 400/]] as const) {
+      s = await tlsOpen(desktop.port, me, ALPN_SYNC);
+      s.write(`POST ${PATHS.manifest} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${len}\r\nConnection: close\r\n\r\n`);
+      expect(await untilClosed(s)).toMatch(expected);
+    }
     // Huge headers.
     s = await tlsOpen(desktop.port, me, ALPN_SYNC);
     s.write(`GET ${PATHS.hello} HTTP/1.1\r\nHost: x\r\nX-Big: ${'z'.repeat(20_000)}\r\n\r\n`);
