@@ -1,9 +1,8 @@
 // Which screen each section shows.
-import { Cloud, LifeBuoy, Smartphone } from 'lucide-react';
+import { Cloud, Smartphone } from 'lucide-react';
 import type { ReactElement } from 'react';
 import type { JobInfo } from '../../common/contract/jobs';
 import type { SectionId } from '../sections';
-import { useAppActions } from '../app-actions';
 import { ActivityScreen } from './ActivityScreen';
 import { CalendarScreen } from './CalendarScreen';
 import { ContactsScreen } from './ContactsScreen';
@@ -15,16 +14,8 @@ import { NotesScreen } from './NotesScreen';
 import { PhotosScreen } from './photos/PhotosScreen';
 import { GuideScreen } from './GuideScreen';
 import { PrivacyScreen } from './PrivacyScreen';
+import { RecoveryScreen } from './RecoveryScreen';
 import { SettingsScreen } from './SettingsScreen';
-
-function ImportButton({ primary = true }: { primary?: boolean }) {
-  const { openImport } = useAppActions();
-  return (
-    <button type="button" className={primary ? 'button primary' : 'button'} onClick={openImport}>
-      Import…
-    </button>
-  );
-}
 
 export function screenFor(section: SectionId, jobs: JobInfo[]): ReactElement {
   switch (section) {
@@ -57,11 +48,7 @@ export function screenFor(section: SectionId, jobs: JobInfo[]): ReactElement {
         </GuideScreen>
       );
     case 'recovery':
-      return (
-        <GuideScreen title="Recovery" subtitle="Put your data onto a new phone." icon={LifeBuoy} heading="Nothing to restore yet" actions={<ImportButton primary={false} />}>
-          When your vault holds messages, contacts, photos, notes or calendars, restore them onto a paired new phone or into an export bundle any phone can import. Location data is shared only if you say so.
-        </GuideScreen>
-      );
+      return <RecoveryScreen />;
     case 'privacy':
       return <PrivacyScreen />;
     case 'activity':
