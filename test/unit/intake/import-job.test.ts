@@ -12,7 +12,7 @@ import type { JobInfo } from '../../../common/contract/jobs';
 import { KeepsakeError } from '../../../common/errors';
 import { Core } from '../../../main/core/core';
 import { handlers } from '../../../main/core/handlers';
-import { importReport, runImport, type ImportControl } from '../../../main/core/intake/import-job';
+import { importReport, launchImport, runImport, type ImportControl } from '../../../main/core/intake/import-job';
 import { silentLog } from '../../../main/core/log';
 import { all, sql } from '../../../main/core/vault/sql';
 import { Vault } from '../../../main/core/vault/vault';
@@ -171,5 +171,22 @@ describe('import job limits', () => {
     expect(r.files[0]).toMatchObject({ status: 'imported', items: { message: 1200 } });
     expect(r.refusals).toHaveLength(1001);
     expect(r.refusals[1000]).toEqual({ path: file, position: 'the rest of the file', reason: '200 more parts were refused for the same kinds of reasons as above.' });
+  });
+});
+
+describe('import job control', () => {
+  it('pauses at a safe point, holds still while paused, and finishes after resume', async () => {
+    const { info, result } = launchImport(core, [join(FIXTURES, 'contacts')]);
+    core.jobs.pause(info.id);
+    expect(core.jobs.get(info.id).state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 300));
+    const held = importReport(core, info.id).files.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(importReport(core, info.id).files.length).toBe(held); // nothing moves while paused
+    expect(held).toBeLessThan(30);
+    core.jobs.resume(info.id);
+    const done = await result;
+    expect(done.totals).toEqual({ contact: 41 });
+    expect(core.jobs.get(info.id).state).toBe('succeeded');
   });
 });
