@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecoveryReport } from '../../../common/contract/recovery';
+import type { RecoveryPreview, RecoveryReport } from '../../../common/contract/recovery';
 import type { Core } from '../../../main/core/core';
 import { dispatch } from '../../../main/core/dispatch';
 import { LegalHolds } from '../../../main/core/erasure/holds';
@@ -158,6 +158,6 @@ describe('recovery round trip through an export bundle', () => {
     expect(contacts.expected).toBe(items(a, 'contact').length);
     expect(r.categories.find((c) => c.category === 'photo')!.written).toBe(items(a, 'photo').length);
     const preview = await dispatch(a, 'recovery.preview', { source: { kind: 'everything' }, target: { kind: 'bundle', dir: join(dir, 'p') }, location: { precision: 'none', expiresInMinutes: 5 } });
-    expect(preview.ok && preview.value.counts.contact).toBe(items(a, 'contact').length);
+    expect(preview.ok && (preview.value as RecoveryPreview).counts.contact).toBe(items(a, 'contact').length);
   });
 });
