@@ -62,3 +62,9 @@ function watch(core: Core): void {
     current = core.vault;
   });
 }
+
+/** For hosts shutting down: stops the open vault's gateway (call before core.close()). */
+export async function closeDevices(core: Core): Promise<void> {
+  const svc = existingDevices(core);
+  if (svc) await svc.close();
+}
