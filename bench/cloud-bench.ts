@@ -4,7 +4,7 @@
 // Honest accounting: restic's time includes chunking and encrypting (its backup does
 // everything at once); Keepsake's sync uploads packs the vault already encrypted, so the
 // table shows both "sync only" and "vault backup + sync" against restic.
-//   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)
+//   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)   --concurrency N (default 8, as sync)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +76,8 @@ export const cloudSection: BenchSection = {
   name: 'cloud',
   summary: 'keepsake sync to S3 (s3rver) and WebDAV vs restic -r s3: on the same server',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' } }, strict: false });
+    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, concurrency: { type: 'string' } }, strict: false });
+    const concurrency = Number(values.concurrency ?? 8);
     const sizeMb = Number(values.size ?? 1000);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
     const ds = ensureDataset(cache, sizeMb);
@@ -104,7 +105,7 @@ export const cloudSection: BenchSection = {
       const first: Record<string, { s: number; bytes: number }> = {};
       for (const t of targets) {
         let bytes = 0;
-        const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store })).bytesUploaded));
+        const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded));
         first[t.label] = { s, bytes };
       }
 
@@ -118,7 +119,7 @@ export const cloudSection: BenchSection = {
       const incr: Record<string, { s: number; bytes: number }> = {};
       for (const t of targets) {
         let bytes = 0;
-        const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store })).bytesUploaded));
+        const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded));
         incr[t.label] = { s, bytes };
       }
       const resticIncr = await restic([...repo, 'backup', '-q', ds.dir], resticEnv);

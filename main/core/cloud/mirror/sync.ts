@@ -152,7 +152,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     const failures: Array<{ job: Job; error: unknown }> = [];
     for (const stage of ['pack', 'segment', 'key-slots'] as const) {
       const stageJobs = all.filter((j) => j.kind === stage);
-      const failed = await pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 4), async (job) => {
+      const failed = await pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 8), async (job) => {
         await checkpoint();
         const data = await job.data();
         const up = await verifiedPut(target, caps, job.name, data, policy, signal, () => retries++);
