@@ -2,18 +2,21 @@
 // email, contacts, event titles, photo names), filtered by category, date and device,
 // grouped by category. [Note: windowed ranking]
 // Ranking every match of a very common word ("the" in a million messages) is what makes
-// naive FTS5 slow: ORDER BY bm25 must score every row. Instead the newest WINDOW matches
-// are taken in rowid order — FTS5 walks its doclist backwards and stops early — and only
-// those are ranked by bm25 (title 4×). When fewer than WINDOW rows match, that is every
-// match and the ranking is exact; when more match, the answer says `windowed` and the
-// screen offers the filters. Prefixes need at least two characters (the index keeps 2-
-// and 3-character prefixes, so "ph*" is one doclist, not a vocabulary scan).
+// naive FTS5 slow: ORDER BY bm25 must score every row, and bm25() itself counts every
+// row holding each phrase once per query (tens of ms for a common word, more for a
+// phrase). Instead the newest WINDOW matches are taken in rowid order — FTS5 walks its
+// doclist backwards and stops early — and those are scored here with BM25's term-frequency
+// saturation and length normalisation (k1 = 1.2, b = 0.75; a title hit counts 4×; every
+// query term weighs the same, since each candidate holds all of them). When fewer than
+// WINDOW rows match that is every match; when more match the answer says `windowed` and
+// the screen offers the filters. Prefixes need at least two characters (the index keeps
+// 2- and 3-character prefixes, so "ph*" is one doclist, not a vocabulary scan).
 import type { SearchResult } from '../../../common/contract/library';
 import type { Category } from '../../../common/domain';
 import { all, get, type Db, type SqlValue } from '../vault/sql';
 import { toRow, type RawRow } from './rows';
 
-export const WINDOW = 2000;
+export const WINDOW = 1000;
 
 export interface SearchInput {
   q: string;
@@ -45,7 +48,67 @@ export function toMatch(text: string): string {
 }
 
 interface Hit extends RawRow {
+  body: string;
   score: number;
+}
+
+interface Term {
+  words: string[];
+  prefix: boolean;
+}
+
+/** The query as terms, the same way toMatch reads it (for scoring in JS). */
+export function toTerms(text: string): Term[] {
+  const terms: Term[] = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const raw = m[1] ?? m[2]!;
+    const words = tokens(raw);
+    if (!words.length) continue;
+    if (m[1] !== undefined) terms.push({ words, prefix: false });
+    else words.forEach((w, i) => terms.push({ words: [w], prefix: i === words.length - 1 && raw.endsWith('*') && w.length >= 2 }));
+  }
+  return terms.slice(0, 32);
+}
+
+/** unicode61 with remove_diacritics, near enough: lower case, marks dropped, split on non-word. */
+function tokens(s: string): string[] {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+function termFrequency(toks: string[], t: Term): number {
+  let n = 0;
+  const w0 = t.words[0]!;
+  for (let i = 0; i < toks.length; i++) {
+    if (t.words.length === 1) {
+      if (t.prefix ? toks[i]!.startsWith(w0) : toks[i] === w0) n++;
+    } else if (toks[i] === w0 && t.words.every((w, k) => toks[i + k] === w)) n++;
+  }
+  return n;
+}
+
+const K1 = 1.2;
+const B = 0.75;
+const TITLE_WEIGHT = 4;
+
+function score(rows: Hit[], terms: Term[]): void {
+  const docs = rows.map((r) => ({ title: tokens(r.title), body: tokens(r.body) }));
+  const avg = docs.reduce((s, d) => s + d.title.length + d.body.length, 0) / Math.max(1, docs.length) || 1;
+  rows.forEach((r, i) => {
+    const d = docs[i]!;
+    const len = d.title.length + d.body.length;
+    let sum = 0;
+    for (const t of terms) {
+      const tf = TITLE_WEIGHT * termFrequency(d.title, t) + termFrequency(d.body, t);
+      sum += (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avg));
+    }
+    r.score = sum;
+  });
 }
 
 export function searchItems(db: Db, input: SearchInput): SearchResult {
@@ -73,12 +136,13 @@ export function searchItems(db: Db, input: SearchInput): SearchResult {
   params.push(WINDOW);
   const rows = all<Hit>(db, {
     text: `SELECT i.seq, i.id, i.category, i.device_id AS deviceId, i.personal, i.occurred_at AS occurredAt, i.title, i.summary, i.version,
-             bm25(items_fts, 4.0, 1.0) AS score
+             substr(i.body, 1, 4000) AS body
            FROM items_fts JOIN items i ON i.seq = items_fts.rowid
            WHERE items_fts MATCH ?${conds.map((c) => ` AND ${c}`).join('')}
            ORDER BY items_fts.rowid DESC LIMIT ?`,
     params,
   });
+  score(rows, toTerms(input.q));
   const byCategory = new Map<Category, Hit[]>();
   for (const r of rows) {
     const list = byCategory.get(r.category) ?? [];
@@ -87,9 +151,9 @@ export function searchItems(db: Db, input: SearchInput): SearchResult {
   }
   const groups: SearchResult['groups'] = [];
   for (const [category, list] of byCategory) {
-    list.sort((a, b) => a.score - b.score || b.seq - a.seq); // bm25: lower is better
+    list.sort((a, b) => b.score - a.score || b.seq - a.seq); // higher is better; newer first on ties
     const top = list.slice(0, perGroup);
-    groups.push({ category, more: list.length > perGroup || rows.length === WINDOW, hits: top.map((h) => ({ ...toRow(h), score: -h.score, snippet: snippetOf(db, match, h.seq) ?? h.summary })) });
+    groups.push({ category, more: list.length > perGroup || rows.length === WINDOW, hits: top.map((h) => ({ ...toRow(h), score: h.score, snippet: snippetOf(db, match, h.seq) ?? h.summary })) });
   }
   // The group whose best hit ranks best comes first.
   groups.sort((a, b) => (b.hits[0]?.score ?? 0) - (a.hits[0]?.score ?? 0));

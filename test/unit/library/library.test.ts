@@ -6,7 +6,7 @@ import { Core } from '../../../main/core/core';
 import { dispatch } from '../../../main/core/dispatch';
 import { Library } from '../../../main/core/library/library';
 import { ensureLibrarySchema } from '../../../main/core/library/schema';
-import { toMatch } from '../../../main/core/library/search';
+import { toMatch, toTerms } from '../../../main/core/library/search';
 import type { NewItem } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
 import { newVault, tempDir } from '../vault/helpers';
@@ -178,6 +178,17 @@ describe('search', () => {
     expect(lib.search({ q: 'Grace', from: SEED_NOW, categories: ['call'] }).groups).toHaveLength(0);
     expect(lib.search({ q: 'Grace', deviceId: 'nope' }).groups).toHaveLength(0);
     expect(lib.search({ q: 'K7Q2PX' }).groups[0]!.category).toBe('email');
+  });
+
+  it('ranks a title hit and a denser hit first within the window', async () => {
+    await vault.putItems([
+      { category: 'note', sourceKey: 'r1', occurredAt: SEED_NOW, title: 'Shopping', text: 'Shopping\nbuy milk, eggs, bread, apples, rice, tea and also a new kettle for the kitchen', fields: {}, personal: true },
+      { category: 'note', sourceKey: 'r2', occurredAt: SEED_NOW - 1, title: 'Kettle', text: 'Kettle\ndescaling', fields: {}, personal: true },
+      { category: 'note', sourceKey: 'r3', occurredAt: SEED_NOW - 2, title: 'Tea', text: 'Tea\nkettle kettle kettle', fields: {}, personal: true },
+    ]);
+    const hits = lib.search({ q: 'kettle', categories: ['note'] }).groups[0]!.hits.map((h) => h.title);
+    expect(hits).toEqual(['Kettle', 'Tea', 'Shopping']);
+    expect(toTerms('"Café au" lait* x')).toEqual([{ words: ['cafe', 'au'], prefix: false }, { words: ['lait'], prefix: true }, { words: ['x'], prefix: false }]);
   });
 
   it('hostile syntax is words, not FTS5 operators', () => {
