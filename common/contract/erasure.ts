@@ -15,6 +15,8 @@ export const Selection = z.union([
   z.object({ category: Category, olderThanDays: z.number().int().positive().optional() }).strict(),
   z.object({ deviceId: z.string().min(1).max(128) }).strict(),
   z.object({ from: z.number(), to: z.number(), category: Category.optional() }).strict(),
+  /** Everything from every device marked as a child's (the guardian's one-step erase). */
+  z.object({ childDevices: z.literal(true) }).strict(),
 ]);
 export type Selection = z.infer<typeof Selection>;
 
@@ -130,6 +132,11 @@ export const erasureMethods = {
   'receipts.verify': method({ doc: 'Check the receipt chain for tampering.', input: z.object({}).strict(), output: ChainVerdict }),
   'consent.list': method({ doc: 'The consent ledger, oldest first, with whether each grant is live.', input: z.object({}).strict(), output: z.array(ConsentRecord) }),
   'consent.withdraw': method({ doc: 'Withdraw a consent now; sharing under it stops at once.', input: z.object({ id: z.string().uuid() }).strict(), output: ConsentRecord }),
+  'consent.grantChild': method({
+    doc: "Record the guardian's consent for a child's device to back up (needs a fresh passphrase confirmation); until then it syncs nothing.",
+    input: z.object({ deviceId: z.string().min(1).max(100) }).strict(),
+    output: ConsentRecord,
+  }),
   'consent.verify': method({ doc: 'Check the consent ledger for tampering; names the first bad record.', input: z.object({}).strict(), output: ChainVerdict }),
   'holds.list': method({ doc: 'Items and categories under legal hold.', input: z.object({}).strict(), output: z.array(Hold) }),
   'holds.add': method({

@@ -1,5 +1,4 @@
 // Which screen each section shows.
-import { Cloud, Smartphone } from 'lucide-react';
 import type { ReactElement } from 'react';
 import type { JobInfo } from '../../common/contract/jobs';
 import type { SectionId } from '../sections';
@@ -12,7 +11,8 @@ import { EmailScreen } from './EmailScreen';
 import { MessagesScreen } from './MessagesScreen';
 import { NotesScreen } from './NotesScreen';
 import { PhotosScreen } from './photos/PhotosScreen';
-import { GuideScreen } from './GuideScreen';
+import { CloudScreen } from './CloudScreen';
+import { DevicesScreen } from './DevicesScreen';
 import { PrivacyScreen } from './PrivacyScreen';
 import { RecoveryScreen } from './RecoveryScreen';
 import { SettingsScreen } from './SettingsScreen';
@@ -36,17 +36,9 @@ export function screenFor(section: SectionId, jobs: JobInfo[]): ReactElement {
     case 'datamap':
       return <DataMapScreen />;
     case 'devices':
-      return (
-        <GuideScreen title="Devices" subtitle="Phones that back up to this computer." icon={Smartphone} heading="No phones paired yet">
-          Pair a phone to back it up over your home network, with no cable and no vendor cloud. Pairing shows a QR code that the phone scans; from then on both sides pin each other&apos;s certificate.
-        </GuideScreen>
-      );
+      return <DevicesScreen />;
     case 'cloud':
-      return (
-        <GuideScreen title="Cloud" subtitle="End-to-end encrypted copies of your vault." icon={Cloud} heading="No cloud targets yet">
-          Add an S3-compatible bucket, a WebDAV server (Nextcloud, ownCloud, a NAS) or a folder such as an external drive. The provider only ever sees encrypted data.
-        </GuideScreen>
-      );
+      return <CloudScreen />;
     case 'recovery':
       return <RecoveryScreen />;
     case 'privacy':

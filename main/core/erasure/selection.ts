@@ -15,6 +15,10 @@ export function resolveSelection(vault: Vault, s: Selection, now: number): { ids
     const hits = vault.search(s.query, { limit: MAX_QUERY_HITS, ...(s.category ? { category: s.category } : {}) });
     return { ids: hits.map((h) => h.id), scope: `items matching “${s.query}”${s.category ? ` in ${categoryLabels[s.category]}` : ''}` };
   }
+  if ('childDevices' in s) {
+    const ids = all<{ id: string }>(db, sql`SELECT i.id FROM items i JOIN device_pairings d ON d.device_id = i.device_id WHERE d.child = 1`).map((r) => r.id);
+    return { ids, scope: "everything from the children's devices" };
+  }
   if ('deviceId' in s) {
     const ids = all<{ id: string }>(db, sql`SELECT id FROM items WHERE device_id = ${s.deviceId}`).map((r) => r.id);
     return { ids, scope: `everything from device ${s.deviceId}` };

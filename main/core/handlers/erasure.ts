@@ -5,7 +5,9 @@ import { startErase } from '../erasure/erase';
 import { LegalHolds } from '../erasure/holds';
 import { previewErase } from '../erasure/preview';
 import { RetentionRules, startRetentionRun } from '../erasure/retention';
+import { CHILD_SYNC_PURPOSE, deviceRecipient } from '../devices/ledger-consent-gate';
 import { requireFreshIdentity } from '../security/reverify';
+import { get, sql } from '../vault/sql';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { receiptHtml } from '../privacy/receipt-page';
 import { RateLimiter, RATE_RULES } from '../rate-limit';
@@ -48,6 +50,13 @@ export const consentHandlers: DomainHandlers<'consent'> = {
     });
   },
   'consent.withdraw': async ({ id }, core) => consentLedger(core).withdraw(id),
+  'consent.grantChild': async ({ deviceId }, core) => {
+    requireFreshIdentity(core);
+    const known = get<{ child: number }>(openVault(core).indexDb, sql`SELECT child FROM device_pairings WHERE device_id = ${deviceId}`);
+    if (!known) throw new KeepsakeError('NOT_FOUND', 'There is no such device.');
+    if (!known.child) throw new KeepsakeError('CONFLICT', "This device is not marked as a child's device.");
+    return consentLedger(core).grant({ subject: 'child-data', purpose: CHILD_SYNC_PURPOSE, recipient: deviceRecipient(deviceId), precision: 'none', expiresAt: null });
+  },
   'consent.verify': async (_i, core) => {
     limiter(core).take('verify', RATE_RULES.verify);
     return consentLedger(core).verify();
