@@ -4,6 +4,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Not a Vitest worker, although it inherits a worker's environment (harness.ts checks this).
+delete process.env.VITEST;
 const { startDesktop } = await import('./harness.ts');
 const [dir, wantPairing] = process.argv.slice(2);
 const desktop = await startDesktop({ dir, create: false });

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { KeepsakeAgent } from '../../../../agent/src/agent';
 import type { ConsentGate } from '../../../../main/core/devices/consent';
 import type { GatewayLimits } from '../../../../main/core/devices/gateway';
@@ -23,7 +24,7 @@ export interface Desktop {
 }
 
 export async function startDesktop(opts: { dir?: string; limits?: Partial<GatewayLimits>; consent?: ConsentGate; now?: () => number; create?: boolean } = {}): Promise<Desktop> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'keepsake-devices-'));
+  const dir = opts.dir ?? tempDir('keepsake-devices-');
   const vault = opts.create === false || Vault.exists(dir)
     ? await Vault.open(dir, { passphrase: 'correct horse battery staple' }, { fastKdfForTests: true })
     : (await Vault.create(dir, 'correct horse battery staple', { fastKdfForTests: true })).vault;
@@ -49,8 +50,20 @@ export async function startDesktop(opts: { dir?: string; limits?: Partial<Gatewa
   };
 }
 
+const made: string[] = [];
+// Every temp folder a test file made is removed after the file, even the ones a test did
+// not remove itself (agent state folders, throwaway phones). Only under Vitest: the
+// desktop child process imports this module too.
+if (process.env.VITEST) {
+  afterAll(() => {
+    for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
 }
 
 export function removeAll(...dirs: string[]): void {
