@@ -150,7 +150,13 @@ async function chromiumBench(count: number): Promise<void> {
     const u0 = Date.now();
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByRole('heading', { name: 'By category' }).waitFor();
-    const unlockMs = Date.now() - u0;
+    const firstUnlockMs = Date.now() - u0; // includes the one-time build of migration 0700's indexes
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByLabel('Passphrase').fill(passphrase);
+    const u1 = Date.now();
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'By category' }).waitFor();
+    const unlockMs = Date.now() - u1;
 
     const p0 = await page.evaluate(() => performance.now());
     await page.getByRole('link', { name: 'Photos', exact: true }).click();
@@ -180,6 +186,7 @@ async function chromiumBench(count: number): Promise<void> {
     console.log(`\nChromium, ${count.toLocaleString()} photos (web host, real encrypted vault):`);
     console.log('| measure | value |');
     console.log('|---|---|');
+    console.log(`| unlock → dashboard drawn (first open: builds the browse indexes once) | ${firstUnlockMs} ms |`);
     console.log(`| unlock → dashboard drawn | ${unlockMs} ms |`);
     console.log(`| Photos click → first grid paint | ${firstPaintMs.toFixed(0)} ms |`);
     console.log(`| scroll frames measured | ${frames.deltas.length} (${(frames.scrolled / 136).toFixed(0)} rows scrolled) |`);
@@ -196,7 +203,7 @@ export const browseSection: BenchSection = {
   async run(args) {
     const small = args.includes('--small');
     await searchBench(small ? 100_000 : 1_000_000);
-    await chromiumBench(small ? 10_000 : 100_000);
+    if (!args.includes('--search-only')) await chromiumBench(small ? 10_000 : 100_000);
   },
 };
 
