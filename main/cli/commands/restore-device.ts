@@ -51,6 +51,8 @@ export const restoreDeviceCommand: Command = {
     if (done.state !== 'succeeded') throw new KeepsakeError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The restore did not finish.');
     const report = await call(core, 'recovery.report', { id: job.id });
     print(ctx, { report }, reportText(report));
+    // A phone verifies each file by hash as it pulls it, after this command ends: offering everything is success here.
+    if (report.target.kind === 'device') return report.state === 'finished' ? 0 : 1;
     return report.ok ? 0 : 1;
   },
 };
@@ -65,6 +67,7 @@ export function reportText(r: RecoveryReport): string {
   if (r.erasedLeftOut) lines.push(`  ${r.erasedLeftOut} erased item${r.erasedLeftOut === 1 ? '' : 's'} left out (erased items never come back).`);
   lines.push(`  Location (${r.location.precision}): ${r.location.shared} precise, ${r.location.coarsened} rounded to about 1 km, ${r.location.removed} removed.`);
   for (const n of r.location.notes) lines.push(`    ${n}`);
+  if (r.target.kind === 'device' && !r.ok) lines.push('  Offered to the phone: it checks each file by hash as it pulls it; the report counts what it has verified so far.');
   if (r.location.purgeReceiptId) lines.push(`  Location data collected for this recovery was erased (receipt ${r.location.purgeReceiptId}).`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // complete: bytes go to ".<name>.keepsake-tmp" beside the target, are fsynced, then
 // renamed into place (and the folder fsynced). Re-reading the final file gives the hash
 // the verification report checks. Leftover temporaries of an interrupted run are swept.
+// Files are private to the person (0600, folders 0700): a bundle is personal data in clear.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -14,6 +15,14 @@ export const TMP_SUFFIX = '.keepsake-tmp';
 
 export function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
+}
+
+/**
+ * A short, stable tag for an item, to tell apart two files that would share a name. Item ids
+ * start with their creation time, so a prefix of the id would clash for items made together.
+ */
+export function shortId(itemId: string): string {
+  return createHash('sha256').update(itemId).digest('hex').slice(0, 8);
 }
 
 function tmpOf(path: string): string {
@@ -48,8 +57,8 @@ function ioError(e: unknown, path: string): KeepsakeError {
 export async function writeAtomic(path: string, bytes: Buffer): Promise<string> {
   const tmp = tmpOf(path);
   try {
-    await mkdir(dirname(path), { recursive: true });
-    const h = await open(tmp, 'w');
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const h = await open(tmp, 'w', 0o600);
     try {
       await h.writeFile(bytes);
       await h.sync();
@@ -71,7 +80,7 @@ export async function streamAtomic(path: string, source: NodeJS.ReadableStream):
   const hash = createHash('sha256');
   let size = 0;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
@@ -79,7 +88,7 @@ export async function streamAtomic(path: string, source: NodeJS.ReadableStream):
         cb(null, chunk);
       },
     });
-    await pipeline(source, tap, createWriteStream(tmp));
+    await pipeline(source, tap, createWriteStream(tmp, { mode: 0o600 }));
     const h = await open(tmp, 'r+');
     try {
       await h.sync();

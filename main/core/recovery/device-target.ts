@@ -9,7 +9,7 @@ import type { Core } from '../core';
 import { devicesFor } from '../devices/registry';
 import { openVault } from '../privacy/ledgers';
 import { get, sql } from '../vault/sql';
-import { sha256 } from './atomic';
+import { shortId, sha256 } from './atomic';
 import { loadItem } from './load';
 import type { LocationPolicy } from './location';
 import type { RecoveryControl } from './recovery-job';
@@ -70,7 +70,7 @@ export async function offerToDevice(core: Core, deviceId: string, byCat: Map<Rec
       } else if (item.location) policy.point(cat.category, item.location);
       let name = mediaName(original.name);
       const folder = media ? mediaFolder(item.occurredAt) : FOLDER[cat.category];
-      if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${item.id.slice(0, 8)}${ext}`);
+      if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${shortId(item.id)}${ext}`);
       used.add(`${folder}/${name}`);
       const path = `${folder}/${name}`;
       devices.offerRestore(deviceId, [{ offerId: `rs-${item.id}`, vaultItemId: item.id, category: cat.category, path, size: original.data.length, hash: sha256(original.data), modified: item.occurredAt ?? 0 }]);

@@ -15,7 +15,7 @@ import type { JobControl } from '../jobs/job-manager';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { requireFreshIdentity } from '../security/reverify';
 import { all, get, run, sql } from '../vault/sql';
-import { hashFile, inside, sha256, streamAtomic, sweepTemporaries, writeAtomic } from './atomic';
+import { hashFile, shortId, inside, sha256, streamAtomic, sweepTemporaries, writeAtomic } from './atomic';
 import { offerToDevice } from './device-target';
 import { loadItem } from './load';
 import { LocationPolicy, recoveryPurpose } from './location';
@@ -153,7 +153,7 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
             }
             let name = mediaName(original.name);
             const folder = mediaFolder(item.occurredAt);
-            if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${item.id.slice(0, 8)}${ext}`);
+            if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${shortId(item.id)}${ext}`);
             used.add(`${folder}/${name}`);
             const rel = `${folder}/${name}`;
             if (!Buffer.isBuffer(original.data)) {
@@ -240,7 +240,7 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
               }
               const stem = (i.title.replace(/[^\p{L}\p{N} _-]+/gu, ' ').trim().slice(0, 60) || 'note').replace(/\s+/g, ' ');
               let name = `${stem}.md`;
-              if (used.has(name)) name = `${stem}-${i.id.slice(0, 8)}.md`;
+              if (used.has(name)) name = `${stem}-${shortId(i.id)}.md`;
               used.add(name);
               const b = { s: policy.shared, c: policy.coarsened };
               if (await put(cat, `Notes/${name}`, noteMarkdown(i, policy, unsupported))) verified++;
