@@ -16,6 +16,7 @@ import { recoveryMethods } from './contract/recovery';
 import { securityMethods } from './contract/security';
 import { settingsMethods } from './contract/settings';
 import { vaultEvents, vaultMethods } from './contract/vault';
+import { watchMethods } from './contract/watch';
 
 export const methods = {
   ...appMethods,
@@ -30,6 +31,7 @@ export const methods = {
   ...devicesMethods,
   ...libraryMethods,
   ...recoveryMethods,
+  ...watchMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

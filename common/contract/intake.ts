@@ -35,6 +35,8 @@ export const ImportFileReport = z.object({
   tombstoned: z.number().int().nonnegative(),
   /** Counts the file stated that did not match what was found, and similar remarks. */
   notes: z.array(z.string()),
+  /** Refused because it is an encrypted backup whose password was missing or wrong: ask and retry. */
+  needsPassword: z.boolean().optional(),
 });
 export type ImportFileReport = z.infer<typeof ImportFileReport>;
 

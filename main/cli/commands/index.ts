@@ -20,5 +20,6 @@ import { statsCommand } from './stats';
 import { syncCommand } from './sync';
 import { targetCommand } from './target';
 import { unlockCommand } from './unlock';
+import { watchCommand } from './watch';
 
-export const commands: Command[] = [initCommand, unlockCommand, importCommand, backupCommand, restoreCommand, checkCommand, statsCommand, searchCommand, targetCommand, syncCommand, restoreVaultCommand, restoreDeviceCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];
+export const commands: Command[] = [initCommand, unlockCommand, importCommand, watchCommand, backupCommand, restoreCommand, checkCommand, statsCommand, searchCommand, targetCommand, syncCommand, restoreVaultCommand, restoreDeviceCommand, eraseCommand, receiptsCommand, consentCommand, devicesCommand, passphraseCommand, recoveryKeyCommand, kitCommand, serveCommand];

@@ -13,6 +13,7 @@ import { securityHandlers } from './security';
 import { settingsHandlers } from './settings';
 import type { Handlers } from './types';
 import { vaultHandlers } from './vault';
+import { watchHandlers } from './watch';
 
 export const handlers: Handlers = {
   ...appHandlers,
@@ -31,4 +32,5 @@ export const handlers: Handlers = {
   ...devicesHandlers,
   ...libraryHandlers,
   ...recoveryHandlers,
+  ...watchHandlers,
 };

@@ -6,15 +6,19 @@
 // category, and every refusal with its file, position and plain-words reason.
 // Idempotent: items carry stable source keys, so importing the same thing again adds nothing.
 import { open as openFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
 import type { ImportFileReport, ImportRefusal, ImportReport } from '../../../common/contract/intake';
 import type { JobInfo } from '../../../common/contract/jobs';
 import type { Category } from '../../../common/domain';
 import { KeepsakeError, isKeepsakeError } from '../../../common/errors';
 import type { Core } from '../core';
+import { stagingRoot } from '../staging';
+import { run as runSql, sql } from '../vault/sql';
 import type { JobControl } from '../jobs/job-manager';
 import type { Vault } from '../vault/vault';
 import { clearCheckpoints, importKey, loadCheckpoints, saveCheckpoint } from './import-checkpoints';
+import { originDevice, type OriginDevice } from './origin-device';
 import { fileInput } from './records/util';
 import { SNIFF_BYTES, detectFormat } from './registry';
 import type { ImportContext, ImportInput, Importer, ParsedItem } from './types';
@@ -31,6 +35,8 @@ export type ImportControl = Pick<JobControl, 'report' | 'checkpoint'>;
 export interface ImportOptions {
   /** Password for encrypted Android backups (.ab) found among the inputs. */
   password?: string;
+  /** Job title (watch folders name their folder); default from the paths. */
+  title?: string;
 }
 
 const reports = new WeakMap<Core, Map<string, ImportReport>>();
@@ -62,14 +68,59 @@ export function startImport(core: Core, paths: string[], options: ImportOptions 
 export function launchImport(core: Core, paths: string[], options: ImportOptions = {}): { info: JobInfo; result: Promise<ImportOutcome> } {
   if (!core.vault) throw new KeepsakeError('VAULT_LOCKED', 'Unlock the vault before importing.');
   if (paths.length === 0) throw new KeepsakeError('BAD_INPUT', 'Choose at least one file or folder to import.');
-  const title = paths.length === 1 ? `Import ${basename(paths[0]!)}` : `Import ${paths.length} files and folders`;
-  return core.jobs.start<ImportOutcome>({
+  const staged = stagedBatches(core, paths);
+  const title = options.title ?? importTitle(paths, staged.length > 0);
+  const launched = core.jobs.start<ImportOutcome>({
     kind: 'import',
     title,
     canPause: true,
     run: (control) => runImport(core, paths, control, control.id, options),
     summarize: (r) => summarize(r),
   });
+  if (staged.length) {
+    // Uploaded files are copies made for this import: once it is over (finished, failed
+    // or cancelled), they go. A crash leaves them to sweepStaging().
+    const remove = () => {
+      for (const dir of staged) rmSync(dir, { recursive: true, force: true });
+    };
+    // Except when a backup among them waits for its password: the retry reads them again
+    // (and removes them when it is over); sweepStaging() removes them if no retry comes.
+    launched.result.then((r) => (r.files.some((f) => f.needsPassword) ? undefined : remove()), remove);
+  }
+  return launched;
+}
+
+/** Upload batch folders (<data>/staging/uploads/<batch>) among the paths or holding them. */
+export function stagedBatches(core: Core, paths: string[]): string[] {
+  const uploads = resolve(join(stagingRoot(core.dataFolder), 'uploads'));
+  const out = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (!abs.startsWith(uploads + sep)) continue;
+    const batch = abs.slice(uploads.length + 1).split(sep)[0];
+    if (batch) out.add(join(uploads, batch));
+  }
+  return [...out];
+}
+
+/** "Import photo.jpg", "Import 3 files" (a staged batch folder's hex name means nothing to a person). */
+export function importTitle(paths: string[], staged: boolean): string {
+  if (staged && paths.length === 1) {
+    // A whole upload batch folder: count its files.
+    return /^[0-9a-f]{16}$/.test(basename(paths[0]!)) ? `Import ${countFiles(paths[0]!)}` : `Import ${basename(paths[0]!)}`;
+  }
+  if (paths.length === 1) return `Import ${basename(paths[0]!)}`;
+  return staged ? `Import ${paths.length} files` : `Import ${paths.length} files and folders`;
+}
+
+function countFiles(dir: string): string {
+  let n = 0;
+  try {
+    n = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
+  } catch {
+    return 'uploaded files';
+  }
+  return n === 1 ? '1 file' : `${n} files`;
 }
 
 export function summarize(r: ImportReport): string {
@@ -169,24 +220,28 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
   if (entry.kind === 'missing') return refuseFile(entry.reason);
 
   let run: (ctx: ImportContext) => AsyncIterable<ParsedItem>;
+  let head: Buffer | null = null;
   if (entry.kind === 'folder') {
     fr.format = entry.spec.id;
     run = (ctx) => entry.spec.importer(entry.path, ctx);
   } else {
     if (entry.size === 0) return refuseFile('The file is empty.');
-    let head: Buffer;
     try {
       head = await readHead(entry.path);
     } catch {
       return refuseFile('The file could not be read (permission denied, or it was removed).');
     }
-    const spec = detectFormat(head, basename(entry.path));
+    const spec = detectFormat(head!, basename(entry.path));
     if (!spec) return refuseFile('Keepsake does not recognise this kind of file, so nothing was imported from it.');
     fr.format = spec.id;
     const input: ImportInput = fileInput(entry.path);
     const importer: Importer = spec.importer;
     run = (ctx) => importer(input, ctx);
   }
+
+  // Items from a backup are tagged with its phone (origin-device.ts); loose files stay local.
+  const origin = await originDevice(entry.path, fr.format ?? '', head).catch(() => null);
+  if (origin) ensureOriginDevice(vault, origin, core.clock.now());
 
   let items = 0;
   let bytes = 0;
@@ -240,8 +295,10 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
   };
 
   let failure: string | null = null;
+  let needsPassword = false;
   try {
     for await (const item of run(ctx)) {
+      if (origin && item.deviceId === undefined) item.deviceId = origin.id;
       batch.push(item);
       items++;
       batchBytes += inlineBytes(item);
@@ -255,7 +312,11 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
       runCleanups();
       throw e;
     }
-    if (isKeepsakeError(e)) failure = e.message;
+    if (isKeepsakeError(e)) {
+      failure = e.message;
+      // An encrypted backup without (or with a wrong) password: hosts ask for it and retry.
+      if (e.code === 'WRONG_PASSPHRASE') needsPassword = true;
+    }
     else {
       report.internalErrors++;
       core.log.error('intake.parser-failed', { format: fr.format ?? 'unknown', error: e instanceof Error ? e.name : 'unknown' });
@@ -271,11 +332,20 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     report.refusals.push({ path: entry.path, position: 'the rest of the file', reason: `${(refusedParts - MAX_REFUSALS_PER_FILE).toLocaleString('en')} more parts were refused for the same kinds of reasons as above.` });
   }
   if (failure !== null) {
-    if (items === 0) return { ...fr, status: 'refused', reason: failure };
+    if (items === 0) return { ...fr, status: 'refused', reason: failure, ...(needsPassword ? { needsPassword: true } : {}) };
     report.refusals.push({ path: entry.path, position: 'after the last item read', reason: `${failure} The ${items} items read before that were kept.` });
   }
   if (fr.added === 0 && items > 0) fr.status = fr.duplicates > 0 ? 'duplicate' : 'tombstoned';
   return fr;
+}
+
+/** The device row an origin tag points at (named, so "Devices" shows the phone, not an id). */
+function ensureOriginDevice(vault: Vault, d: OriginDevice, now: number): void {
+  runSql(
+    vault.indexDb,
+    sql`INSERT INTO devices (id, name, model, platform, created_at) VALUES (${d.id}, ${d.name}, ${d.model}, ${d.platform}, ${now})
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, model = coalesce(excluded.model, devices.model), platform = coalesce(excluded.platform, devices.platform)`,
+  );
 }
 
 /** The exact shape `keepsake import --json` prints (see the issue's interface section). */

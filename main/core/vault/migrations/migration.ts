@@ -7,6 +7,7 @@ import { fileCache } from './0030-file-cache';
 import { privacyLedgers } from './0800-privacy-ledgers';
 import { holdsAndRetention } from './0810-holds-and-retention';
 import { recoveries } from './0900-recoveries';
+import { watchFolders } from './0950-watch-folders';
 
 export interface Migration {
   /** Equals the file's number (steps of 10) and becomes PRAGMA user_version. */
@@ -16,5 +17,5 @@ export interface Migration {
 }
 
 export function allMigrations(): Migration[] {
-  return [coreSchema, searchIndex, fileCache, privacyLedgers, holdsAndRetention, recoveries];
+  return [coreSchema, searchIndex, fileCache, privacyLedgers, holdsAndRetention, recoveries, watchFolders];
 }
