@@ -144,6 +144,17 @@ test('browse every library screen on an imported vault', async ({ page }) => {
     await snap(page, 'browse-search');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('dialog').getByRole('heading', { name: 'Stored in' })).toBeVisible();
+    await page.keyboard.press('Escape');
+
+    // Dark mode follows the OS: the same screens, still axe clean (contrast included)
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await openSection(page, 'Messages');
+    await page.getByRole('button', { name: /Grace Hopper/ }).first().click();
+    await axe(page, 'messages, dark');
+    await snap(page, 'browse-messages-dark');
+    await openSection(page, 'Dashboard');
+    await axe(page, 'dashboard, dark');
+    await snap(page, 'browse-dashboard-dark');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
