@@ -25,6 +25,16 @@ export function shortId(itemId: string): string {
   return createHash('sha256').update(itemId).digest('hex').slice(0, 8);
 }
 
+/** A name not yet used in this run: the name itself, then with the item's tag, then numbered. Adds it to `used`. */
+export function uniqueName(used: Set<string>, name: string, itemId: string): string {
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  let out = name;
+  for (let n = 1; used.has(out.toLowerCase()); n++) out = `${stem}-${shortId(itemId)}${n > 1 ? `-${n}` : ''}${ext}`;
+  used.add(out.toLowerCase());
+  return out;
+}
+
 function tmpOf(path: string): string {
   return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
 }

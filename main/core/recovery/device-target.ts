@@ -9,7 +9,7 @@ import type { Core } from '../core';
 import { devicesFor } from '../devices/registry';
 import { openVault } from '../privacy/ledgers';
 import { get, sql } from '../vault/sql';
-import { shortId, sha256 } from './atomic';
+import { sha256, uniqueName } from './atomic';
 import { loadItem } from './load';
 import type { LocationPolicy } from './location';
 import type { RecoveryControl } from './recovery-job';
@@ -41,6 +41,7 @@ export async function offerToDevice(core: Core, deviceId: string, byCat: Map<Rec
       control.report({ phase: `Offering ${cat.category}s to the phone`, done, total });
       const offered = get<{ path: string }>(vault.indexDb, sql`SELECT path FROM device_restore_offers WHERE device_id = ${deviceId} AND vault_item_id = ${sel.id}`);
       if (offered) {
+        used.add(offered.path.toLowerCase());
         cat.files.push(offered.path);
         cat.written++;
         continue;
@@ -68,11 +69,8 @@ export async function offerToDevice(core: Core, deviceId: string, byCat: Map<Rec
         cat.skipped.push({ itemId: sel.id, reason: 'Its location may not travel unchanged, and a phone restore sends the original; use an export bundle for this item.' });
         continue;
       } else if (item.location) policy.point(cat.category, item.location);
-      let name = mediaName(original.name);
       const folder = media ? mediaFolder(item.occurredAt) : FOLDER[cat.category];
-      if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${shortId(item.id)}${ext}`);
-      used.add(`${folder}/${name}`);
-      const path = `${folder}/${name}`;
+      const path = uniqueName(used, `${folder}/${mediaName(original.name)}`, item.id);
       devices.offerRestore(deviceId, [{ offerId: `rs-${item.id}`, vaultItemId: item.id, category: cat.category, path, size: original.data.length, hash: sha256(original.data), modified: item.occurredAt ?? 0 }]);
       cat.files.push(path);
       cat.written++;

@@ -15,7 +15,7 @@ import type { JobControl } from '../jobs/job-manager';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { requireFreshIdentity } from '../security/reverify';
 import { all, get, run, sql } from '../vault/sql';
-import { hashFile, shortId, inside, sha256, streamAtomic, sweepTemporaries, writeAtomic } from './atomic';
+import { hashFile, inside, sha256, streamAtomic, sweepTemporaries, uniqueName, writeAtomic } from './atomic';
 import { offerToDevice } from './device-target';
 import { loadItem } from './load';
 import { LocationPolicy, recoveryPurpose } from './location';
@@ -151,11 +151,8 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
               done++;
               continue;
             }
-            let name = mediaName(original.name);
             const folder = mediaFolder(item.occurredAt);
-            if (used.has(`${folder}/${name}`)) name = name.replace(/(\.[^.]*)?$/, (ext) => `-${shortId(item.id)}${ext}`);
-            used.add(`${folder}/${name}`);
-            const rel = `${folder}/${name}`;
+            const rel = uniqueName(used, `${folder}/${mediaName(original.name)}`, item.id);
             if (!Buffer.isBuffer(original.data)) {
               // Too large for memory: only a file with no location (or precise allowed) can be streamed unchanged.
               if (item.location && policy.effective().precision !== 'precise') {
@@ -239,9 +236,7 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
                 continue;
               }
               const stem = (i.title.replace(/[^\p{L}\p{N} _-]+/gu, ' ').trim().slice(0, 60) || 'note').replace(/\s+/g, ' ');
-              let name = `${stem}.md`;
-              if (used.has(name)) name = `${stem}-${shortId(i.id)}.md`;
-              used.add(name);
+              const name = uniqueName(used, `${stem}.md`, i.id);
               const b = { s: policy.shared, c: policy.coarsened };
               if (await put(cat, `Notes/${name}`, noteMarkdown(i, policy, unsupported))) verified++;
               logLocation(i.id, 'note location', b);

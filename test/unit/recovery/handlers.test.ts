@@ -2,14 +2,16 @@
 // before, a job after), the report is found by job id and listed, the bundle becomes an
 // 'export' location on the data map with a copy per restored item, the consent is recorded
 // with purpose recovery:<id> and the bundle path, and withdrawing after the end is a no-op.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../main/core/core';
 import { call } from '../../../main/core/dispatch';
 import { consentLedger } from '../../../main/core/privacy/ledgers';
+import { runRecovery } from '../../../main/core/recovery/recovery-job';
 import { configureReverify, verifyIdentity } from '../../../main/core/security/reverify';
 import { all, sql } from '../../../main/core/vault/sql';
-import { cleanup, FIXTURES, importPaths, newCore, PASS, tempDir } from './helpers';
+import { cleanup, FIXTURES, importPaths, newCore, PASS, quiet, tempDir } from './helpers';
 
 let dir: string;
 let core: Core;
@@ -62,5 +64,16 @@ describe('recovery handlers', () => {
     ]);
     expect(await call(core, 'recovery.withdrawLocation', { id: report.id })).toEqual({ withdrawn: false });
     await expect(call(core, 'recovery.report', { id: 'rec-nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('items made in the same instant with the same name get distinct files (no overwrite)', async () => {
+    const note = (n: number) => ({ category: 'note' as const, sourceKey: `same-${n}`, title: 'Same title', text: `Same title\nbody ${n}`, fields: { format: 'google-keep' }, personal: true });
+    await core.vault!.putItems([note(1), note(2), note(3), note(4)]);
+    const r = await runRecovery(core, { source: { kind: 'everything' }, target: { kind: 'bundle', dir: join(dir, 'same') }, categories: ['note'], location: { precision: 'none', expiresInMinutes: 5 } }, quiet);
+    const files = r.categories[0]!.files;
+    expect(files).toHaveLength(4);
+    expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(4);
+    const bodies = files.map((f) => readFileSync(join(dir, 'same', f), 'utf8'));
+    for (let n = 1; n <= 4; n++) expect(bodies.some((b) => b.includes(`body ${n}`))).toBe(true);
   });
 });
