@@ -170,7 +170,12 @@ export async function* miuiBody(input: ImportInput, ctx: ImportContext, env: Con
   const descript = input.sibling?.('descript.xml') ?? null;
   const device = descript ? await (await import('./miui')).readDescript(descript) : {};
   for await (const item of androidBackupBody(input, ctx, env, miui.androidOffset)) {
-    item.fields.miui = { package: miui.packageName, label: miui.label, ...device };
+    // Backup-internal files (app data kept opaque: they have a `kind`) carry the backup's
+    // facts. Photos, contacts, messages do not: the phone is their origin device
+    // (origin-device.ts), and extra fields would change their fingerprint, so the same
+    // photo from this backup and from a folder would become two items instead of one
+    // item with two sources.
+    if (typeof item.fields.kind === 'string') item.fields.miui = { package: miui.packageName, label: miui.label, ...device };
     yield item;
   }
 }

@@ -2,7 +2,7 @@
 // `vault.changed`; there is no other hook), stopped when it locks, and the add/list/remove
 // operations behind the watch.* methods and `keepsake watch`.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { WatchFolder } from '../../../../common/contract/watch';
 import { KeepsakeError } from '../../../../common/errors';
 import type { Core } from '../../core';
@@ -57,7 +57,7 @@ export class WatchService {
     }
     if (!isDir) throw new KeepsakeError('BAD_INPUT', 'Choose a folder to watch, not a file.');
     const data = resolve(this.core.dataFolder);
-    if (abs === data || isInsideStaging(this.core.dataFolder, abs) || abs.startsWith(data + '/') || data.startsWith(abs + '/')) {
+    if (abs === data || isInsideStaging(this.core.dataFolder, abs) || abs.startsWith(data + sep) || data.startsWith(abs + sep)) {
       throw new KeepsakeError('BAD_INPUT', "Keepsake's own data folder cannot be watched (it would import its own files).");
     }
     const existing = findWatchByPath(vault.indexDb, abs);
