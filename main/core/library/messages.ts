@@ -16,24 +16,23 @@ function isThreadKey(x: unknown): x is ThreadKey {
   return (o.t === null || typeof o.t === 'number') && typeof o.k === 'string';
 }
 
-/** Conversations, most recent first; the cursor is the last (lastAt, address) shown. */
+/** Conversations, most recent first (from lib_threads, migration 0710); the cursor is the last (lastAt, address) shown. */
 export function threads(db: Db, opts: { cursor?: string | undefined; limit: number }): { items: Thread[]; next: string | null } {
   const key = decodeCursor(opts.cursor, isThreadKey);
-  const rows = all<{ k: string; lastAt: number | null; n: number; seq: number }>(db, {
-    text: `SELECT json_extract(fields, '$.address') AS k, max(occurred_at) AS lastAt, count(*) AS n, max(seq) AS seq
-           FROM items WHERE category = 'message' GROUP BY k
-           ${key ? 'HAVING (coalesce(max(occurred_at), -1), k) < (coalesce(?, -1), ?)' : ''}
-           ORDER BY coalesce(lastAt, -1) DESC, k DESC LIMIT ?`,
+  const rows = all<{ k: string; lastAt: number | null; n: number }>(db, {
+    text: `SELECT address AS k, last_at AS lastAt, count AS n FROM lib_threads INDEXED BY lib_threads_recent
+           ${key ? 'WHERE (coalesce(last_at, -1), address) < (coalesce(?, -1), ?)' : ''}
+           ORDER BY coalesce(last_at, -1) DESC, address DESC LIMIT ?`,
     params: [...(key ? [key.t, key.k] : []), opts.limit + 1],
   });
   const kept = rows.slice(0, opts.limit);
   const items = kept.map((r) => {
-    const last = all<{ title: string; fields: string }>(db, {
-      text: `SELECT title, fields FROM items WHERE category = 'message' AND json_extract(fields, '$.address') IS ? ORDER BY occurred_at DESC, seq DESC LIMIT 1`,
+    const last = all<{ fields: string }>(db, {
+      text: `SELECT fields FROM items INDEXED BY lib_msg_thread WHERE category = 'message' AND json_extract(fields, '$.address') = ? ORDER BY occurred_at DESC, seq DESC LIMIT 1`,
       params: [r.k],
     })[0];
     const f = parseFields(last?.fields ?? '{}');
-    return { key: r.k ?? '', title: str(f.contactName) || r.k || 'Unknown sender', lastAt: r.lastAt, count: r.n, lastText: (str(f.body) || str(f.subject)).slice(0, 200) };
+    return { key: r.k, title: str(f.contactName) || r.k || 'Unknown sender', lastAt: r.lastAt, count: r.n, lastText: (str(f.body) || str(f.subject)).slice(0, 200) };
   });
   const lastRow = kept[kept.length - 1];
   return { items, next: rows.length > opts.limit && lastRow ? encodeCursor({ t: lastRow.lastAt, k: lastRow.k }) : null };

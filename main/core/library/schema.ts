@@ -4,10 +4,11 @@
 // Called once per connection before the first browse query; cheap after the first time.
 import { KeepsakeError } from '../../../common/errors';
 import { libraryIndexes } from '../vault/migrations/0700-library-indexes';
+import { libraryThreads } from '../vault/migrations/0710-library-threads';
 import type { Migration } from '../vault/migrations/migration';
 import { get, run, sql, type Db } from '../vault/sql';
 
-export const libraryMigrations: Migration[] = [libraryIndexes];
+export const libraryMigrations: Migration[] = [libraryIndexes, libraryThreads];
 
 const KEY = 'library_schema';
 const ready = new WeakSet<Db>();

@@ -88,6 +88,18 @@ describe('lists', () => {
     expect(lib.threads({ limit: 1, cursor: paged.next! }).items.map((x) => x.key)).toEqual(['+15559870002']);
   });
 
+  it('conversation summaries stay in step with imports and erasure (triggers of migration 0710)', async () => {
+    const linus = () => lib.threads({}).items.find((x) => x.key === '+15559870002');
+    expect(linus()).toMatchObject({ count: 2 });
+    await vault.putItems([{ category: 'message', sourceKey: 'late', occurredAt: SEED_NOW + 1000, title: 'Linus', text: 'late', fields: { address: '+15559870002', body: 'Late reply', direction: 'received' }, personal: true }]);
+    expect(lib.threads({}).items[0]).toMatchObject({ key: '+15559870002', count: 3, lastAt: SEED_NOW + 1000, lastText: 'Late reply' });
+    const ids = lib.thread({ key: '+15559870002' }).items.map((m) => m.id);
+    await vault.destroyItems([ids[0]!]);
+    expect(linus()).toMatchObject({ count: 2, lastAt: SEED_NOW - 2 * 86_400_000 - 5 * 86_400_000 + 120_000 });
+    await vault.destroyItems(ids.slice(1));
+    expect(linus()).toBeUndefined();
+  });
+
   it('contacts A to Z with paging, notes, email with html and attachment', () => {
     const first = lib.contacts({ limit: 2 });
     expect(first.items.map((c) => c.title)).toEqual([KNOWN.contactName, KNOWN.threadName]);
