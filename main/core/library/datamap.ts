@@ -17,7 +17,7 @@ export function matrix(db: Db): Matrix {
   });
   const bytes = new Map(
     all<{ category: string; loc: number; b: number }>(db, {
-      text: `SELECT i.category, c.location_id AS loc, sum(f.size) AS b FROM files f JOIN items i ON i.id = f.item_id AND i.version = f.version
+      text: `SELECT i.category, c.location_id AS loc, sum(f.size) AS b FROM files f CROSS JOIN items i ON i.id = f.item_id AND i.version = f.version
              JOIN copies c ON c.item_id = f.item_id WHERE c.state IN ('present', 'pending') GROUP BY i.category, c.location_id`,
       params: [],
     }).map((r) => [`${r.category}/${r.loc}`, r.b]),
