@@ -22,8 +22,6 @@ export interface CommandContext {
 
 export interface Command {
   name: string;
-  /** One line for `keepsake --help`. */
-  summary: string;
   /** Usage lines for `keepsake <name> --help`. */
   usage: string;
   options?: Options;

@@ -42,11 +42,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     out(VERSION);
     return 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     err(`keepsake: unknown command "${name}". Run "keepsake --help" to see the commands.`);
     return 2;
   }
+  const command: Command = await entry.load();
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });

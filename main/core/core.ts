@@ -2,7 +2,6 @@
 // folder, the open vault (if unlocked), the job manager and the event bus. Every host
 // (Electron, web, CLI) creates exactly one Core and dispatches contract calls into it.
 import type { HostKind } from '../../common/domain';
-import { startRetentionRun } from './erasure/retention';
 import { EventBus } from './events';
 import { JobManager } from './jobs/job-manager';
 import { createFileLog, type Log } from './log';
@@ -40,6 +39,7 @@ export class Core {
   private lastActivity: number;
   private readonly idleTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
+  private readonly beforeLockHooks = new Set<() => Promise<void>>();
 
   constructor(options: CoreOptions) {
     this.dataFolder = ensurePrivateDir(options.dataFolder);
@@ -53,7 +53,7 @@ export class Core {
     this.lastActivity = this.clock.now();
     this.idleTimer = setInterval(() => void this.lockIfIdle(), IDLE_CHECK_MS);
     this.idleTimer.unref();
-    this.retentionTimer = setInterval(() => this.runDueRetention(), RETENTION_CHECK_MS);
+    this.retentionTimer = setInterval(() => void this.runDueRetention(), RETENTION_CHECK_MS);
     this.retentionTimer.unref();
   }
 
@@ -63,24 +63,31 @@ export class Core {
   }
 
   /** Locks the vault: stops running jobs, drops the keys, closes the index. */
-  async lock(reason: 'asked' | 'idle'): Promise<void> {
+  async lock(reason: 'asked' | 'idle' | 'quit'): Promise<void> {
     const vault = this.vault;
     if (!vault) return;
     await this.jobs.stopAll();
+    // Services tied to the open vault (the phone gateway, watch folders) stop first.
+    for (const hook of [...this.beforeLockHooks]) await hook().catch((e: unknown) => this.log.warn('lock.hook-failed', { error: e instanceof Error ? e.message : String(e) }));
     this.vault = null;
     vault.close();
     this.log.info('vault.locked', { reason });
     this.events.emit('vault.changed', { state: 'locked' });
   }
 
+  /** Registers work to do before the vault closes (stop servers using it); returns the unregister function. */
+  beforeLock(hook: () => Promise<void>): () => void {
+    this.beforeLockHooks.add(hook);
+    return () => this.beforeLockHooks.delete(hook);
+  }
+
   /** Runs retention rules that are on and due, while the vault is unlocked. */
-  runDueRetention(): void {
+  async runDueRetention(): Promise<void> {
     if (!this.vault) return;
-    try {
-      startRetentionRun(this);
-    } catch (e) {
-      this.log.warn('retention.skipped', { error: e instanceof Error ? e.message : String(e) });
-    }
+    // Loaded on demand: erasure pulls in the cloud SDKs, which most runs never need.
+    await import('./erasure/retention')
+      .then((m) => void m.startRetentionRun(this))
+      .catch((e: unknown) => this.log.warn('retention.skipped', { error: e instanceof Error ? e.message : String(e) }));
   }
 
   /** Auto-lock after the chosen idle time, but never under a running job. */
@@ -97,9 +104,7 @@ export class Core {
   async close(): Promise<void> {
     clearInterval(this.idleTimer);
     clearInterval(this.retentionTimer);
+    await this.lock('quit');
     await this.jobs.stopAll();
-    const vault = this.vault;
-    this.vault = null;
-    if (vault) vault.close();
   }
 }

@@ -5,7 +5,6 @@ import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print }
 
 export const backupCommand: Command = {
   name: 'backup',
-  summary: 'Back up a folder into the vault (incremental; one snapshot per run).',
   usage: ['Usage: keepsake backup <folder> [--json]', '', 'Unchanged files are skipped; changed files store only their changed chunks.', PASSPHRASE_HELP].join('\n'),
   options: PASSPHRASE_OPTIONS,
   async run(ctx) {

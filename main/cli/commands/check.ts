@@ -6,7 +6,6 @@ import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS } from './vault-commo
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Check the vault (--read-data: decrypt and verify every chunk).',
   usage: [
     'Usage: keepsake check [--read-data] [--subset n/N] [--repair] [--json]',
     '',

@@ -6,7 +6,6 @@ import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vaul
 
 export const consentCommand: Command = {
   name: 'consent',
-  summary: 'Show, verify or withdraw consents in the tamper-evident consent ledger.',
   usage: ['Usage: keepsake consent (list [--json] | verify | withdraw ID)', '', PASSPHRASE_HELP].join('\n'),
   options: PASSPHRASE_OPTIONS,
   async run(ctx) {

@@ -35,7 +35,6 @@ async function serve(ctx: CommandContext): Promise<number> {
 
 export const devicesCommand: Command = {
   name: 'devices',
-  summary: 'Pair phones, list and configure them, and run the gateway they sync with.',
   usage: [
     'Usage: keepsake devices list [--json]',
     '       keepsake devices identity',

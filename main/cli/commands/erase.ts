@@ -12,7 +12,6 @@ import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphras
 
 export const eraseCommand: Command = {
   name: 'erase',
-  summary: 'Erase items everywhere Keepsake keeps them, with a receipt.',
   usage: [
     'Usage: keepsake erase (--item ID… | --query TEXT | --category C [--older-than-days N]) [--yes] [--json]',
     '',

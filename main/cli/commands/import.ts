@@ -41,7 +41,6 @@ function merge(first: ImportOutcome, again: ImportOutcome): ImportOutcome {
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Import exports and backups (contacts, calendars, messages, email, notes, photos…).',
   usage: [
     'Usage: keepsake import <path…> [--json]',
     '',

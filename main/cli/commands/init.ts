@@ -5,7 +5,6 @@ import { PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphrase } from './va
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Create an encrypted vault in the data folder.',
   usage: ['Usage: keepsake init [--passphrase-file FILE] [--json]', '', 'Creates the vault and prints its recovery key — once. Keep it somewhere safe.', PASSPHRASE_HELP].join('\n'),
   options: PASSPHRASE_OPTIONS,
   async run(ctx) {

@@ -13,7 +13,6 @@ import { print } from './vault-common';
 
 export const kitCommand: Command = {
   name: 'kit',
-  summary: 'Save the Emergency Kit (recovery key + QR code) as a PDF or HTML page.',
   usage: [
     'Usage: keepsake kit FILE.pdf [--html] [--recovery-key-file FILE]',
     '',

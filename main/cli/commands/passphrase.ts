@@ -13,7 +13,6 @@ const NEW_PASSPHRASE = { env: 'KEEPSAKE_NEW_PASSPHRASE', fileOption: 'new-passph
 
 export const passphraseCommand: Command = {
   name: 'passphrase',
-  summary: 'Change the vault passphrase.',
   usage: [
     'Usage: keepsake passphrase [--passphrase-file FILE] [--new-passphrase-file FILE]',
     '',

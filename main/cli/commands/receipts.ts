@@ -6,7 +6,6 @@ import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vaul
 
 export const receiptsCommand: Command = {
   name: 'receipts',
-  summary: 'List erasure and export receipts, check their chain, or save one as a page.',
   usage: ['Usage: keepsake receipts [--json] [--verify] [--html ID --out FILE]', '', PASSPHRASE_HELP].join('\n'),
   options: { ...PASSPHRASE_OPTIONS, verify: { type: 'boolean' }, html: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {

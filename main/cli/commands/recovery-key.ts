@@ -14,7 +14,6 @@ import { print } from './vault-common';
 
 export const recoveryKeyCommand: Command = {
   name: 'recovery-key',
-  summary: 'Make a new recovery key (rotate) or check that one still opens the vault (check).',
   usage: [
     'Usage: keepsake recovery-key rotate [--kit FILE.pdf] [--passphrase-file FILE]',
     '       keepsake recovery-key check [--recovery-key-file FILE]',

@@ -11,7 +11,6 @@ import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, 
 
 export const restoreDeviceCommand: Command = {
   name: 'restore-device',
-  summary: 'Restore your data for a new phone: an export bundle or a paired phone, with a verification report.',
   usage: [
     'Usage: keepsake restore-device (--to-bundle DIR | --to-device ID) [--categories C,C…] [--from DATE] [--to DATE]',
     '         [--source everything|device:ID|snapshot:N|date:DATE] [--location precise|approximate|none]',

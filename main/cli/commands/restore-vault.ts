@@ -24,7 +24,6 @@ async function readRecoveryKey(ctx: CommandContext): Promise<string> {
 
 export const restoreVaultCommand: Command = {
   name: 'restore-vault',
-  summary: 'Rebuild the whole vault on this computer from a cloud target and the recovery key.',
   usage: [
     'Usage: keepsake restore-vault --from <target> [--json]',
     '',

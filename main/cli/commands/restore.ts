@@ -5,7 +5,6 @@ import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print }
 
 export const restoreCommand: Command = {
   name: 'restore',
-  summary: 'Restore a snapshot (or "latest") into a folder.',
   usage: ['Usage: keepsake restore <snapshot|latest> <dir> [--json]', '', 'Each file is written under a temporary name and renamed when complete.', PASSPHRASE_HELP].join('\n'),
   options: PASSPHRASE_OPTIONS,
   async run(ctx) {

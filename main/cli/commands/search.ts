@@ -15,7 +15,6 @@ function date(v: unknown, flag: string): number | undefined {
 
 export const searchCommand: Command = {
   name: 'search',
-  summary: 'Search messages, notes, email, contacts, events and photos.',
   usage: [
     'Usage: keepsake search <words…> [--category message] [--from 2024-01-01] [--to 2024-12-31] [--device id] [--json]',
     '',

@@ -5,7 +5,6 @@ import type { Command } from '../command';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Serve the Keepsake UI to a browser on this computer (headless use).',
   usage: [
     'Usage: keepsake serve [--port N] [--host 127.0.0.1]',
     '',

@@ -4,7 +4,6 @@ import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print }
 
 export const statsCommand: Command = {
   name: 'stats',
-  summary: 'Show what the vault holds (items, bytes, packs, snapshots).',
   usage: ['Usage: keepsake stats [--json]', '', PASSPHRASE_HELP].join('\n'),
   options: PASSPHRASE_OPTIONS,
   async run(ctx) {

@@ -8,7 +8,6 @@ import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vaul
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'Mirror the vault to its cloud targets now (encrypted, verified).',
   usage: ['Usage: keepsake sync [--target ID] [--json]', '', 'Uploads new packs, the changed parts of the index and a new manifest,', 'verifies each object, then removes what no copy needs any more.', PASSPHRASE_HELP].join('\n'),
   options: { ...PASSPHRASE_OPTIONS, target: { type: 'string' } },
   async run(ctx) {

@@ -71,7 +71,6 @@ function needInt(ctx: CommandContext, flag: string): number {
 
 export const targetCommand: Command = {
   name: 'target',
-  summary: 'Add, list and remove the cloud targets the vault is mirrored to.',
   usage: USAGE,
   options: {
     ...PASSPHRASE_OPTIONS,

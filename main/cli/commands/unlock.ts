@@ -4,7 +4,6 @@ import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vaul
 
 export const unlockCommand: Command = {
   name: 'unlock',
-  summary: 'Check that the passphrase opens the vault (exit 0 if it does).',
   usage: ['Usage: keepsake unlock [--passphrase-file FILE] [--json]', '', 'Exit status 4 means the passphrase is wrong, 7 that the key file is damaged.', PASSPHRASE_HELP].join('\n'),
   options: PASSPHRASE_OPTIONS,
   async run(ctx) {

@@ -51,6 +51,7 @@ function nonEmpty(p: string): string {
 export async function openVaultFor(ctx: CommandContext): Promise<Vault> {
   const core = ctx.core();
   if (core.vault) return core.vault;
+  if (!Vault.exists(core.dataFolder)) throw new KeepsakeError('VAULT_MISSING', `There is no vault in ${core.dataFolder} yet. Create one with "keepsake init".`);
   const passphrase = await readPassphrase(ctx);
   core.vault = await Vault.open(core.dataFolder, { passphrase });
   return core.vault;

@@ -34,7 +34,6 @@ async function runForeground(ctx: CommandContext): Promise<number> {
 
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'Watch folders (where a phone drops exports) and import what appears in them.',
   usage: [
     'Usage: keepsake watch add <folder> [--json]',
     '       keepsake watch list [--json]',

@@ -13,6 +13,7 @@ import { RATE_RULES, type RateLimiter } from '../rate-limit';
 import { requireFreshIdentity } from '../security/reverify';
 import { all, get, sql } from '../vault/sql';
 import type { Vault } from '../vault/vault';
+import { eraseFromCloud } from './cloud-participant';
 import { LegalHolds } from './holds';
 import { erasureParticipants, type CopyLocation } from './participants';
 
@@ -74,8 +75,11 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
     locations.push({ location: `Snapshots (${snapshots.snapshots})`, kind: 'snapshot', outcome: 'erased', items: snapshots.items, detail: 'Removed from every snapshot that listed them.' });
   }
 
+  report('Erasing cloud copies');
+  if (free.length) locations.push(...(await eraseFromCloud(core, vault, free.length)));
+
   report('Erasing other copies');
-  const outside = copies.filter((c) => c.kind !== 'vault');
+  const outside = copies.filter((c) => c.kind !== 'vault' && c.kind !== 'cloud');
   const participants = erasureParticipants(core);
   const handled = new Set<CopyLocation>();
   for (const p of participants) {

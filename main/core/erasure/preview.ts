@@ -5,6 +5,7 @@ import { categoryLabels, type Category } from '../../../common/domain';
 import { humanCount } from '../../../common/format';
 import { all, get, sql } from '../vault/sql';
 import type { Vault } from '../vault/vault';
+import { cloudStore } from '../cloud/service';
 import { captureCopies } from './erase';
 import { LegalHolds } from './holds';
 import { resolveSelection } from './selection';
@@ -32,9 +33,14 @@ export function previewErase(vault: Vault, selection: Selection, now: number): E
     bytes += r.bytes ?? 0;
   }
   const locations: ErasePreview['locations'] = [];
-  for (const c of captureCopies(vault, free)) {
+  for (const c of captureCopies(vault, free).filter((c) => c.kind !== 'cloud')) {
     const enc = get<{ encryption: string }>(vault.indexDb, sql`SELECT encryption FROM copies WHERE location_id = ${c.locationId} LIMIT 1`);
     locations.push({ name: c.name, kind: c.kind, items: c.itemIds.length, encryption: enc?.encryption ?? 'unknown', plan: PLANS[c.kind] ?? '' });
+  }
+  if (free.length) {
+    for (const t of cloudStore(vault, () => now).list()) {
+      locations.push({ name: t.label, kind: 'cloud', items: free.length, encryption: 'end-to-end encrypted (aes-256-gcm)', plan: PLANS.cloud! });
+    }
   }
   const snapshotItems = free.filter((id) => all(vault.indexDb, sql`SELECT 1 AS x FROM snapshot_items WHERE item_id = ${id} LIMIT 1`).length > 0).length;
   if (snapshotItems) locations.push({ name: 'Snapshots', kind: 'snapshot', items: snapshotItems, encryption: 'aes-256-gcm/item-key', plan: PLANS.snapshot! });

@@ -43,7 +43,7 @@ describe('retention rules', () => {
   it('previews on add and stays off until turned on with a fresh passphrase', async () => {
     const rule = (await call(core, 'retention.add', { category: 'screenshot', olderThanDays: 30 })) as { id: number; enabled: boolean; wouldErase: number };
     expect(rule).toMatchObject({ enabled: false, wouldErase: 2 });
-    core.runDueRetention();
+    await core.runDueRetention();
     expect(core.jobs.list()).toHaveLength(0);
     await expect(call(core, 'retention.setEnabled', { id: rule.id, enabled: true })).rejects.toMatchObject({ code: 'REVERIFY' });
     await call(core, 'security.verifyIdentity', { passphrase: PASS });
@@ -57,7 +57,7 @@ describe('retention rules', () => {
     const held = core.vault!.listItems({ category: 'screenshot' }).find((i) => i.title === 'Screenshot 2')!;
     await call(core, 'holds.add', { itemId: held.id, reason: 'keep' });
 
-    core.runDueRetention();
+    await core.runDueRetention();
     const [job] = core.jobs.list();
     expect(job?.kind).toBe('retention');
     while (!core.jobs.get(job!.id).finishedAt) await new Promise((r) => setTimeout(r, 10));
@@ -69,7 +69,7 @@ describe('retention rules', () => {
     expect(core.vault!.listItems({ category: 'screenshot' }).map((i) => i.title).sort()).toEqual(['Screenshot 2', 'Screenshot 3']);
     expect(core.vault!.listItems({ category: 'photo' })).toHaveLength(1);
 
-    core.runDueRetention();
+    await core.runDueRetention();
     expect(core.jobs.list()).toHaveLength(1); // ran today already
     now += DAY;
     expect(rules.due().map((r) => r.id)).toEqual([rule.id]);
