@@ -10,9 +10,11 @@ import { humanBytes } from '../../common/format';
 import { api, ApiError } from '../api/client';
 import { useQuery } from '../api/hooks';
 import { fromDrop, fromInput, uploadAll, type UploadFile, type UploadProgress } from '../api/upload';
+import { BackupPasswordForm } from './BackupPasswordForm';
 import { ImportReportView } from './ImportReportView';
 import { ProgressBar } from './ProgressBar';
 import { JobRow } from './JobRow';
+import { WatchFolders } from './WatchFolders';
 
 type Step = { kind: 'choose' } | { kind: 'uploading'; progress: UploadProgress } | { kind: 'importing'; job: JobInfo } | { kind: 'report'; report: ImportReport };
 
@@ -47,9 +49,9 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
     setError('');
   }
 
-  async function start(paths: string[]): Promise<void> {
+  async function start(paths: string[], backupPassword?: string): Promise<void> {
     try {
-      const job = await api.call('intake.start', { paths });
+      const job = await api.call('intake.start', { paths, ...(backupPassword ? { backupPassword } : {}) });
       setStep({ kind: 'importing', job });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -169,6 +171,7 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
                   </span>
                 </div>
               ) : null}
+              <WatchFolders native={native} />
             </>
           ) : null}
 
@@ -193,6 +196,7 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
           {step.kind === 'report' ? (
             <>
               <ImportReportView report={step.report} />
+              <BackupPasswordForm report={step.report} onRetry={(paths, password) => void start(paths, password)} />
               <div className="row end">
                 <button type="button" className="button" onClick={reset}>
                   Import more
