@@ -2,10 +2,11 @@
 // phrase, rare word: p50/p95), and in Chromium with 100,000 photos: unlock → dashboard,
 // first paint of the photo grid, and frame times while scrolling (performance timeline).
 // Data is written straight into real encrypted vault indexes (same schema, triggers and
-// FTS5 index as imports produce) and cached under bench/.cache between runs.
+// FTS5 index as imports produce) and cached in $TMPDIR/keepsake-bench/browse between runs.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +17,8 @@ import { Vault } from '../main/core/vault/vault';
 import type { Db } from '../main/core/vault/sql';
 import type { BenchSection } from './run';
 
-const CACHE = join(process.cwd(), 'bench', '.cache', 'browse');
+// Outside the repo, beside the vault bench's data: gigabytes must never be one `git add` away.
+const CACHE = join(tmpdir(), 'keepsake-bench', 'browse');
 const WORDS = 'the you and to a i it is that of in for on me be my we have at are this was do so but not with just what get like can go if know up out all your will see about no too see now'.split(' ');
 const TOPIC = 'dinner tomorrow meeting train station coffee weekend birthday parcel harbour garden holiday school doctor football concert bakery bicycle museum picnic airport'.split(' ');
 
