@@ -14,6 +14,7 @@ import { requireFreshIdentity } from '../security/reverify';
 import { all, get, sql } from '../vault/sql';
 import type { Vault } from '../vault/vault';
 import { eraseFromCloud } from './cloud-participant';
+import { eraseFromExports } from './export-participant';
 import { LegalHolds } from './holds';
 import { erasureParticipants, type CopyLocation } from './participants';
 
@@ -55,8 +56,10 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
 
   report('Finding every copy');
   const counts = countByCategory(vault, free);
+  const categoryOf = new Map(free.map((id) => [id, get<{ category: string }>(db, sql`SELECT category FROM items WHERE id = ${id}`)?.category ?? ''] as const));
   const copies = captureCopies(vault, free);
   const snapshots = countSnapshots(vault, free);
+  const phones = phoneHolders(vault, free);
   const packsBefore = new Set(all<{ id: string }>(db, sql`SELECT id FROM packs`).map((r) => r.id));
 
   report('Destroying the items’ keys');
@@ -78,8 +81,15 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
   report('Erasing cloud copies');
   if (free.length) locations.push(...(await eraseFromCloud(core, vault, free.length)));
 
+  report('Deleting export bundles that held them');
+  locations.push(...eraseFromExports(db, copies.filter((c) => c.kind === 'export'), (ids) => new Set(ids.map((id) => categoryOf.get(id) ?? ''))));
+
+  for (const p of phones) {
+    locations.push({ location: p.name, kind: 'phone', outcome: 'pending', items: p.items, detail: 'The phone is told at its next sync (erased items are answered as tombstones); it deletes its own copy as its settings say.' });
+  }
+
   report('Erasing other copies');
-  const outside = copies.filter((c) => c.kind !== 'vault' && c.kind !== 'cloud');
+  const outside = copies.filter((c) => c.kind !== 'vault' && c.kind !== 'cloud' && c.kind !== 'export');
   const participants = erasureParticipants(core);
   const handled = new Set<CopyLocation>();
   for (const p of participants) {
@@ -129,6 +139,22 @@ export function captureCopies(vault: Vault, ids: string[]): CopyLocation[] {
     }
   }
   return [...byLocation.values()];
+}
+
+/** Paired phones the items came from (they may still hold their own copies). */
+function phoneHolders(vault: Vault, ids: string[]): Array<{ name: string; items: number }> {
+  const byDevice = new Map<string, { name: string; items: number }>();
+  for (const id of ids) {
+    const r = get<{ device_id: string; name: string | null }>(
+      vault.indexDb,
+      sql`SELECT i.device_id, (SELECT p.name FROM device_pairings p WHERE p.device_id = i.device_id) AS name FROM items i WHERE i.id = ${id}`,
+    );
+    if (!r?.name) continue;
+    const e = byDevice.get(r.device_id) ?? { name: r.name, items: 0 };
+    e.items++;
+    byDevice.set(r.device_id, e);
+  }
+  return [...byDevice.values()];
 }
 
 function countSnapshots(vault: Vault, ids: string[]): { items: number; snapshots: number } {
