@@ -20,6 +20,7 @@ export interface OriginDevice {
   platform: string | null;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters from a backup's metadata are exactly what we drop
 const clean = (s: string, max = 120) => s.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max);
 const hash = (s: string | Buffer) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
