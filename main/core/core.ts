@@ -8,6 +8,7 @@ import { createFileLog, type Log } from './log';
 import { ensurePrivateDir } from './paths';
 import { SettingsStore } from './settings-store';
 import { noDialogs, systemClock, unavailableKeyStore, type Clock, type Dialogs, type KeyStore } from './ports';
+import { attachVaultServices } from './vault-services';
 import { VERSION } from './version';
 import type { Vault } from './vault/vault';
 
@@ -55,6 +56,9 @@ export class Core {
     this.idleTimer.unref();
     this.retentionTimer = setInterval(() => void this.runDueRetention(), RETENTION_CHECK_MS);
     this.retentionTimer.unref();
+    // Long-running hosts keep the vault's services (cloud schedule, phone gateway) going;
+    // a CLI run does one thing and exits.
+    if (this.hostKind !== 'cli') attachVaultServices(this);
   }
 
   /** Records that the person did something (every contract call counts). */

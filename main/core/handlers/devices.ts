@@ -42,12 +42,14 @@ export const devicesHandlers: DomainHandlers<'devices'> = {
   'devices.gatewayStart': async ({ hosts, port }, core) => {
     const svc = devicesFor(core);
     await svc.startGateway({ hosts: hosts ?? ['0.0.0.0'], port: port ?? 47_470 });
+    core.settings.update({ phoneGateway: true }); // start it again at the next unlock
     changed(core, 'gateway-started');
     return gatewayState(svc);
   },
   'devices.gatewayStop': async (_input, core) => {
     const svc = devicesFor(core);
     await svc.stopGateway();
+    core.settings.update({ phoneGateway: false });
     changed(core, 'gateway-stopped');
     return gatewayState(svc);
   },

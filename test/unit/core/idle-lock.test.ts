@@ -59,7 +59,7 @@ describe('idle lock and settings', () => {
 
   it('never locks when auto-lock is off, and keeps the setting across restarts', async () => {
     const r = await dispatch(core, 'settings.update', { autoLockMinutes: 0 });
-    expect(r).toEqual({ ok: true, value: { autoLockMinutes: 0 } });
+    expect(r).toEqual({ ok: true, value: { autoLockMinutes: 0, phoneGateway: false } });
     core.vault = fakeVault();
     now += 24 * 3600_000;
     expect(await core.lockIfIdle()).toBe(false);
@@ -72,7 +72,7 @@ describe('idle lock and settings', () => {
     expect(await dispatch(core, 'settings.update', { autoLockMinutes: -5 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     writeFileSync(join(home.path, 'settings.json'), '{not json');
     const again = new Core({ dataFolder: home.path, hostKind: 'cli', log: silentLog });
-    expect(again.settings.get()).toEqual({ autoLockMinutes: 15 });
+    expect(again.settings.get()).toEqual({ autoLockMinutes: 15, phoneGateway: false });
     await again.close();
   });
 });
