@@ -10,13 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFigures } from './harness/figures';
-import { KILL_ITERATIONS, runKillLoop, type KillLoopFigures } from './harness/kill-loop';
+import { KILL_ITERATIONS, runKillLoop } from './harness/kill-loop';
 import { cloudOperation, phoneOperation } from './harness/operations';
 
 const dir = mkdtempSync(join(tmpdir(), 'ks-kill-loop-sync-'));
-const all: KillLoopFigures[] = [];
 afterAll(() => {
-  recordFigures('kill-loop-sync', all);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,8 +24,7 @@ describe('kill-loop: sync operations', () => {
   it.each(['folder', 's3'] as const)(`cloud sync to a %s target survives ${KILL_ITERATIONS} seeded kills`, async (kind) => {
     const op = cloudOperation(dir, kind);
     try {
-      const figures = await runKillLoop(op, dir, { iterations: KILL_ITERATIONS, seed: kind === 'folder' ? 21 : 22, readDataEvery: 5 });
-      all.push(figures);
+      const figures = await runKillLoop(op, dir, { iterations: KILL_ITERATIONS, seed: kind === 'folder' ? 21 : 22, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
       expect(figures.failedSeeds).toEqual([]);
       expect(figures.corruptVaults).toBe(0);
       expect(figures.lostAcked).toBe(0);
@@ -37,8 +34,7 @@ describe('kill-loop: sync operations', () => {
   }, timeout);
 
   it(`phone sync (agent → gateway) survives ${KILL_ITERATIONS} seeded kills`, async () => {
-    const figures = await runKillLoop(phoneOperation(dir), dir, { iterations: KILL_ITERATIONS, seed: 23, readDataEvery: 5 });
-    all.push(figures);
+    const figures = await runKillLoop(phoneOperation(dir), dir, { iterations: KILL_ITERATIONS, seed: 23, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
     expect(figures.failedSeeds).toEqual([]);
     expect(figures.corruptVaults).toBe(0);
     expect(figures.lostAcked).toBe(0);

@@ -9,13 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordFigures } from './harness/figures';
-import { KILL_ITERATIONS, runKillLoop, type KillLoopFigures, type KillLoopOperation } from './harness/kill-loop';
+import { KILL_ITERATIONS, runKillLoop, type KillLoopOperation } from './harness/kill-loop';
 import { backupOperation, compactOperation, eraseOperation, importOperation, restoreOperation } from './harness/operations';
 
 const dir = mkdtempSync(join(tmpdir(), 'ks-kill-loop-'));
-const all: KillLoopFigures[] = [];
 afterAll(() => {
-  recordFigures('kill-loop-vault', all);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -30,8 +28,7 @@ const ops: Array<[string, (d: string) => KillLoopOperation, number]> = [
 
 describe('kill-loop: vault operations', () => {
   it.each(ops)(`%s survives ${KILL_ITERATIONS} seeded kills with nothing acknowledged lost`, async (_name, make, seed) => {
-    const figures = await runKillLoop(make(dir), dir, { iterations: KILL_ITERATIONS, seed, readDataEvery: 5 });
-    all.push(figures);
+    const figures = await runKillLoop(make(dir), dir, { iterations: KILL_ITERATIONS, seed, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
     expect(figures.failedSeeds).toEqual([]);
     expect(figures.runs).toBe(KILL_ITERATIONS);
     expect(figures.corruptVaults).toBe(0);

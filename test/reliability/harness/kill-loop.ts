@@ -53,6 +53,8 @@ export interface KillLoopOptions {
   readDataEvery?: number;
   /** Stop at the first failure (tests) rather than counting on (figures runs). */
   stopOnFailure?: boolean;
+  /** Called after every run with the figures so far (long runs save them as they go). */
+  onRun?: (figures: KillLoopFigures) => void;
 }
 
 /** Seeded PRNG (mulberry32) so a failing iteration can be replayed from its seed. */
@@ -122,6 +124,7 @@ export async function runKillLoop(op: KillLoopOperation, dir: string, opts: Kill
       figures.failedSeeds.push({ iteration: i, seed, detail: [...v.problems, ...v.lost.map((k) => `lost ${k}`)].join('; ').slice(0, 500) });
       if (opts.stopOnFailure) break;
     }
+    opts.onRun?.(figures);
   }
   return figures;
 }
