@@ -13,6 +13,7 @@ import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
 import { screenFor } from './screens/routes';
 import { OnboardingScreen } from './screens/OnboardingScreen';
+import { RestoreFromCloudScreen } from './screens/RestoreFromCloudScreen';
 import { UnlockScreen } from './screens/UnlockScreen';
 import { useRoute } from './use-route';
 import { sections } from './sections';
@@ -25,6 +26,7 @@ export function App() {
   // The Emergency Kit stays on screen after the vault is created until the person confirms
   // they kept it, even though the vault is already unlocked underneath.
   const [pendingKit, setPendingKit] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState(false);
   useEvent('vault.changed', about.reload);
 
   useEffect(() => {
@@ -50,7 +52,13 @@ export function App() {
   }
   if (!about.data) return <main className="center-page" aria-busy="true" />;
   if (pendingKit) return <EmergencyKit recoveryKey={pendingKit} onConfirmed={() => setPendingKit(null)} />;
-  if (about.data.vaultState === 'missing') return <OnboardingScreen onCreated={setPendingKit} />;
+  if (about.data.vaultState === 'missing') {
+    return restoring ? (
+      <RestoreFromCloudScreen onBack={() => setRestoring(false)} onDone={() => (setRestoring(false), about.reload())} />
+    ) : (
+      <OnboardingScreen onCreated={setPendingKit} onRestore={() => setRestoring(true)} />
+    );
+  }
   if (about.data.vaultState === 'locked') return <UnlockScreen onDone={about.reload} />;
 
   return (

@@ -5,7 +5,7 @@ import { ShieldCheck } from 'lucide-react';
 import { api, ApiError } from '../api/client';
 import { MIN_SCORE, passphraseStrength } from '../passphrase-strength';
 
-export function OnboardingScreen({ onCreated }: { onCreated(recoveryKey: string): void }) {
+export function OnboardingScreen({ onCreated, onRestore }: { onCreated(recoveryKey: string): void; onRestore(): void }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
@@ -63,6 +63,9 @@ export function OnboardingScreen({ onCreated }: { onCreated(recoveryKey: string)
         ) : null}
         <button type="submit" className="button primary wide" disabled={!canCreate}>
           {busy ? 'Creating the vault…' : 'Create vault'}
+        </button>
+        <button type="button" className="button link" onClick={onRestore}>
+          Already have a vault in the cloud? Restore it on this computer
         </button>
       </form>
     </main>

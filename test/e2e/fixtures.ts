@@ -17,7 +17,7 @@ export interface Served {
 
 export async function startServe(home: string, env: NodeJS.ProcessEnv = {}): Promise<{ served: Served; child: ChildProcess }> {
   const child = spawn(process.execPath, ['bin/keepsake.mjs', 'serve', '--port', '0'], {
-    env: { ...process.env, KEEPSAKE_HOME: home, ...env },
+    env: { ...process.env, KEEPSAKE_HOME: home, KEEPSAKE_GATEWAY_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -3,6 +3,7 @@ import type { Core } from '../core';
 import { displayFingerprint } from '../devices/certificate';
 import { devicesFor, existingDevices } from '../devices/registry';
 import type { DevicesService } from '../devices/service';
+import { gatewayPort } from '../devices/gateway-port';
 import type { DomainHandlers } from './types';
 
 function gatewayState(svc: DevicesService | null): { running: boolean; listening: Array<{ host: string; port: number }>; connections: { pending: number; pairing: number; devices: number } } {
@@ -41,7 +42,7 @@ export const devicesHandlers: DomainHandlers<'devices'> = {
   },
   'devices.gatewayStart': async ({ hosts, port }, core) => {
     const svc = devicesFor(core);
-    await svc.startGateway({ hosts: hosts ?? ['0.0.0.0'], port: port ?? 47_470 });
+    await svc.startGateway({ hosts: hosts ?? ['0.0.0.0'], port: port ?? gatewayPort() });
     core.settings.update({ phoneGateway: true }); // start it again at the next unlock
     changed(core, 'gateway-started');
     return gatewayState(svc);

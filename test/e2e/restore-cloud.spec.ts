@@ -1,0 +1,43 @@
+// A new computer: the first-run screen's "Restore from cloud" rebuilds the vault from a
+// folder target with only the recovery key; then the old passphrase unlocks it.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect, startServe } from './fixtures';
+import { createVault, openSection, PASSPHRASE, snap } from './pages';
+
+test('restore a whole vault on a new computer from the cloud and the recovery key', async ({ app, browser }) => {
+  const work = mkdtempSync(join(tmpdir(), 'ks-e2e-restore-'));
+  const cloud = join(work, 'cloud');
+  mkdirSync(cloud);
+  const recoveryKey = await createVault(app);
+  await openSection(app, 'Cloud');
+  await app.getByRole('button', { name: 'Add target…' }).first().click();
+  const add = app.getByRole('dialog', { name: 'Add a cloud target' });
+  await add.getByLabel('Folder', { exact: true }).fill(cloud);
+  await add.getByRole('button', { name: 'Add target' }).click();
+  await app.getByTestId('target').getByRole('button', { name: 'Sync now' }).click();
+  await expect(app.getByTestId('health')).toContainText(/synced/i, { timeout: 60_000 });
+
+  const newHome = join(work, 'new-computer');
+  const { served, child } = await startServe(newHome);
+  const page = await browser.newPage();
+  try {
+    await page.goto(served.url);
+    await page.getByRole('button', { name: /Restore it on this computer/ }).click();
+    await page.getByLabel('Folder', { exact: true }).fill(cloud);
+    await page.getByLabel('Recovery key').fill(recoveryKey);
+    await snap(page, '50-restore-from-cloud');
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await expect(page.getByRole('status')).toContainText('Your vault is back', { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await page.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(work, { recursive: true, force: true });
+  }
+});
