@@ -115,7 +115,6 @@ if (opt['write-docs']) {
   const b = src.indexOf(end);
   if (a < 0 || b < a) throw new Error('docs/reliability.md has no figures markers');
   writeFileSync(doc, `${src.slice(0, a + start.length)}\n${text}\n${src.slice(b)}`);
-  writeFileSync(join(root, 'docs', 'reliability-figures.json'), `${JSON.stringify(result, null, 2)}\n`);
 }
 rmSync(figuresDir, { recursive: true, force: true });
 process.exit(result.ok ? 0 : 1);

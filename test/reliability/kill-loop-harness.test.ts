@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('kill-loop harness', () => {
   it('reports acknowledged-but-lost items from a lying child, with the seeds', async () => {
     const honest = importOperation(dir);
-    const home = join(dir, 'import-home');
+    const home = join(dir, 'import-home-0'); // the honest operation's first epoch
     const lying: KillLoopOperation = { ...honest, name: 'lying', before: async (i) => void (i === 0 && (await createVault(home))), args: (i) => ['lying', home, String(i)], maxDelayMs: 300 };
     const figures = await runKillLoop(lying, dir, { iterations: 2, seed: 5, readDataEvery: 100 });
     expect(figures.runs).toBe(2);

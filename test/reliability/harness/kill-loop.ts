@@ -32,7 +32,15 @@ export interface KillLoopOperation {
   verify(acks: Ack[], ctx: { iteration: number; readData: boolean; thisRun: Ack[] }): Promise<Verdict>;
   /** Kill moment after READY: uniform in [0, maxDelayMs). */
   maxDelayMs: number;
+  /**
+   * Runs per vault: the operation starts a fresh vault every `epochLength` runs (its paths
+   * follow epochOf(i)) so a 200-run loop stays bounded in disk and check time; the ack log
+   * starts afresh with it.
+   */
+  epochLength: number;
 }
+
+export const epochOf = (op: Pick<KillLoopOperation, 'epochLength'>, iteration: number): number => Math.floor(iteration / op.epochLength);
 
 export interface KillLoopFigures {
   operation: string;
@@ -108,6 +116,7 @@ export async function runKillLoop(op: KillLoopOperation, dir: string, opts: Kill
   for (let i = 0; i < opts.iterations; i++) {
     const seed = opts.seed * 100_000 + i;
     const random = rng(seed);
+    if (i > 0 && i % op.epochLength === 0) rmSync(ackLog, { force: true });
     await op.before?.(i, random);
     const delay = Math.floor(random() * op.maxDelayMs);
     const before = readAckLog(ackLog).length;

@@ -26,11 +26,11 @@ export async function readItem(vault: Vault, id: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-/** Every visible item by title → its original's bytes. */
-export async function visibleItems(vault: Vault): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
+/** Every visible item: title → id. */
+export function visibleItems(vault: Vault): Map<string, string> {
+  const out = new Map<string, string>();
   for (let page = vault.listItems({ limit: 500 }); page.length; page = vault.listItems({ limit: 500, after: page.at(-1)!.cursor })) {
-    for (const s of page) out.set(s.title, await readItem(vault, s.id));
+    for (const s of page) out.set(s.title, s.id);
   }
   return out;
 }
@@ -41,12 +41,21 @@ async function checkProblems(vault: Vault, readData: boolean): Promise<string[]>
   return r.problems.map((p) => JSON.stringify(p));
 }
 
-/** Shared verdict for vaults of generated items: check, no partial item, every acked key whole. */
-async function verdictFor(vault: Vault, readData: boolean, ackedKeys: Iterable<string>, mustBeAbsent: Iterable<string> = []): Promise<Verdict & { items: Map<string, Buffer> }> {
+/**
+ * Shared verdict for vaults of generated items: the vault's check, no partial item visible
+ * (each item's bytes follow from its key), every acked key present. Items already read
+ * whole in an earlier run (`whole`) are only looked up; their bytes stay covered by the
+ * --read-data check every few runs.
+ */
+async function verdictFor(vault: Vault, readData: boolean, ackedKeys: Iterable<string>, mustBeAbsent: Iterable<string> = [], whole: Set<string> = new Set()): Promise<Verdict & { items: Map<string, string> }> {
   const problems = await checkProblems(vault, readData);
-  const items = await visibleItems(vault);
+  const items = visibleItems(vault);
   const other: string[] = [];
-  for (const [key, bytes] of items) if (!bytes.equals(contentFor(key))) other.push(`partial or wrong item visible: ${key}`);
+  for (const [key, id] of items) {
+    if (whole.has(key)) continue;
+    if (!(await readItem(vault, id)).equals(contentFor(key))) other.push(`partial or wrong item visible: ${key}`);
+    else whole.add(key);
+  }
   for (const key of mustBeAbsent) if (items.has(key)) other.push(`erased item came back: ${key}`);
   const lost = [...new Set(ackedKeys)].filter((k) => !items.has(k));
   return { corrupt: problems.length > 0, lost, problems: [...problems, ...other], items };
@@ -60,18 +69,24 @@ export async function createVault(home: string): Promise<string> {
 
 /** Item batches stored the way the importers store them (putItems), ack after each batch. */
 export function importOperation(dir: string): KillLoopOperation {
-  const home = join(dir, 'import-home');
+  const E = 25;
+  const home = (i: number): string => join(dir, `import-home-${Math.floor(i / E)}`);
+  let whole = new Set<string>();
   return {
     name: 'import',
     maxDelayMs: 500,
+    epochLength: E,
     before: async (i) => {
-      if (i === 0) await createVault(home);
+      if (i % E) return;
+      if (i) rmSync(home(i - 1), { recursive: true, force: true });
+      whole = new Set();
+      await createVault(home(i));
     },
-    args: (i) => ['put', home, String(i)],
-    async verify(acks, { readData }) {
-      const vault = await openVault(home);
+    args: (i) => ['put', home(i), String(i)],
+    async verify(acks, { iteration, readData }) {
+      const vault = await openVault(home(iteration));
       try {
-        return await verdictFor(vault, readData, acks.flatMap((a) => a.keys as string[]));
+        return await verdictFor(vault, readData, acks.flatMap((a) => a.keys as string[]), [], whole);
       } finally {
         vault.close();
       }
@@ -81,21 +96,24 @@ export function importOperation(dir: string): KillLoopOperation {
 
 /** Folder backups of a growing tree; every acked snapshot restores to exactly its files. */
 export function backupOperation(dir: string): KillLoopOperation {
-  const home = join(dir, 'backup-home');
-  const src = join(dir, 'backup-src');
+  const E = 25;
+  const home = (i: number): string => join(dir, `backup-home-${Math.floor(i / E)}`);
+  const src = (i: number): string => join(dir, `backup-src-${Math.floor(i / E)}`);
   return {
     name: 'backup',
     maxDelayMs: 800,
+    epochLength: E,
     before: async (i) => {
-      if (i === 0) {
-        await createVault(home);
-        mkdirSync(src, { recursive: true });
+      if (i % E === 0) {
+        if (i) for (const d of [home(i - 1), src(i - 1)]) rmSync(d, { recursive: true, force: true });
+        await createVault(home(i));
+        mkdirSync(src(i), { recursive: true });
       }
-      for (let j = 0; j < 4; j++) writeFileSync(join(src, `f${i}-${j}`), contentFor(`file-${i}-${j}`));
+      for (let j = 0; j < 4; j++) writeFileSync(join(src(i), `f${i}-${j}`), contentFor(`file-${i}-${j}`));
     },
-    args: () => ['backup', home, src],
+    args: (i) => ['backup', home(i), src(i)],
     async verify(acks, { iteration, readData }) {
-      const vault = await openVault(home);
+      const vault = await openVault(home(iteration));
       const out = join(dir, `backup-out-${iteration}`);
       try {
         const problems = await checkProblems(vault, readData);
@@ -123,15 +141,22 @@ export function backupOperation(dir: string): KillLoopOperation {
 
 /** Compaction of a vault with ~30 % garbage; survivors whole, erased items stay gone, a rerun finishes. */
 export function compactOperation(dir: string): KillLoopOperation {
-  const home = join(dir, 'compact-home');
+  const E = 25;
+  const home = (i: number): string => join(dir, `compact-home-${Math.floor(i / E)}`);
   const alive = new Map<string, string>();
   const erased = new Set<string>();
   return {
     name: 'compaction',
     maxDelayMs: 600,
+    epochLength: E,
     before: async (i, random) => {
-      if (i === 0) await createVault(home);
-      const vault = await openVault(home);
+      if (i % E === 0) {
+        if (i) rmSync(home(i - 1), { recursive: true, force: true });
+        alive.clear();
+        erased.clear();
+        await createVault(home(i));
+      }
+      const vault = await openVault(home(i));
       try {
         const keys = Array.from({ length: 15 }, (_, j) => `g${i}-${j}`);
         const res = await vault.putItems(keys.map(crashItem));
@@ -146,9 +171,9 @@ export function compactOperation(dir: string): KillLoopOperation {
         vault.close();
       }
     },
-    args: () => ['compact', home],
-    async verify(_acks, { readData }) {
-      const vault = await openVault(home);
+    args: (i) => ['compact', home(i)],
+    async verify(_acks, { iteration, readData }) {
+      const vault = await openVault(home(iteration));
       try {
         const v = await verdictFor(vault, readData, alive.keys(), erased);
         // a rerun of compaction finishes and leaves a clean vault
@@ -164,15 +189,24 @@ export function compactOperation(dir: string): KillLoopOperation {
 
 /** Full erasure (eraseItems: receipt, snapshots, packs) item by item. */
 export function eraseOperation(dir: string): KillLoopOperation {
-  const home = join(dir, 'erase-home');
+  const E = 25;
+  const home = (i: number): string => join(dir, `erase-home-${Math.floor(i / E)}`);
   const kept = new Set<string>();
   const victims = new Set<string>();
+  let whole = new Set<string>();
   return {
     name: 'erasure',
     maxDelayMs: 700,
+    epochLength: E,
     before: async (i) => {
-      if (i === 0) await createVault(home);
-      const vault = await openVault(home);
+      if (i % E === 0) {
+        if (i) rmSync(home(i - 1), { recursive: true, force: true });
+        kept.clear();
+        victims.clear();
+        whole = new Set();
+        await createVault(home(i));
+      }
+      const vault = await openVault(home(i));
       try {
         const keys = Array.from({ length: 8 }, (_, j) => (j % 2 ? `e${i}-victim-${j}` : `e${i}-keep-${j}`));
         await vault.putItems(keys.map(crashItem));
@@ -182,12 +216,12 @@ export function eraseOperation(dir: string): KillLoopOperation {
         vault.close();
       }
     },
-    args: () => ['erase', home],
-    async verify(acks, { readData }) {
+    args: (i) => ['erase', home(i)],
+    async verify(acks, { iteration, readData }) {
       const erased = acks.filter((a) => a.erased).map((a) => a.erased as string);
-      const vault = await openVault(home);
+      const vault = await openVault(home(iteration));
       try {
-        const v = await verdictFor(vault, readData, kept, erased);
+        const v = await verdictFor(vault, readData, kept, erased, whole);
         // a victim may be gone only if its erase had started ("erasing" logged first)
         const started = new Set(acks.filter((a) => a.erasing).map((a) => a.erasing as string));
         for (const k of victims) if (!v.items.has(k) && !started.has(k)) v.lost.push(`${k} vanished without an erase`);
@@ -221,6 +255,7 @@ export function restoreOperation(dir: string): KillLoopOperation {
   return {
     name: 'restore',
     maxDelayMs: 1500,
+    epochLength: 1_000_000, // one vault: the restored trees are removed after each run
     before: async (i) => {
       if (i > 0) return;
       await createVault(home);
@@ -266,7 +301,8 @@ export function restoreOperation(dir: string): KillLoopOperation {
 
 /** Mirror to a cloud target (a folder, or s3rver); after each kill a wiped computer restores every acked item. */
 export function cloudOperation(dir: string, kind: 'folder' | 's3'): KillLoopOperation & { close(): Promise<void> } {
-  const home = join(dir, `cloud-${kind}-home`);
+  const E = 10;
+  const home = (i: number): string => join(dir, `cloud-${kind}-home-${Math.floor(i / E)}`);
   let recoveryKey = '';
   let targetId = '';
   let spec: TargetSpec | null = null;
@@ -274,26 +310,31 @@ export function cloudOperation(dir: string, kind: 'folder' | 's3'): KillLoopOper
   return {
     name: `cloud-sync-${kind}`,
     maxDelayMs: 2500,
+    epochLength: E,
     before: async (i) => {
-      if (i > 0) return;
-      recoveryKey = await createVault(home);
+      if (i % E) return;
+      // a fresh vault and a fresh, empty target every E runs
+      if (i) rmSync(home(i - 1), { recursive: true, force: true });
+      await (server as S3TestServer | null)?.close();
+      recoveryKey = await createVault(home(i));
       if (kind === 'folder') {
-        spec = { kind: 'folder', path: join(dir, 'cloud-folder-target') };
+        spec = { kind: 'folder', path: join(dir, `cloud-folder-target-${i / E}`) };
+        if (i) rmSync(join(dir, `cloud-folder-target-${i / E - 1}`), { recursive: true, force: true });
         mkdirSync(spec.path, { recursive: true });
       } else {
         server = await startS3Server();
         spec = { kind: 's3', endpoint: server.endpoint, bucket: server.bucket, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey };
       }
-      const vault = await openVault(home);
+      const vault = await openVault(home(i));
       try {
         targetId = new CloudStore(vault.indexDb).add(spec.kind === 'folder' ? { kind: 'folder', path: spec.path } : { kind: 'folder', path: '/kill-loop-s3' }, {}).id;
       } finally {
         vault.close();
       }
     },
-    args: (i) => ['cloud', home, JSON.stringify(spec), targetId, String(i)],
+    args: (i) => ['cloud', home(i), JSON.stringify(spec), targetId, String(i)],
     async verify(acks, { iteration, readData }) {
-      const local = await openVault(home);
+      const local = await openVault(home(iteration));
       let localProblems: string[];
       try {
         localProblems = await checkProblems(local, readData);
@@ -330,15 +371,20 @@ export function cloudOperation(dir: string, kind: 'folder' | 's3'): KillLoopOper
 
 /** Phone sync, agent → gateway, in the killed process; every acked file is in the vault, hash-equal. */
 export function phoneOperation(dir: string): KillLoopOperation {
-  const home = join(dir, 'phone-home');
+  const E = 10;
+  const home = (i: number): string => join(dir, `phone-home-${Math.floor(i / E)}`);
   const phone = join(dir, 'phone');
   const hashes = new Map<string, string>();
   return {
     name: 'phone-sync',
     maxDelayMs: 1500,
+    epochLength: E,
     before: async (i) => {
-      if (i === 0) {
-        const d = await startDesktop({ dir: home });
+      if (i % E === 0) {
+        if (i) rmSync(home(i - 1), { recursive: true, force: true });
+        rmSync(phone, { recursive: true, force: true });
+        hashes.clear();
+        const d = await startDesktop({ dir: home(i) });
         await d.close();
       }
       // every iteration a new phone (paired afresh) with 150 photos of its own
@@ -350,9 +396,9 @@ export function phoneOperation(dir: string): KillLoopOperation {
         hashes.set(rel, sha(bytes));
       }
     },
-    args: (i) => ['phone', home, join(phone, String(i))],
-    async verify(acks, { readData }) {
-      const vault = await Vault.open(home, { passphrase: 'correct horse battery staple' }, { fastKdfForTests: true });
+    args: (i) => ['phone', home(i), join(phone, String(i))],
+    async verify(acks, { iteration, readData }) {
+      const vault = await Vault.open(home(iteration), { passphrase: 'correct horse battery staple' }, { fastKdfForTests: true });
       try {
         const problems = await checkProblems(vault, readData);
         const corrupt = problems.length > 0;
