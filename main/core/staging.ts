@@ -20,6 +20,7 @@ export function newUploadDir(dataFolder: string): string {
 /** A file name that is safe to create: no folders, no control characters, not empty. */
 export function safeFileName(name: string): string {
   const base = basename(name.replace(/\\/g, '/'))
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
     .replace(/^\.+/, '_')
     .slice(0, 200);
