@@ -21,6 +21,7 @@ import { loadItem } from './load';
 import { LocationPolicy, recoveryPurpose } from './location';
 import { selectItems, type SelectedItem } from './select';
 import { mediaFolder, mediaName, prepareMedia } from './writers/media';
+import { rewriteJpegGps, stripPngLocation } from './exif-gps';
 import { calendarText, callsText, contactText, mboxOf, messagesText, noteMarkdown, type LoadedItem } from './writers/records';
 import { loadReport, saveReport } from './store';
 
@@ -217,8 +218,19 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
             const raws: Buffer[] = [];
             for (const i of loaded) {
               const raw = i.files.find((f) => f.role === 'original' && Buffer.isBuffer(f.data));
-              if (raw) raws.push(raw.data as Buffer);
-              else cat.skipped.push({ itemId: i.id, reason: 'The message has no stored original to write.' });
+              if (!raw) {
+                cat.skipped.push({ itemId: i.id, reason: 'The message has no stored original to write.' });
+                continue;
+              }
+              // The mbox carries the original message, attachments included: a photo
+              // attached with GPS would travel untouched, so without precise consent such
+              // a message is left out rather than shared (rewriting MIME is not safe here).
+              if (policy.effective().precision !== 'precise' && attachmentsCarryLocation(i)) {
+                policy.drop('email', 'a photo attached to the message carries a location');
+                cat.skipped.push({ itemId: i.id, reason: 'A photo attached to this message carries a location, which your location choice does not allow to travel.' });
+                continue;
+              }
+              raws.push(raw.data as Buffer);
             }
             count = raws.length;
             ok = await put(cat, 'Email/mail.mbox', mboxOf(raws));
@@ -330,3 +342,18 @@ async function registerExport(core: Core, root: string, report: RecoveryReport):
 }
 
 export { loadReport };
+
+/** Whether any attached image still carries a location (JPEG/PNG checked; HEIC/TIFF assumed). */
+function attachmentsCarryLocation(item: LoadedItem): boolean {
+  return item.files.some((f) => {
+    if (f.role !== 'attachment' || !Buffer.isBuffer(f.data)) return false;
+    const mime = f.mime.toLowerCase();
+    try {
+      if (mime === 'image/jpeg' || mime === 'image/jpg') return rewriteJpegGps(f.data, 'none').changed;
+      if (mime === 'image/png') return stripPngLocation(f.data).changed;
+    } catch {
+      return true; // unreadable metadata: do not let it travel on a guess
+    }
+    return mime === 'image/heic' || mime === 'image/heif' || mime === 'image/tiff';
+  });
+}
