@@ -7,6 +7,7 @@ import { openVaultKeys } from '../security/vault-keys';
 import { emergencyKitHtml, writeEmergencyKitPdf } from '../vault/keys/emergency-kit';
 import { qrSvg } from '../vault/keys/kit-qr';
 import { canonicalRecoveryKey } from '../vault/keys/recovery-key';
+import { clearKitVerified, recordKitVerified } from '../security/kit-check';
 import { changePassphrase, drillRecoveryKey, listKeySlots, rotateRecoveryKey, setKeychainSlot } from '../vault/keys/slot-admin';
 import type { DomainHandlers } from './types';
 
@@ -31,6 +32,7 @@ export const securityHandlers: DomainHandlers<'security'> = {
     const { layout, masterKey } = openVaultKeys(core);
     const { vaultId } = await listKeySlots(layout, masterKey);
     const { recoveryKey } = await rotateRecoveryKey(layout, masterKey);
+    if (core.vault) clearKitVerified(core.vault.indexDb); // the new kit has not been tested yet
     core.log.info('security.recoveryKey.rotated', {});
     return { recoveryKey, kitHtml: emergencyKitHtml({ recoveryKey, vaultId }), qrSvg: qrSvg(recoveryKey) };
   },
@@ -51,7 +53,9 @@ export const securityHandlers: DomainHandlers<'security'> = {
 
   'security.drillRecoveryKey': async ({ recoveryKey }, core) => {
     const { layout, masterKey } = openVaultKeys(core);
-    return drillRecoveryKey(layout, masterKey, recoveryKey);
+    const ok = await drillRecoveryKey(layout, masterKey, recoveryKey);
+    if (core.vault) recordKitVerified(core.vault.indexDb, core.clock.now());
+    return ok;
   },
 
   'security.kitPdf': async ({ recoveryKey, path }, core) => {

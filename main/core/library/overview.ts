@@ -4,6 +4,7 @@
 // read only when they exist, so the dashboard works before those areas are set up.
 import type { Overview } from '../../../common/contract/library';
 import { Category, type LocationKind } from '../../../common/domain';
+import { kitVerifiedAt } from '../security/kit-check';
 import { all, get, type Db } from '../vault/sql';
 
 const DAY = 86_400_000;
@@ -62,6 +63,7 @@ export function overview(db: Db, now: number): Overview {
     if (days >= 30) attention.push({ kind: 'device-stale', message: `${d.name} has not backed up for ${days} days.`, section: 'devices' });
   }
   const items = counts.reduce((s, r) => s + r.n, 0);
+  if (items > 0 && kitVerifiedAt(db) === null) attention.push({ kind: 'kit-unverified', message: 'Your Emergency Kit has not been tested. Test it in Settings → Security, so you know it opens your vault if you forget your passphrase.', section: 'settings' });
   if (items > 0 && targets === 0) attention.push({ kind: 'no-backup', message: 'Everything is on this computer only. Add a cloud target or an external drive so one failure cannot lose it.', section: 'cloud' });
 
   return { items, bytes: categories.reduce((s, c) => s + c.bytes, 0), categories, locations, devices, attention };

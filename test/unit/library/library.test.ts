@@ -1,6 +1,7 @@
 // Browse queries on a real vault filled through vault.putItems: every list, its keyset
 // paging (no row twice, none missed), the data map, "Stored in", edits as new versions,
 // search (ranked, prefix, phrase, filters, hostile syntax) and the contract handlers.
+import { recordKitVerified } from '../../../main/core/security/kit-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Core } from '../../../main/core/core';
 import { dispatch } from '../../../main/core/dispatch';
@@ -144,7 +145,9 @@ describe('overview, data map, stored in, edits', () => {
     expect(o.categories.find((c) => c.category === 'photo')).toMatchObject({ count: 4 });
     expect(o.categories.find((c) => c.category === 'photo')!.bytes).toBeGreaterThan(1000);
     expect(o.locations[0]).toMatchObject({ kind: 'vault', count: 21 });
-    expect(o.attention.map((a) => a.kind)).toEqual(['no-backup']);
+    expect(o.attention.map((a) => a.kind)).toEqual(['kit-unverified', 'no-backup']);
+    recordKitVerified(vault.indexDb, Date.now());
+    expect(lib.overview().attention.map((a) => a.kind)).toEqual(['no-backup']);
   });
 
   it('data map cells and click-through; Stored in lists each copy', () => {
