@@ -99,7 +99,20 @@ export const RetentionRule = z.object({
 });
 export type RetentionRule = z.infer<typeof RetentionRule>;
 
+export const NonPersonalReport = z.object({
+  appVersion: z.string(),
+  devices: z.array(z.object({ name: z.string(), model: z.string().nullable(), platform: z.string().nullable(), linkedPersonalItems: z.number(), treatedAs: z.enum(['personal', 'non-personal']) })),
+  nonPersonalItems: z.array(z.object({ category: z.string(), count: z.number() })),
+  statistics: z.array(z.object({ what: z.string(), value: z.number() })),
+  leavesComputer: z.literal(false),
+});
+
 export const erasureMethods = {
+  'privacy.nonPersonal': method({
+    doc: 'The non-personal information Keepsake holds (device models, app version, statistics), with the combination rule applied.',
+    input: z.object({}).strict(),
+    output: NonPersonalReport,
+  }),
   'retention.list': method({ doc: 'Retention rules, each with how many items it would erase now.', input: z.object({}).strict(), output: z.array(RetentionRule) }),
   'retention.add': method({
     doc: 'Add a rule (switched off): the answer previews how many items it would erase; turn it on to run it daily.',

@@ -5,6 +5,7 @@ import { Screen } from '../components/Screen';
 import { ConsentPanel } from '../components/privacy/ConsentPanel';
 import { EraseCategoryPanel } from '../components/privacy/EraseCategoryPanel';
 import { HoldsPanel } from '../components/privacy/HoldsPanel';
+import { NonPersonalPanel } from '../components/privacy/NonPersonalPanel';
 import { ReceiptsPanel } from '../components/privacy/ReceiptsPanel';
 import { RetentionPanel } from '../components/privacy/RetentionPanel';
 
@@ -19,6 +20,7 @@ export function PrivacyScreen() {
         <RetentionPanel key={`t${generation}`} />
         <ConsentPanel />
         <HoldsPanel key={`h${generation}`} />
+        <NonPersonalPanel key={`n${generation}`} />
       </div>
     </Screen>
   );

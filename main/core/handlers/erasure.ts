@@ -9,6 +9,7 @@ import { CHILD_SYNC_PURPOSE, deviceRecipient } from '../devices/ledger-consent-g
 import { requireFreshIdentity } from '../security/reverify';
 import { get, sql } from '../vault/sql';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
+import { nonPersonalReport } from '../privacy/non-personal';
 import { receiptHtml } from '../privacy/receipt-page';
 import { RateLimiter, RATE_RULES } from '../rate-limit';
 import type { DomainHandlers } from './types';
@@ -91,4 +92,8 @@ export const retentionHandlers: DomainHandlers<'retention'> = {
     limiter(core).take('erase', RATE_RULES.erase);
     return startRetentionRun(core, id)?.info ?? null;
   },
+};
+
+export const privacyHandlers: DomainHandlers<'privacy'> = {
+  'privacy.nonPersonal': async (_i, core) => nonPersonalReport(openVault(core).indexDb, core.version),
 };

@@ -4,7 +4,7 @@ import { appHandlers } from './app';
 import { cloudHandlers } from './cloud';
 import { devicesHandlers } from './devices';
 import { dialogHandlers } from './dialogs';
-import { consentHandlers, eraseHandlers, holdHandlers, receiptHandlers, retentionHandlers } from './erasure';
+import { consentHandlers, eraseHandlers, holdHandlers, privacyHandlers, receiptHandlers, retentionHandlers } from './erasure';
 import { intakeHandlers } from './intake';
 import { jobHandlers } from './jobs';
 import { libraryHandlers } from './library';
@@ -23,6 +23,7 @@ export const handlers: Handlers = {
   ...consentHandlers,
   ...holdHandlers,
   ...retentionHandlers,
+  ...privacyHandlers,
   ...jobHandlers,
   ...intakeHandlers,
   ...securityHandlers,
