@@ -50,6 +50,7 @@ export interface KillLoopFigures {
   lostAcked: number;
   /** Iterations where the child had finished before the kill landed (no kill, still checked). */
   finishedBeforeKill: number;
+  /** Acknowledgements logged over all runs (each checked after its run). */
   acked: number;
   failedSeeds: Array<{ iteration: number; seed: number; detail: string }>;
 }
@@ -125,7 +126,7 @@ export async function runKillLoop(op: KillLoopOperation, dir: string, opts: Kill
     const acks = readAckLog(ackLog);
     const v = await op.verify(acks, { iteration: i, readData: i % every === 0 || i === opts.iterations - 1, thisRun: acks.slice(before) });
     figures.runs++;
-    figures.acked = acks.length;
+    figures.acked += acks.length - before;
     if (v.corrupt) figures.corruptVaults++;
     figures.lostAcked += v.lost.length;
     if (v.corrupt || v.lost.length || v.problems.length) {
