@@ -3,6 +3,7 @@
 // true, and returns a short line for the log. Honest failures (a KeepsakeError from a
 // cloud sync whose retry budget ran out under faults) are allowed and counted; anything
 // the model says is wrong is a mismatch.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isKeepsakeError } from '../../common/errors';
@@ -13,7 +14,7 @@ import { eraseItems } from '../../main/core/erasure/erase';
 import { runImport } from '../../main/core/intake/import-job';
 import { Vault } from '../../main/core/vault/vault';
 import { actual, type Expected, listIds, type Model, sha256 } from './model';
-import type { Rig } from './rig';
+import { type Rig, SOAK_PASS } from './rig';
 
 export interface SoakState {
   rig: Rig;
@@ -223,7 +224,19 @@ const partialCheck: Action = {
   },
 };
 
-export const ACTIONS: Action[] = [importFixtures, importGenerated, phoneSync, edit, erase, cloudSync, compact, restoreCompare, partialCheck];
+const secondInstance: Action = {
+  name: 'second-instance',
+  weight: 1,
+  async run(s) {
+    // another Keepsake process (the CLI) must be refused while this one has the vault open
+    const r = spawnSync(process.execPath, ['bin/keepsake.mjs', 'stats'], { env: { ...process.env, KEEPSAKE_HOME: s.rig.home, KEEPSAKE_PASSPHRASE: SOAK_PASS }, encoding: 'utf8', input: '' });
+    const out = `${r.stdout}${r.stderr}`;
+    const refused = r.status !== 0 && /open in another Keepsake process/.test(out);
+    return { line: `second instance ${refused ? 'refused' : 'NOT refused'}`, mismatches: refused ? [] : [`a second process was not refused (exit ${r.status}): ${out.slice(0, 200)}`] };
+  },
+};
+
+export const ACTIONS: Action[] = [secondInstance, importFixtures, importGenerated, phoneSync, edit, erase, cloudSync, compact, restoreCompare, partialCheck];
 
 export function choose(random: () => number): Action {
   const total = ACTIONS.reduce((n, a) => n + a.weight, 0);

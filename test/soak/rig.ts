@@ -20,6 +20,8 @@ export const SOAK_PASS = 'soak test passphrase';
 
 export interface Rig {
   dir: string;
+  /** The vault's data folder. */
+  home: string;
   core: Core;
   vault: Vault;
   recoveryKey: string;
@@ -59,6 +61,7 @@ export async function startRig(seed: number, toxicity = 0.05): Promise<Rig> {
   const targetId = cloud.add({ kind: 'folder', path: '/soak-s3' }, {}).id;
   return {
     dir,
+    home,
     core,
     vault,
     recoveryKey,
