@@ -18,13 +18,15 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// KEEPSAKE_KILL_SEED shifts every seed, so a further long run covers new kill moments.
+const SEED_SHIFT = Number(process.env.KEEPSAKE_KILL_SEED ?? 0) * 1000;
 const timeout = 60_000 + KILL_ITERATIONS * 30_000;
 
 describe('kill-loop: sync operations', () => {
   it.each(['folder', 's3'] as const)(`cloud sync to a %s target survives ${KILL_ITERATIONS} seeded kills`, async (kind) => {
     const op = cloudOperation(dir, kind);
     try {
-      const figures = await runKillLoop(op, dir, { iterations: KILL_ITERATIONS, seed: kind === 'folder' ? 21 : 22, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
+      const figures = await runKillLoop(op, dir, { iterations: KILL_ITERATIONS, seed: (kind === 'folder' ? 21 : 22) + SEED_SHIFT, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
       expect(figures.failedSeeds).toEqual([]);
       expect(figures.corruptVaults).toBe(0);
       expect(figures.lostAcked).toBe(0);
@@ -34,7 +36,7 @@ describe('kill-loop: sync operations', () => {
   }, timeout);
 
   it(`phone sync (agent → gateway) survives ${KILL_ITERATIONS} seeded kills`, async () => {
-    const figures = await runKillLoop(phoneOperation(dir), dir, { iterations: KILL_ITERATIONS, seed: 23, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
+    const figures = await runKillLoop(phoneOperation(dir), dir, { iterations: KILL_ITERATIONS, seed: 23 + SEED_SHIFT, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
     expect(figures.failedSeeds).toEqual([]);
     expect(figures.corruptVaults).toBe(0);
     expect(figures.lostAcked).toBe(0);

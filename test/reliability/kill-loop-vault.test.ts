@@ -17,6 +17,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// KEEPSAKE_KILL_SEED shifts every seed, so a further long run covers new kill moments.
+const SEED_SHIFT = Number(process.env.KEEPSAKE_KILL_SEED ?? 0) * 1000;
 const timeout = 60_000 + KILL_ITERATIONS * 20_000;
 const ops: Array<[string, (d: string) => KillLoopOperation, number]> = [
   ['import', importOperation, 11],
@@ -28,7 +30,7 @@ const ops: Array<[string, (d: string) => KillLoopOperation, number]> = [
 
 describe('kill-loop: vault operations', () => {
   it.each(ops)(`%s survives ${KILL_ITERATIONS} seeded kills with nothing acknowledged lost`, async (_name, make, seed) => {
-    const figures = await runKillLoop(make(dir), dir, { iterations: KILL_ITERATIONS, seed, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
+    const figures = await runKillLoop(make(dir), dir, { iterations: KILL_ITERATIONS, seed: seed + SEED_SHIFT, readDataEvery: 5, onRun: (f) => recordFigures(`kill-loop-${f.operation}`, f) });
     expect(figures.failedSeeds).toEqual([]);
     expect(figures.runs).toBe(KILL_ITERATIONS);
     expect(figures.corruptVaults).toBe(0);
