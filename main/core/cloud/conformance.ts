@@ -4,6 +4,7 @@
 // a quirk Keepsake works around is a warning. [RELIABILITY row 15]
 import { randomBytes } from 'node:crypto';
 import { KeepsakeError, isKeepsakeError } from '../../../common/errors';
+import { isRetryable } from './retry';
 import type { CloudTarget, TargetCapabilities } from './target';
 
 export type CheckLevel = 'ok' | 'warning' | 'error';
@@ -105,13 +106,15 @@ async function atomicity(target: CloudTarget, probes: string[], size: number): P
       const first = got[0];
       if (got.length !== size || !got.every((x) => x === first)) mixed = true;
     } catch (e) {
-      if (isKeepsakeError(e) && e.code === 'NOT_FOUND') vanished = true;
+      // Some servers (s3rver among them) cut a reader off while the object is being
+      // replaced: the same quirk as a brief disappearance, handled the same way.
+      if ((isKeepsakeError(e) && e.code === 'NOT_FOUND') || isRetryable(e)) vanished = true;
       else throw e;
     }
   }
   await writer;
   if (mixed) return ['atomic-put', 'error', 'A reader saw a half-written object while it was being replaced. Keepsake cannot keep a consistent copy here.'];
-  if (vanished) return ['atomic-put', 'warning', 'Replacing an object briefly hides it from readers. Keepsake works around this (it never replaces data, and keeps two manifest copies).'];
+  if (vanished) return ['atomic-put', 'warning', 'Replacing an object briefly hides it from readers, or cuts them off. Keepsake works around this (it never replaces data, and keeps two manifest copies).'];
   return ['atomic-put', 'ok', 'Objects appear whole: a reader never sees a half-written upload.'];
 }
 
