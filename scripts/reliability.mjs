@@ -32,7 +32,7 @@ function vitest(files, extraEnv = {}, jsonOut = null) {
   const args = ['vitest', 'run', '--config', 'test/reliability/harness/vitest.figures.config.ts', ...files];
   if (jsonOut) args.push('--reporter=default', '--reporter=json', `--outputFile.json=${jsonOut}`);
   log(`→ npx ${args.join(' ')}`);
-  const r = spawnSync('npx', args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, KEEPSAKE_RELIABILITY: '1', KEEPSAKE_FIGURES_DIR: figuresDir, ...extraEnv } });
+  const r = spawnSync('npx', args, { cwd: root, stdio: ['ignore', 2, 2], env: { ...process.env, KEEPSAKE_RELIABILITY: '1', KEEPSAKE_FIGURES_DIR: figuresDir, ...extraEnv } });
   return r.status === 0;
 }
 
@@ -68,7 +68,7 @@ if (want('hostile')) {
 if (want('soak') && Number(opt['soak-minutes']) > 0) {
   const out = join(figuresDir, 'soak.json');
   log(`→ node scripts/soak.mjs --minutes ${opt['soak-minutes']}`);
-  const r = spawnSync(process.execPath, ['scripts/soak.mjs', '--minutes', opt['soak-minutes'], '--json-out', out], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(process.execPath, ['scripts/soak.mjs', '--minutes', opt['soak-minutes'], '--json-out', out], { cwd: root, stdio: ['ignore', 2, 2] });
   result.soak = readJson('soak.json');
   if (r.status !== 0) result.ok = false;
 }

@@ -147,7 +147,7 @@ export function compactOperation(dir: string): KillLoopOperation {
   const erased = new Set<string>();
   return {
     name: 'compaction',
-    maxDelayMs: 600,
+    maxDelayMs: 150, // compaction of one epoch's vault takes ~100-300 ms here; most kills must land inside it
     epochLength: E,
     before: async (i, random) => {
       if (i % E === 0) {
@@ -196,7 +196,7 @@ export function eraseOperation(dir: string): KillLoopOperation {
   let whole = new Set<string>();
   return {
     name: 'erasure',
-    maxDelayMs: 700,
+    maxDelayMs: 350,
     epochLength: E,
     before: async (i) => {
       if (i % E === 0) {
@@ -254,7 +254,7 @@ export function restoreOperation(dir: string): KillLoopOperation {
   let expected = new Map<string, string>();
   return {
     name: 'restore',
-    maxDelayMs: 1500,
+    maxDelayMs: 700,
     epochLength: 1_000_000, // one vault: the restored trees are removed after each run
     before: async (i) => {
       if (i > 0) return;
