@@ -25,3 +25,9 @@ export function humanDuration(seconds: number): string {
   const h = Math.round(m / 60);
   return `about ${h} hour${h === 1 ? '' : 's'}`;
 }
+
+/** "1 photo", "3 photos", "1 email" — a count with its category label, lower-case. */
+export function countOf(label: string, n: number): string {
+  const l = label.toLowerCase();
+  return `${humanCount(n)} ${n === 1 && l.endsWith('s') ? l.slice(0, -1) : l}`;
+}

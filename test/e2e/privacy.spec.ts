@@ -50,3 +50,30 @@ test('upload an import, erase a category with a receipt, hold a category', async
   await expect(app.getByRole('dialog', { name: /Erase all messages/ })).toContainText('under legal hold');
   await snap(app, '34-erase-held');
 });
+
+test('erase a photo from its Stored in panel: preview, confirm with the passphrase, receipt', async ({ app }) => {
+  await createVault(app);
+  await app.getByRole('button', { name: 'Import…' }).first().click();
+  const dialog = app.getByRole('dialog', { name: 'Import' });
+  await dialog.getByTestId('import-files').setInputFiles([`${FIXTURES}photos/exifr__IMG_20180725_163423-tiny.jpg`]);
+  await dialog.getByRole('button', { name: 'Import 1 file' }).click();
+  await expect(dialog.getByTestId('import-report')).toContainText('Import finished', { timeout: 60_000 });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await openSection(app, 'Photos');
+  await app.getByRole('button', { name: /^Photo / }).first().click();
+  const viewer = app.getByRole('dialog').first();
+  await expect(viewer.getByRole('heading', { name: 'Stored in' })).toBeVisible();
+  await viewer.getByRole('button', { name: 'Erase everywhere…' }).click();
+  const erase = app.getByRole('dialog', { name: 'Erase this item' });
+  await expect(erase.getByTestId('erase-locations')).toContainText('This computer');
+  await erase.getByRole('button', { name: 'Erase everywhere' }).click();
+  const confirm = app.getByRole('dialog', { name: "Confirm it's you" });
+  await confirm.getByLabel('Passphrase').fill(PASSPHRASE);
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(erase.getByTestId('receipt')).toContainText('Erased everywhere', { timeout: 60_000 });
+  await snap(app, '35-erase-photo-receipt');
+  await erase.getByRole('button', { name: 'Done' }).click();
+  await openSection(app, 'Privacy');
+  await expect(app.getByTestId('receipts')).toContainText('1 chosen item');
+});

@@ -2,7 +2,7 @@
 // anything happens. Built from the same `copies` table the data map shows.
 import type { ErasePreview, Selection } from '../../../common/contract/erasure';
 import { categoryLabels, type Category } from '../../../common/domain';
-import { humanCount } from '../../../common/format';
+import { countOf } from '../../../common/format';
 import { all, get, sql } from '../vault/sql';
 import type { Vault } from '../vault/vault';
 import { cloudStore } from '../cloud/service';
@@ -45,7 +45,7 @@ export function previewErase(vault: Vault, selection: Selection, now: number): E
   const snapshotItems = free.filter((id) => all(vault.indexDb, sql`SELECT 1 AS x FROM snapshot_items WHERE item_id = ${id} LIMIT 1`).length > 0).length;
   if (snapshotItems) locations.push({ name: 'Snapshots', kind: 'snapshot', items: snapshotItems, encryption: 'aes-256-gcm/item-key', plan: PLANS.snapshot! });
   const described = Object.entries(counts)
-    .map(([c, n]) => `${humanCount(n)} ${categoryLabels[c as Category].toLowerCase()}`)
+    .map(([c, n]) => countOf(categoryLabels[c as Category], n))
     .join(', ');
   return { itemIds: free, counts, bytes, held: held.length, locations, scope: described ? `${scope} (${described})` : scope };
 }

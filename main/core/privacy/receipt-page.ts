@@ -1,6 +1,6 @@
 // A receipt as a readable, printable HTML page (the JSON form is the receipt itself).
 // Everything inserted is escaped; the page has no script and no remote resources.
-import { humanCount } from '../../../common/format';
+import { countOf, humanCount } from '../../../common/format';
 import { categoryLabels, type Category } from '../../../common/domain';
 import type { Outcome, Receipt } from './receipts';
 
@@ -19,7 +19,7 @@ function esc(s: string): string {
 
 export function receiptHtml(r: Receipt): string {
   const counts = Object.entries(r.counts)
-    .map(([c, n]) => `<li>${esc(humanCount(n))} ${esc(categoryLabels[c as Category] ?? c)}</li>`)
+    .map(([c, n]) => `<li>${esc(countOf(categoryLabels[c as Category] ?? c, n))}</li>`)
     .join('');
   const rows = r.locations
     .map(

@@ -51,12 +51,11 @@ export function EraseDialog({ selection, label, open, onOpenChange, onErased }: 
       api.call('receipts.list', {}).then(
         ([latest]) => {
           if (latest) setStep({ kind: 'done', receipt: latest });
-          onErased?.();
         },
         (e: unknown) => setStep({ kind: 'error', message: e instanceof ApiError ? e.message : String(e) }),
       );
     });
-  }, [jobId, onErased]);
+  }, [jobId]);
 
   async function erase(preview: ErasePreview): Promise<void> {
     try {
@@ -75,6 +74,8 @@ export function EraseDialog({ selection, label, open, onOpenChange, onErased }: 
         if (step.kind === 'erasing') return;
         if (!o) setStep({ kind: 'loading' });
         onOpenChange(o);
+        // Tell the screen only once the receipt has been seen: it may close this item's view.
+        if (!o && step.kind === 'done') onErased?.();
       }}
     >
       <Dialog.Portal>

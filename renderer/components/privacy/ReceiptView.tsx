@@ -2,7 +2,7 @@
 import { CheckCircle2, Clock, ShieldAlert, XCircle } from 'lucide-react';
 import type { Receipt } from '../../../common/contract/erasure';
 import { categoryLabels, type Category } from '../../../common/domain';
-import { humanCount } from '../../../common/format';
+import { countOf, humanCount } from '../../../common/format';
 import { relativeTime } from '../../format-time';
 
 const OUTCOME = {
@@ -15,7 +15,7 @@ const OUTCOME = {
 } as const;
 
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
-  const counts = Object.entries(receipt.counts).map(([c, n]) => `${humanCount(n)} ${(categoryLabels[c as Category] ?? c).toLowerCase()}`);
+  const counts = Object.entries(receipt.counts).map(([c, n]) => countOf(categoryLabels[c as Category] ?? c, n));
   return (
     <div className="receipt" data-testid="receipt">
       <p>

@@ -85,7 +85,7 @@ export function PhotoViewer({ row, onClose, onStep }: Props) {
               <a className="button small" href={src} download={original?.name ?? row.title}>
                 Download original
               </a>
-              <StoredIn id={row.id} />
+              <StoredIn id={row.id} onErased={onClose} />
             </aside>
           </div>
         </Dialog.Content>

@@ -88,7 +88,7 @@ describe('erasure', () => {
     expect(preview.itemIds).toEqual([ids[0]]);
     expect(preview.counts).toEqual({ photo: 1 });
     expect(preview.locations.map((l) => l.kind).sort()).toEqual(['snapshot', 'vault']);
-    expect(preview.scope).toContain('1 photos');
+    expect(preview.scope).toContain('(1 photo)');
 
     await expect(call(core, 'erase.start', { itemIds: preview.itemIds, scope: preview.scope })).rejects.toMatchObject({ code: 'REVERIFY' });
     await call(core, 'security.verifyIdentity', { passphrase: PASS });

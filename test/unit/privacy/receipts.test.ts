@@ -61,7 +61,7 @@ describe('receipts', () => {
   it('renders a readable page with escaped text and no script', () => {
     const html = receiptHtml(book.issue(body));
     expect(html).toContain('Erasure receipt');
-    expect(html).toContain('2 Photos');
+    expect(html).toContain('2 photos');
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('still pending');
