@@ -56,11 +56,9 @@ const importFixtures: Action = {
     const before = new Set(listIds(s.rig.vault));
     const path = pick(FIXTURE_INPUTS, s.random)!;
     await runImport(s.rig.core, [path], quiet);
-    // Re-importing a source file puts its items back to the source's content ("updated":
-    // item-store compares fingerprints, and an edit changed the fingerprint), so edits
-    // made to those items are replaced. The model follows that documented-by-code rule.
+    // Re-importing an unchanged source file keeps the person's edits (item-store answers
+    // "duplicate" when the source matches an earlier version), so the model is unchanged.
     const originals = s.fixtureOriginals.get(path) ?? new Map();
-    for (const [id, original] of originals) if (s.model.items.has(id)) s.model.items.set(id, { ...original });
     const fresh = await adoptNew(s, before);
     for (const id of fresh) originals.set(id, { ...s.model.items.get(id)! });
     s.fixtureOriginals.set(path, originals);

@@ -175,6 +175,11 @@ function commitOne(ctx: VaultContext, p: Prepared): PutResult {
   const now = ctx.now();
   if (p.existing) {
     if (p.existing.fingerprint.equals(p.fp)) return { id: p.existing.id, status: 'duplicate', version: p.existing.version };
+    // The source still says what an earlier version said (the person edited the item since,
+    // and re-imported the unchanged file): keep their edit, it is not a newer source.
+    if (get(db, sql`SELECT 1 AS x FROM item_versions WHERE item_id = ${p.existing.id} AND fingerprint = ${p.fp}`)) {
+      return { id: p.existing.id, status: 'duplicate', version: p.existing.version };
+    }
     const version = p.existing.version + 1;
     writeVersion(ctx, p, version, now);
     const i = p.item;

@@ -1,7 +1,7 @@
 // Folder backup and restore: incremental runs (unchanged files not read again, changed
 // files stored as new versions), snapshots restored bit-identical to their point in
 // time, restore leaves no partial files, and bad input is refused in plain words.
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Vault } from '../../../main/core/vault/vault';
@@ -21,6 +21,11 @@ beforeEach(async () => {
   writeFileSync(join(src, 'empty.bin'), '');
   mkdirSync(join(src, 'sub'));
   writeFileSync(join(src, 'sub', 'notes.txt'), 'hello'); // same name and content: one item, two paths
+  // …and the same time: an item's time is part of what it is, and a loaded machine can
+  // write the two files a millisecond apart.
+  const when = new Date('2024-05-01T10:00:00Z');
+  utimesSync(join(src, 'notes.txt'), when, when);
+  utimesSync(join(src, 'sub', 'notes.txt'), when, when);
   symlinkSync(join(src, 'notes.txt'), join(src, 'link'));
 });
 afterEach(() => {
