@@ -116,11 +116,9 @@ describe('disk full and file too large on the import and cloud-restore paths', (
     }
   });
 
-  // Known bug (cloud restore, main/core/cloud/mirror/restore.ts): a full local disk while
-  // downloading is reported as NETWORK "packs could not be downloaded intact … try again",
-  // which sends the person to retry forever instead of freeing space. Marked as an
-  // expected failure so the suite stays green; when it is fixed this turns red — drop .fails.
-  it.fails('cloud restore onto a full disk names the disk (IO), not the network', (ctx) => {
+  // A full local disk while downloading must be reported as the disk (IO), so the person
+  // frees space instead of retrying the download forever.
+  it('cloud restore onto a full disk names the disk (IO), not the network', (ctx) => {
     if (!mounted) return ctx.skip(`mounting a tmpfs was refused here (${mountError})`);
     expectPlainIo(firstRestoreError);
   });

@@ -85,6 +85,18 @@ export async function restoreVault(dataFolder: string, target: CloudTarget, reco
       });
       if (failed.length > 0) {
         const first = failed[0]?.error;
+        // A full or failing local disk is not the cloud's fault: say so, so the person frees
+        // space instead of retrying the download.
+        const local = failed.map((f) => f.error as NodeJS.ErrnoException).find((e) => e && (e.code === 'ENOSPC' || e.code === 'EDQUOT' || e.code === 'EFBIG' || e.code === 'EIO' || e.code === 'EROFS'));
+        if (local) {
+          throw new KeepsakeError(
+            'IO',
+            local.code === 'ENOSPC' || local.code === 'EDQUOT'
+              ? `The disk of this computer is full: ${failed.length} of ${newest.packs.length} packs could not be written. Free some space and restore again; the incomplete restore was removed.`
+              : `This computer could not write the restored vault (${local.code}). The incomplete restore was removed.`,
+            { missing: failed.map((f) => f.item.id) },
+          );
+        }
         throw new KeepsakeError(
           isKeepsakeError(first) && first.code === 'CORRUPT' ? 'CORRUPT' : 'NETWORK',
           `${failed.length} of ${newest.packs.length} packs could not be downloaded intact (${failed.slice(0, 5).map((f) => f.item.id.slice(0, 16)).join(', ')}). The restore is incomplete and was removed; try again.`,
