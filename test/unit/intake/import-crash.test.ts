@@ -29,14 +29,15 @@ describe('import after a crash', () => {
     expect(spawnSync(process.execPath, ['bin/keepsake.mjs', 'init'], { env, encoding: 'utf8' }).status).toBe(0);
 
     const child = spawn(process.execPath, ['bin/keepsake.mjs', 'import', ...paths, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((r) => child.once('exit', r)); // may happen before the kill
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     // Kill once the child has had time to open the vault and store some batches.
     await new Promise((r) => setTimeout(r, 4000));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
 
-    const rerun = spawnSync(process.execPath, ['bin/keepsake.mjs', 'import', ...paths, '--json'], { env, encoding: 'utf8' });
+    const rerun = spawnSync(process.execPath, ['bin/keepsake.mjs', 'import', ...paths, '--json'], { env, encoding: 'utf8', timeout: 120_000 });
     expect(rerun.status, rerun.stderr).toBe(0);
     const report = JSON.parse(rerun.stdout) as { files: Array<{ path: string; status: string; items: Record<string, number> }>; totals: Record<string, number> };
     expect(report.totals).toEqual({ contact: 41, message: N, event: 2 });
