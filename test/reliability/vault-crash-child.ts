@@ -2,7 +2,8 @@
 //   put <dataFolder> <seed>      stores batches of items and prints "ACK <keys>" after each
 //                                putItems resolves (i.e. after it claims durability)
 //   backup <dataFolder> <src>    backs up a folder over and over, printing "ACK snapshot <id>"
-//   compact <dataFolder>         runs compaction
+//   compact <dataFolder> [stop]  runs compaction; with stop = afterWrite | afterCommit it
+//                                prints STALLED at that step and hangs there to be killed
 //   efbig <dataFolder>           (under ulimit -f) stores a too-big file, then a small one
 // It prints READY once the vault is open; the parent kills it with SIGKILL at a random time.
 import { randomBytes } from 'node:crypto';
@@ -38,7 +39,12 @@ if (mode === 'put') {
   say(`SMALL ${r!.status}`);
   say('DONE');
 } else if (mode === 'compact') {
-  await vault.compact();
+  // a process frozen exactly between two durable steps: the parent kills it on STALLED
+  const stall = (): void => {
+    say('STALLED');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  };
+  await vault.compact(arg === 'afterWrite' ? { afterWrite: stall } : arg === 'afterCommit' ? { afterCommit: stall } : {});
   say('DONE');
 }
 vault.close();

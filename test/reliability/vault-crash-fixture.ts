@@ -36,8 +36,11 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Runs the child in `mode`, SIGKILLs it `delayMs` after READY; returns its ACK lines. */
-export function runAndKill(args: string[], delayMs: number): Promise<{ acks: string[]; finished: boolean }> {
+/**
+ * Runs the child in `mode` and SIGKILLs it `delayMs` after READY, or as soon as it prints
+ * `killOn` when that is given (a deterministic crash point); returns its ACK lines.
+ */
+export function runAndKill(args: string[], delayMs: number, killOn?: string): Promise<{ acks: string[]; finished: boolean }> {
   const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'tsx.mjs'), join(process.cwd(), 'test', 'reliability', 'vault-crash-child.ts'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,7 +50,8 @@ export function runAndKill(args: string[], delayMs: number): Promise<{ acks: str
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!timer && out.includes('READY\n')) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (killOn && out.includes(`${killOn}\n`)) child.kill('SIGKILL');
+      else if (!killOn && !timer && out.includes('READY\n')) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code, signal) => {

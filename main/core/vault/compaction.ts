@@ -44,7 +44,13 @@ export function clearTmp(ctx: VaultContext): void {
   for (const name of readdirSync(ctx.layout.tmp)) rmSync(join(ctx.layout.tmp, name), { force: true, recursive: true });
 }
 
-export function compact(ctx: VaultContext, opts: { afterWrite?: () => void } = {}): CompactReport {
+/** Test seams: called between the durable steps, so crash tests can stop a run exactly there. */
+export interface CompactHooks {
+  afterWrite?: () => void;
+  afterCommit?: () => void;
+}
+
+export function compact(ctx: VaultContext, opts: CompactHooks = {}): CompactReport {
   const report: CompactReport = { packsRewritten: 0, packsDeleted: 0, bytesFreed: 0, orphansRemoved: removeOrphanPacks(ctx) };
   const packs = all<{ id: string; size: number; live: number; n: number }>(
     ctx.db,
@@ -86,6 +92,7 @@ export function compact(ctx: VaultContext, opts: { afterWrite?: () => void } = {
   } finally {
     reader.close();
   }
+  opts.afterCommit?.();
   for (const p of packs) {
     rmSync(packPath(ctx.layout, p.id), { force: true });
     report.packsDeleted++;

@@ -11,7 +11,7 @@ import type { MediaSource } from '../media';
 import { ensurePrivateDir } from '../paths';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints';
 import { Chunker, DEFAULT_CHUNKER, type ChunkerParams } from './chunker';
-import { clearTmp, compact, destroyItems } from './compaction';
+import { clearTmp, compact, type CompactHooks, destroyItems } from './compaction';
 import { deriveVaultKeys, loadBudget, wipeKeys, type VaultContext } from './context';
 import { dbError, realFs, type DurableFs } from './durable-fs';
 import { backupFolder, restoreSnapshot } from './folder-backup';
@@ -255,7 +255,7 @@ export class Vault {
     return this.write(() => repairVault(this.ctx));
   }
 
-  compact(opts: { afterWrite?: () => void } = {}): Promise<CompactReport> {
+  compact(opts: CompactHooks = {}): Promise<CompactReport> {
     return this.write(async () => compact(this.ctx, opts));
   }
 
