@@ -2,7 +2,9 @@
 // the Electron host calls it for vault://media/<id>, the web host for /media/<id>. Bytes
 // never cross IPC. Supports single byte ranges so video can seek. [Note: IPC streams]
 import { Readable } from 'node:stream';
+import { isKeepsakeError } from '../../common/errors';
 import type { Core } from './core';
+import { fileSource, parseMediaId } from './library/file-source';
 
 /** What the vault hands out for one media id. */
 export interface MediaSource {
@@ -18,12 +20,20 @@ export interface MediaResponse {
   body: Readable;
 }
 
-const MEDIA_ID = /^[A-Za-z0-9_-]{1,128}(\.[a-z]{1,12})?$/;
-
+/** Streams one media id: "<item>", "<item>.<role>" or "<item>.<role>.<n>" ([Note: media ids]). */
 export async function openMedia(core: Core, id: string, rangeHeader: string | undefined): Promise<MediaResponse> {
-  if (!MEDIA_ID.test(id)) return plain(400, 'Bad media id.');
+  const ref = parseMediaId(id);
+  if (ref === 'bad-id') return plain(400, 'Bad media id.');
+  if (ref === 'no-such') return plain(404, 'No such media.');
   if (!core.vault) return plain(423, 'The vault is locked.');
-  const source = await core.vault.media(id);
+  let source: MediaSource | null;
+  try {
+    source = ref.ordinal === 0 ? await core.vault.media(ref.base) : fileSource(core.vault, ref);
+  } catch (e) {
+    // Locked between the check above and the lookup (auto-lock, a second window).
+    if (isKeepsakeError(e) && e.code === 'VAULT_LOCKED') return plain(423, 'The vault is locked.');
+    throw e;
+  }
   if (!source) return plain(404, 'No such media.');
   const base = {
     'Content-Type': source.mime,

@@ -116,7 +116,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (path.startsWith('/media/')) {
       if (!tokenMatches(cookieToken(req) ?? bearerToken(req), token)) return refuse(res, 401, 'Not signed in.');
-      const media = await openMedia(core, decodeURIComponent(path.slice(7)), req.headers.range);
+      // A malformed escape (a hostile %E0%A4%A) names no media: 404, not a 500.
+      const id = safeDecode(path.slice(7));
+      if (id === null) return refuse(res, 404, 'No such media.');
+      const media = await openMedia(core, id, req.headers.range);
       res.writeHead(media.status, { ...SECURITY_HEADERS, ...media.headers });
       media.body.on('error', () => res.destroy());
       return void media.body.pipe(res);
@@ -185,5 +188,13 @@ async function readJson(req: IncomingMessage, limit: number): Promise<Result<unk
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return { ok: false, error: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' } };
+  }
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
 }

@@ -5,6 +5,7 @@ import type { Category, LocationKind } from '../../../common/domain';
 import { KeepsakeError } from '../../../common/errors';
 import { all } from '../vault/sql';
 import type { Vault } from '../vault/vault';
+import { mediaIdOf } from './rows';
 
 export const EDITABLE: ReadonlySet<Category> = new Set<Category>(['contact', 'note', 'event']);
 
@@ -23,7 +24,7 @@ export function itemDetail(vault: Vault, id: string): ItemDetail {
     text: r.text,
     fields: r.fields,
     location: r.location,
-    files: r.files.map((f) => ({ ...f, mediaId: f.ordinal === 0 ? `${r.id}.${f.role}` : null })),
+    files: r.files.map((f) => ({ ...f, mediaId: mediaIdOf(r.id, f.role, f.ordinal) })),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     editable: EDITABLE.has(r.category),

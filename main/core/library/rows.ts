@@ -58,13 +58,18 @@ interface RawFile {
   size: number;
 }
 
-/** The current version's files. The vault streams the first file of each role by id. */
+/** The media id of one file: "<item>.<role>" for the first, "<item>.<role>.<n>" after ([Note: media ids]). */
+export function mediaIdOf(id: string, role: FileRef['role'], ordinal: number): string {
+  return ordinal === 0 ? `${id}.${role}` : `${id}.${role}.${ordinal}`;
+}
+
+/** The current version's files, each with the media id it streams from. */
 export function filesOf(db: Db, id: string, version: number, role?: FileRef['role']): FileRef[] {
   const rows = all<RawFile>(db, {
     text: `SELECT role, ordinal, name, mime, size FROM files WHERE item_id = ? AND version = ?${role ? ' AND role = ?' : ''} ORDER BY role, ordinal`,
     params: [id, version, ...(role ? [role] : [])],
   });
-  return rows.map((f) => ({ ...f, mediaId: f.ordinal === 0 ? `${id}.${f.role}` : null }));
+  return rows.map((f) => ({ ...f, mediaId: mediaIdOf(id, f.role, f.ordinal) }));
 }
 
 export function parseFields(json: string): Record<string, unknown> {

@@ -14,6 +14,7 @@
 import type { SearchResult } from '../../../common/contract/library';
 import type { Category } from '../../../common/domain';
 import { all, type Db, type SqlValue } from '../vault/sql';
+import { toFtsQuery, toTerms, tokens, type Term } from './fts-query';
 import { toRow, type RawRow } from './rows';
 
 export const WINDOW = 500;
@@ -27,58 +28,9 @@ export interface SearchInput {
   perGroup?: number | undefined;
 }
 
-/** The person's words as an FTS5 expression: every word a string literal (no syntax injection). */
-export function toMatch(text: string): string {
-  const parts: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] !== undefined) {
-      const words = m[1].split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-      if (words.length) parts.push(`"${words.join(' ')}"`);
-      continue;
-    }
-    const raw = m[2]!;
-    const words = raw.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    words.forEach((w, i) => {
-      const prefix = i === words.length - 1 && raw.endsWith('*') && w.length >= 2;
-      parts.push(`"${w}"${prefix ? '*' : ''}`);
-    });
-  }
-  return parts.slice(0, 32).join(' ');
-}
-
 interface Hit extends RawRow {
   body: string;
   score: number;
-}
-
-interface Term {
-  words: string[];
-  prefix: boolean;
-}
-
-/** The query as terms, the same way toMatch reads it (for scoring in JS). */
-export function toTerms(text: string): Term[] {
-  const terms: Term[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const raw = m[1] ?? m[2]!;
-    const words = tokens(raw);
-    if (!words.length) continue;
-    if (m[1] !== undefined) terms.push({ words, prefix: false });
-    else words.forEach((w, i) => terms.push({ words: [w], prefix: i === words.length - 1 && raw.endsWith('*') && w.length >= 2 }));
-  }
-  return terms.slice(0, 32);
-}
-
-/** unicode61 with remove_diacritics, near enough: lower case, marks dropped, split on non-word. */
-function tokens(s: string): string[] {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
 }
 
 function termFrequency(toks: string[], t: Term): number {
@@ -112,7 +64,7 @@ function score(rows: Hit[], terms: Term[]): void {
 }
 
 export function searchItems(db: Db, input: SearchInput): SearchResult {
-  const match = toMatch(input.q);
+  const match = toFtsQuery(input.q);
   if (!match) return { groups: [], windowed: false };
   const perGroup = input.perGroup ?? 8;
   const conds: string[] = [];

@@ -8,6 +8,7 @@ import type { MediaSource } from '../media';
 import type { VaultContext } from './context';
 import { chunkAad, open, unwrapItemKey } from './item-crypto';
 import { PackReader } from './pack-store';
+import { toFtsQuery } from '../library/fts-query';
 import { all, get, sql } from './sql';
 import type { FileInfo, FileRole, ItemQuery, ItemRecord, ItemSummary, SearchHit } from './types';
 
@@ -177,21 +178,4 @@ export function search(ctx: VaultContext, text: string, opts: { limit?: number; 
         WHERE (${opts.category ?? null} IS NULL OR i.category = ${opts.category ?? null})
         ORDER BY f.rank LIMIT ${limit}`,
   );
-}
-
-export function toFtsQuery(text: string): string {
-  const parts: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] !== undefined) {
-      const words = m[1].split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-      if (words.length) parts.push(`"${words.join(' ')}"`);
-      continue;
-    }
-    const raw = m[2]!;
-    const prefix = raw.endsWith('*');
-    for (const w of raw.split(/[^\p{L}\p{N}]+/u).filter(Boolean)) parts.push(`"${w}"`);
-    if (prefix && parts.length) parts[parts.length - 1] += '*';
-  }
-  return parts.slice(0, 32).join(' ');
 }

@@ -7,7 +7,7 @@ import { Core } from '../../../main/core/core';
 import { dispatch } from '../../../main/core/dispatch';
 import { Library } from '../../../main/core/library/library';
 import { ensureLibrarySchema } from '../../../main/core/library/schema';
-import { toMatch, toTerms } from '../../../main/core/library/search';
+import { toFtsQuery as toMatch, toTerms } from '../../../main/core/library/fts-query';
 import type { NewItem } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
 import { newVault, tempDir } from '../vault/helpers';
@@ -76,7 +76,11 @@ describe('lists', () => {
     expect(th.items[1]).toMatchObject({ key: '+15559870002', count: 2 });
     const conv = lib.thread({ key: KNOWN.threadAddress, limit: 2 });
     expect(conv.items.map((m) => m.text)).toEqual(['The view from the top', KNOWN.threadText]);
-    expect(conv.items[0]!.attachments).toEqual([expect.objectContaining({ name: 'view.jpg', mime: 'image/jpeg', mediaId: `${conv.items[0]!.id}.attachment` })]);
+    const mms = conv.items[0]!.id;
+    expect(conv.items[0]!.attachments).toEqual([
+      expect.objectContaining({ name: 'view.jpg', mime: 'image/jpeg', mediaId: `${mms}.attachment` }),
+      expect.objectContaining({ name: 'harbour.jpg', mime: 'image/jpeg', mediaId: `${mms}.attachment.1` }),
+    ]);
     const rest = lib.thread({ key: KNOWN.threadAddress, cursor: conv.next! });
     expect(rest.items.map((m) => m.direction)).toEqual(['sent', 'received']);
     expect(rest.next).toBeNull();
@@ -109,7 +113,10 @@ describe('lists', () => {
     const mail = lib.email(list.items[0]!.id);
     expect(mail).toMatchObject({ subject: KNOWN.emailSubject, from: 'Travel Desk <desk@air.example>', to: 'Me <me@home.example>' });
     expect(mail.html).toContain('<script>'); // as written: the screen sanitises
-    expect(mail.attachments.map((a) => a.name)).toEqual(['boarding-pass.pdf']);
+    expect(mail.attachments.map((a) => [a.name, a.mediaId])).toEqual([
+      ['boarding-pass.pdf', `${mail.id}.attachment`],
+      ['itinerary.txt', `${mail.id}.attachment.1`],
+    ]);
     expect(() => lib.email(lib.notes({}).items[0]!.id)).toThrow(/no such email/);
   });
 
@@ -211,6 +218,14 @@ describe('search', () => {
     expect(toMatch('ph* x*')).toBe('"ph"* "x"');
     for (const q of ['"', '*', 'AND', '(', '^x', 'title:ada', '\u0000', '"unterminated']) expect(() => lib.search({ q })).not.toThrow();
     expect(lib.search({ q: '   ' })).toEqual({ groups: [], windowed: false });
+  });
+
+  it('the vault’s own search reads queries the same way (one builder: fts-query.ts)', () => {
+    expect(vault.search('harb*').map((h) => h.title)).toContain(KNOWN.threadName);
+    // One letter is not a prefix for either (it would scan the whole vocabulary).
+    expect(vault.search('h*')).toEqual([]);
+    expect(lib.search({ q: 'h*' }).groups).toEqual([]);
+    for (const q of ['a OR b', 'NEAR(c)', 'col:d', '"', '*']) expect(() => vault.search(q)).not.toThrow();
   });
 });
 

@@ -17,6 +17,9 @@ export const KNOWN = {
   noteTitle: 'Sourdough starter',
   emailSubject: 'Flight confirmation LIS → OSL',
   eventTitle: 'Piano lesson',
+  /** The second attachment of the email and of the note: what streaming by ordinal must return. */
+  itineraryText: 'Seat 14A · departs 07:40 · gate opens 07:00\n',
+  wishlistText: 'The Left Hand of Darkness\nKindred\n',
 };
 
 const DAY = 86_400_000;
@@ -52,9 +55,12 @@ export async function seedLibrary(vault: Vault): Promise<void> {
     occurredAt: t0 + 60_000 * 95,
     title: KNOWN.threadName,
     text: `${KNOWN.threadName}\n${KNOWN.threadAddress}\nThe view from the top`,
-    fields: { format: 'sms-backup-restore', kind: 'mms', direction: 'received', address: KNOWN.threadAddress, body: 'The view from the top', contactName: KNOWN.threadName, parts: [{ ct: 'image/jpeg', file: 'view.jpg' }] },
+    fields: { format: 'sms-backup-restore', kind: 'mms', direction: 'received', address: KNOWN.threadAddress, body: 'The view from the top', contactName: KNOWN.threadName, parts: [{ ct: 'image/jpeg', file: 'view.jpg' }, { ct: 'image/jpeg', file: 'harbour.jpg' }] },
     personal: true,
-    files: [{ role: 'attachment', name: 'view.jpg', mime: 'image/jpeg', data: await colourJpeg(70, 130, 180, 160) }],
+    files: [
+      { role: 'attachment', name: 'view.jpg', mime: 'image/jpeg', data: await colourJpeg(70, 130, 180, 160) },
+      { role: 'attachment', name: 'harbour.jpg', mime: 'image/jpeg', data: await colourJpeg(30, 150, 120, 120) },
+    ],
   });
   items.push(
     { category: 'call', sourceKey: 'call:1', occurredAt: t0 + DAY, title: KNOWN.threadName, text: `${KNOWN.threadName}\n${KNOWN.threadAddress}`, fields: { format: 'sms-backup-restore', kind: 'incoming', number: KNOWN.threadAddress, durationSeconds: 754, contactName: KNOWN.threadName }, personal: true },
@@ -75,7 +81,19 @@ export async function seedLibrary(vault: Vault): Promise<void> {
   );
   items.push(
     { category: 'note', sourceKey: 'keep:1', occurredAt: SEED_NOW - 10 * DAY, title: KNOWN.noteTitle, text: `${KNOWN.noteTitle}\nFeed 1:1:1 flour, water, starter every morning. Warm spot by the oven.`, fields: { format: 'google-keep', text: 'Feed 1:1:1 flour, water, starter every morning. Warm spot by the oven.' }, personal: true },
-    { category: 'note', sourceKey: 'keep:2', occurredAt: SEED_NOW - 40 * DAY, title: 'Books to read', text: 'Books to read\nThe Dispossessed\nPiranesi', fields: { format: 'google-keep', text: 'The Dispossessed\nPiranesi' }, personal: true },
+    {
+      category: 'note',
+      sourceKey: 'keep:2',
+      occurredAt: SEED_NOW - 40 * DAY,
+      title: 'Books to read',
+      text: 'Books to read\nThe Dispossessed\nPiranesi',
+      fields: { format: 'google-keep', text: 'The Dispossessed\nPiranesi' },
+      personal: true,
+      files: [
+        { role: 'attachment', name: 'shelf.jpg', mime: 'image/jpeg', data: await colourJpeg(150, 90, 60, 120) },
+        { role: 'attachment', name: 'wishlist.txt', mime: 'text/plain', data: Buffer.from(KNOWN.wishlistText) },
+      ],
+    },
   );
   const weekly = Array.from({ length: 20 }, (_, i) => Date.UTC(2024, 4, 1, 16) + i * 7 * DAY);
   items.push(
@@ -96,10 +114,16 @@ export async function seedLibrary(vault: Vault): Promise<void> {
       cc: [],
       text: 'Your booking reference is K7Q2PX.',
       html: '<p>Your booking reference is <b>K7Q2PX</b>.</p><script>alert(1)</script><img src="https://tracker.example/p.gif">',
-      attachments: [{ name: 'boarding-pass.pdf', contentType: 'application/pdf' }],
+      attachments: [
+        { name: 'boarding-pass.pdf', contentType: 'application/pdf' },
+        { name: 'itinerary.txt', contentType: 'text/plain' },
+      ],
     },
     personal: true,
-    files: [{ role: 'attachment', name: 'boarding-pass.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4\n% boarding pass\n') }],
+    files: [
+      { role: 'attachment', name: 'boarding-pass.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4\n% boarding pass\n') },
+      { role: 'attachment', name: 'itinerary.txt', mime: 'text/plain', data: Buffer.from(KNOWN.itineraryText) },
+    ],
   });
   const photo = async (i: number, at: number, colour: [number, number, number], place: { lat: number; lon: number } | null, category: 'photo' | 'screenshot' = 'photo'): Promise<NewItem> => ({
     category,
