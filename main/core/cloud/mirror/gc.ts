@@ -30,6 +30,8 @@ export interface GcOptions {
   now?: () => number;
   signal?: AbortSignal;
   log?: Log;
+  /** Lifetime of the target lock (default 30 min; tests use seconds). */
+  lockTtlMs?: number;
 }
 
 export interface GcReport {
@@ -48,7 +50,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
   const margin = opts.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   const keys = deriveCloudKeys(Buffer.from(opts.cloudKey));
   try {
-    return await withRemoteLock(opts.target, keys, policy, now, opts.signal, async (lockName) => {
+    return await withRemoteLock(opts.target, keys, policy, now, opts.signal, async (lockName, lease) => {
       const remote = await withRetry(() => readRemoteManifests(opts.target, keys, opts.vaultId, opts.signal), policy, opts.signal);
       checkNotRolledBack(remote.newest, opts.store.get(opts.targetId).highestCounter, opts.target.description);
       if (!remote.newest) return { listed: 0, referenced: 0, deleted: 0, tooYoung: 0 };
@@ -76,12 +78,18 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
       let deleted = 0;
       let tooYoung = 0;
       const gone: string[] = [];
+      await lease.assertHeld();
       for (const o of listed) {
         if (keep.has(o.name) || !/^[0-9a-f]{64}$/.test(o.name)) continue;
         if (o.modifiedAt > cutoff) {
           tooYoung++;
           continue;
         }
+        // A pause past the lock's lifetime (row 8) stops the deleting, never the other way round.
+        await lease.assertHeld({ reread: false }).catch((e: unknown) => {
+          opts.store.forgetObjects(opts.targetId, gone);
+          throw e;
+        });
         await withRetry(() => opts.target.delete(o.name, opts.signal), policy, opts.signal);
         gone.push(o.name);
         deleted++;
@@ -89,7 +97,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
       opts.store.forgetObjects(opts.targetId, gone);
       opts.log?.info('cloud.gc.done', { deleted, tooYoung, listed: listed.length });
       return { listed: listed.length, referenced: keep.size, deleted, tooYoung };
-    });
+    }, opts.lockTtlMs === undefined ? { mode: 'gc' } : { mode: 'gc', ttlMs: opts.lockTtlMs });
   } finally {
     wipeCloudKeys(keys);
   }

@@ -1,8 +1,15 @@
-// The target's lock for destructive work (GC): a sealed object naming its holder and an
-// expiry. Taking it = no live lock held by someone else, write ours, read it back and see
-// ours (a second writer who raced us reads theirs and backs off). An expired lock (a
-// crashed computer) is taken over. The lock is removed when the work ends, even on error.
+// The target's lock: a sealed object naming its holder and an expiry, held by a sync (so
+// no clean-up deletes what the sync is about to publish) and by clean-up (GC). Only one
+// holder at a time. Taking it = no live lock held by someone else, write ours, read it
+// back and see ours (a second writer who raced us reads theirs and backs off). An expired
+// lock (a crashed computer), or one whose process on this same computer is gone, is taken
+// over. The lock is renewed while the work runs and removed when it ends, even on error.
+// [RELIABILITY row 8: lock lapse] A holder that was suspended (SIGSTOP, a sleeping
+// laptop) past the lock's lifetime may have been overtaken by another computer's
+// clean-up; `assertHeld()` notices (by its own clock and by re-reading the lock) and the
+// work stops before it publishes or deletes anything.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget } from '../target';
@@ -11,13 +18,37 @@ import { objectName, open, seal, type CloudKeys } from './cloud-crypto';
 const LOGICAL = 'lock/gc';
 export const LOCK_TTL_MS = 30 * 60 * 1000;
 
+export type LockMode = 'sync' | 'gc';
+
 interface LockBody {
   holder: string;
   expiresAt: number;
+  mode?: LockMode;
+  host?: string;
+  pid?: number;
 }
 
-export async function withRemoteLock<T>(target: CloudTarget, keys: CloudKeys, policy: RetryPolicy, now: () => number, signal: AbortSignal | undefined, work: (lockName: string) => Promise<T>): Promise<T> {
+export interface LockOptions {
+  mode?: LockMode;
+  /** Lifetime of the lock; renewed every third of it while held (tests use seconds). */
+  ttlMs?: number;
+}
+
+export interface RemoteLease {
+  /** The lock object's name (GC must never delete it). */
+  readonly name: string;
+  /**
+   * Throws CONFLICT when the lock may have lapsed; call before publishing or deleting.
+   * `reread: false` checks only this computer's clock (cheap enough before every delete).
+   */
+  assertHeld(options?: { reread?: boolean }): Promise<void>;
+  release(): Promise<void>;
+}
+
+export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, policy: RetryPolicy, now: () => number, signal: AbortSignal | undefined, options: LockOptions = {}): Promise<RemoteLease> {
   const name = objectName(keys, LOGICAL);
+  const ttl = options.ttlMs ?? LOCK_TTL_MS;
+  const mode = options.mode ?? 'gc';
   const holder = randomBytes(12).toString('hex');
   const read = async (): Promise<LockBody | null> => {
     try {
@@ -29,17 +60,97 @@ export async function withRemoteLock<T>(target: CloudTarget, keys: CloudKeys, po
       throw e;
     }
   };
+  const write = async (at: number): Promise<void> => {
+    const mine = seal(keys, 'lock', LOGICAL, Buffer.from(JSON.stringify({ holder, expiresAt: at + ttl, mode, host: hostname(), pid: process.pid } satisfies LockBody)));
+    await withRetry(() => target.put(name, mine, mine.length, signal), policy, signal);
+  };
+
   const current = await withRetry(read, policy, signal);
-  if (current && current.holder !== holder && current.expiresAt > now()) {
-    throw new KeepsakeError('CONFLICT', 'Another computer is cleaning up this cloud target right now. Try again later.');
+  if (current && current.holder !== holder && current.expiresAt > now() && !deadOnThisHost(current)) {
+    throw new KeepsakeError('CONFLICT', current.mode === 'sync' ? 'Another computer is syncing to this cloud target right now. Try again later.' : 'Another computer is cleaning up this cloud target right now. Try again later.', { lockMode: current.mode ?? 'gc' });
   }
-  const mine = seal(keys, 'lock', LOGICAL, Buffer.from(JSON.stringify({ holder, expiresAt: now() + LOCK_TTL_MS } satisfies LockBody)));
-  await withRetry(() => target.put(name, mine, mine.length, signal), policy, signal);
-  const check = await withRetry(read, policy, signal);
-  if (check?.holder !== holder) throw new KeepsakeError('CONFLICT', 'Another computer started cleaning up this cloud target at the same moment. Try again later.');
+  let renewedAt = now();
+  // A read-back that finds nothing readable (a response damaged on the way) is tried again;
+  // one that finds another holder means a second writer raced us: it keeps the lock.
+  for (let attempt = 1; ; attempt++) {
+    renewedAt = now();
+    await write(renewedAt);
+    const check = await withRetry(read, policy, signal);
+    if (check?.holder === holder) break;
+    if (check !== null || attempt >= policy.attempts) throw new KeepsakeError('CONFLICT', 'Another computer started using this cloud target at the same moment. Try again later.');
+  }
+
+  let lost = false;
+  let renewing: Promise<void> | null = null;
+  const lapsed = (): boolean => lost || now() - renewedAt >= ttl;
+  // Renewal: only while the lease is unbroken; a renewal that itself outlives the lease
+  // does not count (the lock may have been taken over while it was in flight).
+  const renew = async (): Promise<void> => {
+    if (lapsed()) {
+      lost = true;
+      return;
+    }
+    const started = now();
+    try {
+      const seen = await withRetry(read, policy, signal);
+      if (seen?.holder !== holder) {
+        lost = true;
+        return;
+      }
+      await write(started);
+      if (now() - renewedAt >= ttl) lost = true;
+      else renewedAt = started;
+    } catch {
+      // a failed renewal leaves the lease to run out by the clock
+    }
+  };
+  const timer = setInterval(() => {
+    renewing ??= renew().finally(() => (renewing = null));
+  }, Math.max(50, Math.floor(ttl / 3)));
+  timer.unref();
+
+  return {
+    name,
+    async assertHeld(opts = {}) {
+      if (renewing) await renewing;
+      const lapsedMessage = 'This computer lost its lock on the cloud target (it was paused or asleep for longer than the lock lasts), so another computer may have cleaned up in the meantime. Nothing was published or deleted after that; run it again.';
+      if (lapsed()) {
+        lost = true;
+        throw new KeepsakeError('CONFLICT', lapsedMessage, { lockLost: true });
+      }
+      if (opts.reread === false) return;
+      const seen = await withRetry(read, policy, signal);
+      if (seen?.holder !== holder || lapsed()) {
+        lost = true;
+        throw new KeepsakeError('CONFLICT', lapsedMessage, { lockLost: true });
+      }
+    },
+    async release() {
+      clearInterval(timer);
+      if (renewing) await renewing.catch(() => undefined);
+      // Never remove someone else's lock: only ours, and only if it is still ours.
+      const seen = await withRetry(read, policy).catch(() => null);
+      if (seen?.holder === holder) await withRetry(() => target.delete(name), policy).catch(() => undefined);
+    },
+  };
+}
+
+export async function withRemoteLock<T>(target: CloudTarget, keys: CloudKeys, policy: RetryPolicy, now: () => number, signal: AbortSignal | undefined, work: (lockName: string, lease: RemoteLease) => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lease = await acquireRemoteLock(target, keys, policy, now, signal, options);
   try {
-    return await work(name);
+    return await work(lease.name, lease);
   } finally {
-    await withRetry(() => target.delete(name, signal), policy).catch(() => undefined);
+    await lease.release();
+  }
+}
+
+/** A lock left by a process of this computer that no longer runs (a crash, a kill). */
+function deadOnThisHost(lock: LockBody): boolean {
+  if (lock.host !== hostname() || typeof lock.pid !== 'number' || lock.pid === process.pid) return false;
+  try {
+    process.kill(lock.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -18,6 +18,7 @@ import { contentMac, deriveCloudKeys, keySlotObjectNames, objectName, open, seal
 import type { CloudStore } from './cloud-store';
 import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
 import { listLocalPacks, pool } from './local-packs';
+import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { checkNotRolledBack, readRemoteManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
 import { verifiedPut } from './verify-upload';
 
@@ -52,6 +53,8 @@ export interface SyncOptions {
   checkpoint?: () => Promise<void>;
   log?: Log;
   now?: () => number;
+  /** Lifetime of the target lock held during the sync (default 30 min; tests use seconds). */
+  lockTtlMs?: number;
 }
 
 export interface SyncReport {
@@ -81,8 +84,11 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   const checkpoint = opts.checkpoint ?? (async () => undefined);
   let retries = 0;
   let bytesUploaded = 0;
+  let lease: RemoteLease | null = null;
   try {
     const caps = await withRetry(() => target.capabilities(), policy, signal);
+    // Held until the manifest is out, so no clean-up deletes what this sync will name (row 8).
+    lease = await acquireRemoteLock(target, keys, policy, opts.now ?? Date.now, signal, opts.lockTtlMs === undefined ? { mode: 'sync' } : { mode: 'sync', ttlMs: opts.lockTtlMs });
     report(opts, 'Reading the cloud copy', 0, 0, 0, 0);
     const remote = await withRetry(() => readRemoteManifests(target, keys, source.vaultId, signal), policy, signal);
     const record = store.get(targetId);
@@ -184,6 +190,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       keySlots: { name: slotNames[0], size: slotBytes.length, sha256: slotSha } satisfies ObjectRef,
     };
     const sealed = sealManifest(keys, manifest);
+    await lease.assertHeld();
     await withRetry(
       async () => {
         await target.put(sealed.name, sealed.body, sealed.body.length, signal);
@@ -206,6 +213,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });
     throw e;
   } finally {
+    await lease?.release();
     wipeCloudKeys(keys);
   }
 }
