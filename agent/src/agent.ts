@@ -2,12 +2,13 @@
 // folder with protocol v1 (manifest → resumable range uploads → commits acknowledged
 // only when durable), resumes after a cut, reports deletions, and receives restores.
 // Tests, benchmarks and demos drive this class; bin/keepsake-agent.mjs is its CLI.
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { hostname } from 'node:os';
 import { makeSelfSignedIdentity } from '../../main/core/devices/certificate';
 import {
   ACKED, ALPN_PAIR, ALPN_SYNC, decodePairingUri, PATHS,
-  type CommitResponse, type HelloResponse, type ManifestResponse, type PairResponse, type UploadStatus,
+  type CommitResponse, type ErasureAckResponse, type ErasuresResponse, type HelloResponse, type ManifestResponse, type PairResponse, type UploadStatus,
 } from '../../main/core/devices/wire';
 import { AgentError, PinnedClient, parseJson, probeCertificate } from './pinned-client';
 import { receiveRestore, type RestoreSummary } from './restore';
@@ -25,6 +26,12 @@ export interface SyncOptions {
   /** Retries per item after a cut connection (each resumes where the desktop stopped). */
   retries?: number;
   onProgress?: (p: { uploadedBytes: number; acked: number }) => void;
+  /**
+   * The phone's setting for erasures made on the desktop: delete its own copy of an erased
+   * item (true) or keep it (false, the default — the agent never deletes unless told to).
+   * Either way the desktop is told, and its receipt records which.
+   */
+  deleteErased?: boolean;
 }
 
 export interface SyncSummary {
@@ -38,6 +45,8 @@ export interface SyncSummary {
   acked: number;
   notAcked: Array<{ id: string; status: string; message?: string }>;
   blocked: string | null;
+  /** Erasure notices applied and acknowledged this sync (the desktop's receipts were revised). */
+  erasuresAcked: number;
   /** Wall time of the sync, ms (scan included). */
   durationMs: number;
 }
@@ -100,7 +109,7 @@ export class KeepsakeAgent {
     const t0 = Date.now();
     try {
       const hello = await client.json<HelloResponse>('GET', PATHS.hello);
-      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, acked: 0, notAcked: [], blocked: hello.blocked, durationMs: 0 };
+      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, acked: 0, notAcked: [], blocked: hello.blocked, erasuresAcked: 0, durationMs: 0 };
       if (hello.blocked) return sum;
       const files = await scanPhone(this.phoneRoot, this.state.state.files);
       this.state.save();
@@ -139,6 +148,7 @@ export class KeepsakeAgent {
       }
       sum.needed = need.length;
       await this.uploadAll(client, need, hello, opts, sum);
+      sum.erasuresAcked = await this.applyErasures(client, opts.deleteErased ?? false);
       sum.durationMs = Date.now() - t0;
       return sum;
     } finally {
@@ -223,6 +233,49 @@ export class KeepsakeAgent {
     sum.acked += acks.length;
     for (const r of res.results) if (!ACKED.has(r.status)) sum.notAcked.push(r.message ? { id: r.id, status: r.status, message: r.message } : { id: r.id, status: r.status });
     opts.onProgress?.({ uploadedBytes: sum.uploadedBytes, acked: sum.acked });
+  }
+
+  /**
+   * Applies the desktop's erasure notices (docs/protocol.md §3.6): each erased item is
+   * logged as erased (never offered again), deleted from the phone folder if the setting
+   * says so, and the notice acknowledged with what was deleted and what kept.
+   */
+  private async applyErasures(client: PinnedClient, deleteErased: boolean): Promise<number> {
+    let erasures: ErasuresResponse['erasures'];
+    try {
+      ({ erasures } = await client.json<ErasuresResponse>('GET', PATHS.erasures));
+    } catch (e) {
+      if (e instanceof AgentError && e.code === 'NOT_FOUND') return 0; // a desktop from before §3.6
+      throw e;
+    }
+    let n = 0;
+    for (const notice of erasures) {
+      const deleted: string[] = [];
+      const kept: string[] = [];
+      for (const id of notice.ids) {
+        const path = this.confined(id);
+        if (deleteErased && path && existsSync(path)) {
+          rmSync(path, { force: true });
+          deleted.push(id);
+        } else if (deleteErased && path) {
+          deleted.push(id); // already gone from the phone
+        } else {
+          kept.push(id);
+        }
+      }
+      // Logged durably before acknowledging, so a cut here never resends an erased item.
+      const now = Date.now();
+      this.state.appendAcks(notice.ids.map((id) => ({ id, hash: this.state.acked.get(id)?.hash ?? '', status: 'tombstoned', at: now })));
+      await client.json<ErasureAckResponse>('POST', PATHS.erasuresAck, { receiptId: notice.receiptId, deleted, kept });
+      n++;
+    }
+    return n;
+  }
+
+  /** A phone path for a desktop-given id, or null if it would leave the phone folder. */
+  private confined(id: string): string | null {
+    if (isAbsolute(id) || id.includes('\\') || normalize(id).split(sep).includes('..')) return null;
+    return join(this.phoneRoot, id);
   }
 
   /** Sends location reports; the desktop drops them without a live consent. */

@@ -1,19 +1,19 @@
 // keepsake-agent: the reference device agent's command line.
 //   keepsake-agent pair  --phone <dir> --state <dir> --name <name> '<keepsake-pair:?…>'
-//   keepsake-agent sync  --phone <dir> --state <dir>
+//   keepsake-agent sync  --phone <dir> --state <dir> [--delete-erased]
 //   keepsake-agent restore --phone <dir> --state <dir>
 //   keepsake-agent status --phone <dir> --state <dir>
 // Output is one JSON document per command; the exit status is 0 only on full success.
 import { parseArgs } from 'node:util';
 import { KeepsakeAgent } from './agent';
 
-const USAGE = `usage: keepsake-agent <pair|sync|restore|status> --phone <folder> --state <folder> [--name <phone name>] [pairing code]`;
+const USAGE = `usage: keepsake-agent <pair|sync|restore|status> --phone <folder> --state <folder> [--name <phone name>] [--delete-erased] [pairing code]`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { phone: { type: 'string' }, state: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } },
+    options: { phone: { type: 'string' }, state: { type: 'string' }, name: { type: 'string' }, 'delete-erased': { type: 'boolean' }, help: { type: 'boolean' } },
   });
   const [cmd, code] = positionals;
   if (values.help || !cmd || !values.phone || !values.state) {
@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
         print(await agent.pair(code, { name: values.name ?? 'Phone' }));
         return 0;
       case 'sync': {
-        const s = await agent.sync();
+        const s = await agent.sync({ deleteErased: values['delete-erased'] ?? false });
         print(s);
         return s.blocked || s.notAcked.length ? 1 : 0;
       }

@@ -43,9 +43,11 @@ export type ErasePreview = z.infer<typeof ErasePreview>;
 export const LocationOutcome = z.object({
   location: z.string(),
   kind: LocationKind,
-  outcome: z.enum(['erased', 'key-destroyed', 'provider-retention', 'pending', 'held', 'failed']),
+  outcome: z.enum(['erased', 'key-destroyed', 'provider-retention', 'pending', 'held', 'failed', 'exported', 'kept-on-device']),
   items: z.number().int(),
   until: z.number().optional(),
+  /** When a location that was pending completed. */
+  doneAt: z.number().optional(),
   detail: z.string().optional(),
 });
 

@@ -9,7 +9,7 @@ import { parseContentRange, parseRange, readJson, sendError, sendJson, tooLarge 
 import type { PairedDevice } from './pairings-store';
 import type { SyncService } from './sync-service';
 import {
-  CommitRequest, LocationRequest, ManifestRequest, PairRequest, PATHS, PROTOCOL_VERSION, RestoreAckRequest,
+  CommitRequest, ErasureAckRequest, LocationRequest, ManifestRequest, PairRequest, PATHS, PROTOCOL_VERSION, RestoreAckRequest,
   type HelloResponse, type PairResponse,
 } from './wire';
 
@@ -110,6 +110,14 @@ export async function routeDevice(req: IncomingMessage, res: ServerResponse, ctx
   if (method === 'POST' && path === PATHS.restoreAck) {
     const n = sync.restoreAck(device, (await readJson(req, ctx.limits.jsonBody, RestoreAckRequest)).offerIds);
     sendJson(res, 200, { delivered: n });
+    return;
+  }
+  if (method === 'GET' && path === PATHS.erasures) {
+    sendJson(res, 200, sync.erasureNotices(device));
+    return;
+  }
+  if (method === 'POST' && path === PATHS.erasuresAck) {
+    sendJson(res, 200, sync.erasureAck(device, await readJson(req, ctx.limits.jsonBody, ErasureAckRequest)));
     return;
   }
   throw notFound();

@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os';
 import type { Category } from '../../../common/domain';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
+import { PhoneErasureNotices } from '../erasure/phone-notices';
 import { purposeKey } from '../vault/keys/purpose-keys';
 import type { Db } from '../vault/sql';
 import { refuseAllConsentGate, type ConsentGate } from './consent';
@@ -71,6 +72,7 @@ export class DevicesService {
       consent: o.consent ?? refuseAllConsentGate,
       now: o.now,
       log: o.log,
+      erasures: new PhoneErasureNotices(o.db, purposeKey(o.masterKey, 'ledger'), o.now),
     });
     const swept = this.sync.sweepStaging();
     if (swept) o.log.info('devices.staging-swept', { files: swept });

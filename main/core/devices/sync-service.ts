@@ -13,7 +13,13 @@ import type { PairedDevice, PairingsStore } from './pairings-store';
 import type { IngestItem, IngestSink } from './sink';
 import type { UploadStaging } from './staging';
 import type { SyncStore, UploadRow } from './sync-store';
-import { ACKED, type CommitResponse, type LocationRequest, type LocationResponse, type ManifestRequest, type ManifestResponse, type RestoreOffer, type UploadStatus } from './wire';
+import { ACKED, type CommitResponse, type ErasureAckRequest, type ErasureAckResponse, type ErasuresResponse, type LocationRequest, type LocationResponse, type ManifestRequest, type ManifestResponse, type RestoreOffer, type UploadStatus } from './wire';
+
+/** Erasure notices for phones (main/core/erasure/phone-notices.ts). */
+export interface ErasureNotices {
+  pendingFor(deviceId: string): ErasuresResponse['erasures'];
+  ack(deviceId: string, req: ErasureAckRequest): ErasureAckResponse;
+}
 
 export interface SyncDeps {
   pairings: PairingsStore;
@@ -23,6 +29,7 @@ export interface SyncDeps {
   consent: ConsentGate;
   now: () => number;
   log: Log;
+  erasures?: ErasureNotices;
 }
 
 const MIME_BY_EXT: Record<string, string> = {
@@ -129,6 +136,19 @@ export class SyncService {
     }
     this.d.pairings.touchSync(device.id, now);
     return out;
+  }
+
+  /** Erasures this phone has not acknowledged yet (docs/protocol.md §3.6). */
+  erasureNotices(device: PairedDevice): ErasuresResponse {
+    return { erasures: this.d.erasures?.pendingFor(device.id) ?? [] };
+  }
+
+  /** The phone applied an erasure notice: the receipt gets its new revision. */
+  erasureAck(device: PairedDevice, req: ErasureAckRequest): ErasureAckResponse {
+    if (!this.d.erasures) throw new KeepsakeError('NOT_FOUND', 'This phone has no erasure notice with that receipt.');
+    const r = this.d.erasures.ack(device.id, req);
+    this.d.log.info('devices.erasure-acked', { device: device.id, outcome: r.outcome });
+    return r;
   }
 
   private withOverlay(row: UploadRow): UploadRow {

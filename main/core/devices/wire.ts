@@ -21,6 +21,8 @@ export const PATHS = {
   restoreList: '/v1/restore',
   restoreItem: '/v1/restore/items/', // + encodeURIComponent(offer id)
   restoreAck: '/v1/restore/ack',
+  erasures: '/v1/erasures',
+  erasuresAck: '/v1/erasures/ack',
 } as const;
 
 /** Hard limits the desktop enforces; a device should stay below them. */
@@ -163,6 +165,21 @@ export const RestoreListResponse = z.object({ offers: z.array(RestoreOffer) });
 export type RestoreListResponse = z.infer<typeof RestoreListResponse>;
 export const RestoreAckRequest = z.object({ offerIds: z.array(z.string().min(1).max(200)).min(1).max(LIMITS.commitItems) }).strict();
 export type RestoreAckRequest = z.infer<typeof RestoreAckRequest>;
+
+/** Erasures the person made of items this phone sent, not yet acknowledged by it (§3.6). */
+export const ErasureNotice = z.object({ receiptId: z.string(), ids: z.array(z.string()), at: z.number() });
+export type ErasureNotice = z.infer<typeof ErasureNotice>;
+export const ErasuresResponse = z.object({ erasures: z.array(ErasureNotice) });
+export type ErasuresResponse = z.infer<typeof ErasuresResponse>;
+/** The phone applied a notice: which of its ids it deleted and which it keeps (its settings). */
+export const ErasureAckRequest = z.object({
+  receiptId: z.string().uuid(),
+  deleted: z.array(ItemId).max(100_000),
+  kept: z.array(ItemId).max(100_000),
+}).strict();
+export type ErasureAckRequest = z.infer<typeof ErasureAckRequest>;
+export const ErasureAckResponse = z.object({ revised: z.literal(true), outcome: z.enum(['erased', 'kept-on-device']), revision: z.number().int() });
+export type ErasureAckResponse = z.infer<typeof ErasureAckResponse>;
 
 /** Every error body: the same { code, message } the rest of Keepsake uses. */
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -11,12 +11,14 @@ import { openVault, receiptBook } from '../privacy/ledgers';
 import type { LocationOutcome, Receipt } from '../privacy/receipts';
 import { RATE_RULES, type RateLimiter } from '../rate-limit';
 import { requireFreshIdentity } from '../security/reverify';
+import { purposeKey } from '../vault/keys/purpose-keys';
 import { all, get, sql } from '../vault/sql';
 import type { Vault } from '../vault/vault';
 import { eraseFromCloud } from './cloud-participant';
 import { eraseFromExports } from './export-participant';
 import { LegalHolds } from './holds';
 import { erasureParticipants, type CopyLocation } from './participants';
+import { PhoneErasureNotices } from './phone-notices';
 
 export interface EraseRequest {
   itemIds: string[];
@@ -85,7 +87,7 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
   locations.push(...eraseFromExports(db, copies.filter((c) => c.kind === 'export'), (ids) => new Set(ids.map((id) => categoryOf.get(id) ?? ''))));
 
   for (const p of phones) {
-    locations.push({ location: p.name, kind: 'phone', outcome: 'pending', items: p.items, detail: 'The phone is told at its next sync (erased items are answered as tombstones); it deletes its own copy as its settings say.' });
+    locations.push({ location: p.name, kind: 'phone', outcome: 'pending', items: p.items, detail: 'The phone is told at its next sync and deletes its own copy as its settings say; this receipt gets a new revision when it confirms.' });
   }
 
   report('Erasing other copies');
@@ -113,7 +115,11 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
 
   core.log.info('erase.done', { items: free.length, held: held.length, locations: locations.length });
   report('Writing the receipt', destroyed);
-  return receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations });
+  const receipt = receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations });
+  // Each phone learns of the erasure at its next sync; its acknowledgement revises this receipt.
+  const notices = new PhoneErasureNotices(db, purposeKey(vault.masterKey, 'ledger'), () => core.clock.now());
+  for (const p of phones) notices.record(receipt.id, p.deviceId, p.name, p.deviceItemIds);
+  return receipt;
 }
 
 function countByCategory(vault: Vault, ids: string[]): Record<string, number> {
@@ -141,17 +147,28 @@ export function captureCopies(vault: Vault, ids: string[]): CopyLocation[] {
   return [...byLocation.values()];
 }
 
-/** Paired phones the items came from (they may still hold their own copies). */
-function phoneHolders(vault: Vault, ids: string[]): Array<{ name: string; items: number }> {
-  const byDevice = new Map<string, { name: string; items: number }>();
+interface PhoneHolder {
+  deviceId: string;
+  name: string;
+  items: number;
+  /** The phone's own ids (paths) for these items, from what it synced. */
+  deviceItemIds: string[];
+}
+
+/** Paired phones the items came from (they may still hold their own copies), read before the rows go. */
+function phoneHolders(vault: Vault, ids: string[]): PhoneHolder[] {
+  const db = vault.indexDb;
+  const synced = !!get(db, sql`SELECT 1 AS x FROM sqlite_master WHERE name = 'device_items'`);
+  const byDevice = new Map<string, PhoneHolder>();
   for (const id of ids) {
     const r = get<{ device_id: string; name: string | null }>(
-      vault.indexDb,
+      db,
       sql`SELECT i.device_id, (SELECT p.name FROM device_pairings p WHERE p.device_id = i.device_id) AS name FROM items i WHERE i.id = ${id}`,
     );
     if (!r?.name) continue;
-    const e = byDevice.get(r.device_id) ?? { name: r.name, items: 0 };
+    const e = byDevice.get(r.device_id) ?? { deviceId: r.device_id, name: r.name, items: 0, deviceItemIds: [] };
     e.items++;
+    if (synced) e.deviceItemIds.push(...all<{ item_id: string }>(db, sql`SELECT item_id FROM device_items WHERE device_id = ${r.device_id} AND vault_item_id = ${id}`).map((x) => x.item_id));
     byDevice.set(r.device_id, e);
   }
   return [...byDevice.values()];

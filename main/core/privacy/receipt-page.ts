@@ -11,6 +11,8 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   pending: 'Pending — will complete when the location is reachable',
   held: 'Held — under legal hold, not erased',
   failed: 'Failed — see the detail',
+  exported: 'Exported — written and checked',
+  'kept-on-device': 'Told — the phone keeps its own copy, as its settings say',
 };
 
 function esc(s: string): string {
@@ -26,7 +28,7 @@ export function receiptHtml(r: Receipt): string {
       (l) =>
         `<tr><td>${esc(l.location)}</td><td>${esc(l.kind)}</td><td>${esc(humanCount(l.items))}</td><td>${esc(OUTCOME_WORDS[l.outcome])}${
           l.until ? ` ${esc(new Date(l.until).toISOString().slice(0, 10))}` : ''
-        }${l.detail ? `<br><small>${esc(l.detail)}</small>` : ''}</td></tr>`,
+        }${l.doneAt ? ` (${esc(new Date(l.doneAt).toISOString())})` : ''}${l.detail ? `<br><small>${esc(l.detail)}</small>` : ''}</td></tr>`,
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -7,7 +7,11 @@ import { KeepsakeError } from '../../../common/errors';
 import { all, get, iterate, run, sql, type Db } from '../vault/sql';
 import { chainMac, GENESIS, readHead, verifyChain, writeHead, type ChainVerdict } from './hash-chain';
 
-export type Outcome = 'erased' | 'key-destroyed' | 'provider-retention' | 'pending' | 'held' | 'failed';
+/**
+ * 'exported': written to an export the person asked for (export receipts).
+ * 'kept-on-device': a phone confirmed the erasure but keeps its own copy, as its settings say.
+ */
+export type Outcome = 'erased' | 'key-destroyed' | 'provider-retention' | 'pending' | 'held' | 'failed' | 'exported' | 'kept-on-device';
 
 export interface LocationOutcome {
   /** "This computer", "My S3 bucket", "Pixel 8"… */
@@ -18,6 +22,8 @@ export interface LocationOutcome {
   items: number;
   /** For provider retention: the date until which the provider keeps the ciphertext. */
   until?: number;
+  /** When a location that was pending completed (ms). */
+  doneAt?: number;
   /** Plain words: what happened or what is still to happen. */
   detail?: string;
 }

@@ -1,5 +1,5 @@
 // One receipt, readable: what was erased (counts only), when, and every location's outcome.
-import { CheckCircle2, Clock, ShieldAlert, XCircle } from 'lucide-react';
+import { CheckCircle2, Clock, Download, ShieldAlert, Smartphone, XCircle } from 'lucide-react';
 import type { Receipt } from '../../../common/contract/erasure';
 import { categoryLabels, type Category } from '../../../common/domain';
 import { countOf, humanCount } from '../../../common/format';
@@ -12,14 +12,21 @@ const OUTCOME = {
   pending: { icon: Clock, text: 'Pending', tone: 'warn' },
   held: { icon: ShieldAlert, text: 'Held (legal hold)', tone: 'warn' },
   failed: { icon: XCircle, text: 'Failed', tone: 'error' },
+  exported: { icon: Download, text: 'Exported and checked', tone: 'ok' },
+  'kept-on-device': { icon: Smartphone, text: 'Told; the phone keeps its own copy (its setting)', tone: 'warn' },
 } as const;
+
+function headline(r: Receipt): string {
+  if (r.kind === 'export') return 'Exported: a copy of everything Keepsake holds about you.';
+  return r.complete ? 'Erased everywhere Keepsake keeps it.' : 'Erased here; some places are still pending.';
+}
 
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
   const counts = Object.entries(receipt.counts).map(([c, n]) => countOf(categoryLabels[c as Category] ?? c, n));
   return (
     <div className="receipt" data-testid="receipt">
       <p>
-        <strong>{receipt.complete ? 'Erased everywhere Keepsake keeps it.' : 'Erased here; some places are still pending.'}</strong> {counts.join(', ')} · {relativeTime(receipt.at)} · receipt{' '}
+        <strong>{headline(receipt)}</strong> {counts.join(', ')} · {relativeTime(receipt.at)} · receipt{' '}
         <code>{receipt.id.slice(0, 8)}</code>
         {receipt.revision > 1 ? ` (revision ${receipt.revision})` : ''}
       </p>
@@ -31,7 +38,8 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
               <o.icon size={16} aria-hidden="true" />
               <span>
                 <strong>{l.location}</strong> — {o.text}
-                {l.until ? ` until ${new Date(l.until).toLocaleDateString()}` : ''} ({humanCount(l.items)} item{l.items === 1 ? '' : 's'})
+                {l.until ? ` until ${new Date(l.until).toLocaleDateString()}` : ''}
+                {l.doneAt ? ` on ${new Date(l.doneAt).toLocaleString()}` : ''} ({humanCount(l.items)} item{l.items === 1 ? '' : 's'})
                 {l.detail ? <span className="muted block">{l.detail}</span> : null}
               </span>
             </li>
