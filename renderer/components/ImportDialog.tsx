@@ -9,6 +9,7 @@ import type { JobInfo } from '../../common/contract/jobs';
 import { humanBytes } from '../../common/format';
 import { api, ApiError } from '../api/client';
 import { useQuery } from '../api/hooks';
+import { useFollowedJob } from '../api/use-followed-job';
 import { fromDrop, fromInput, uploadAll, type UploadFile, type UploadProgress } from '../api/upload';
 import { BackupPasswordForm } from './BackupPasswordForm';
 import { ImportReportView } from './ImportReportView';
@@ -27,20 +28,17 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
   const dialogs = useQuery('dialogs.available', {});
   const formats = useQuery('intake.formats', {});
   const native = dialogs.data?.available === true;
-  const jobId = step.kind === 'importing' ? step.job.id : null;
+  const job = useFollowedJob(step.kind === 'importing' ? step.job : null);
+  const finishedId = job?.finishedAt ? job.id : null;
 
-  // Follow the import job until it ends, then fetch its report.
+  // When the import job ends (however we learn it), fetch its report.
   useEffect(() => {
-    if (!jobId) return;
-    return api.on('job.progressed', (job) => {
-      if (job.id !== jobId) return;
-      if (!job.finishedAt) return setStep({ kind: 'importing', job });
-      api.call('intake.report', { jobId }).then(
-        (report) => setStep({ kind: 'report', report }),
-        (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
-      );
-    });
-  }, [jobId]);
+    if (!finishedId) return;
+    api.call('intake.report', { jobId: finishedId }).then(
+      (report) => setStep({ kind: 'report', report }),
+      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+    );
+  }, [finishedId]);
 
   function reset(): void {
     abort.current?.abort();
@@ -189,7 +187,7 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
 
           {step.kind === 'importing' ? (
             <ul className="job-list">
-              <JobRow job={step.job} />
+              <JobRow job={job ?? step.job} />
             </ul>
           ) : null}
 

@@ -1,11 +1,12 @@
 // First run on a new computer: rebuild the whole vault from a cloud copy with the
 // recovery key from the Emergency Kit. Checks the target first, then restores as a job and
 // verifies every chunk; afterwards the vault opens with the same passphrase as before.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { CloudDownload } from 'lucide-react';
 import type { ConformanceReport } from '../../common/contract/cloud';
 import type { JobInfo } from '../../common/contract/jobs';
 import { api, ApiError } from '../api/client';
+import { useFollowedJob } from '../api/use-followed-job';
 import { ConformanceList } from '../components/cloud/ConformanceList';
 import { JobRow } from '../components/JobRow';
 import { toRequest, TargetFields, useTargetForm } from '../components/cloud/target-form';
@@ -14,17 +15,11 @@ export function RestoreFromCloudScreen({ onBack, onDone }: { onBack(): void; onD
   const form = useTargetForm();
   const [recoveryKey, setRecoveryKey] = useState('');
   const [report, setReport] = useState<ConformanceReport | null>(null);
-  const [job, setJob] = useState<JobInfo | null>(null);
+  const [started, setStarted] = useState<JobInfo | null>(null);
+  const job = useFollowedJob(started);
   const [error, setError] = useState('');
 
-  useEffect(() => {
-    if (!job || job.finishedAt) return;
-    return api.on('job.progressed', (j) => {
-      if (j.id !== job.id) return;
-      setJob(j);
-      if (j.finishedAt && j.state !== 'succeeded') setError(j.error?.message ?? 'The restore did not finish.');
-    });
-  }, [job]);
+  const failure = job?.finishedAt && job.state !== 'succeeded' ? (job.error?.message ?? 'The restore did not finish.') : '';
 
   async function start(e: FormEvent): Promise<void> {
     e.preventDefault();
@@ -34,7 +29,7 @@ export function RestoreFromCloudScreen({ onBack, onDone }: { onBack(): void; onD
       const check = await api.call('cloud.checkTarget', req);
       setReport(check.conformance);
       if (!check.conformance.ok) return;
-      setJob(await api.call('cloud.restoreVault', { ...req, recoveryKey }));
+      setStarted(await api.call('cloud.restoreVault', { ...req, recoveryKey }));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
@@ -61,9 +56,9 @@ export function RestoreFromCloudScreen({ onBack, onDone }: { onBack(): void; onD
           </>
         )}
         {report && !report.ok ? <ConformanceList report={report} /> : null}
-        {error ? (
+        {error || failure ? (
           <p className="error-text" role="alert">
-            {error}
+            {error || failure}
           </p>
         ) : null}
         {done ? (

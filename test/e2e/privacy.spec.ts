@@ -5,10 +5,7 @@ import { createVault, openSection, PASSPHRASE, snap } from './pages';
 
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url).pathname;
 
-// FIXME(known bug, named in the closing note): since the last changes of this session the
-// erase job started from the browser stays at its first phase; erasure passes through the
-// CLI and the core tests. Re-enable both tests when it is found.
-test.fixme('upload an import, erase a category with a receipt, hold a category', async ({ app }) => {
+test('upload an import, erase a category with a receipt, hold a category', async ({ app }) => {
   await createVault(app);
 
   await app.getByRole('button', { name: 'Import…' }).first().click();
@@ -54,7 +51,7 @@ test.fixme('upload an import, erase a category with a receipt, hold a category',
   await snap(app, '34-erase-held');
 });
 
-test.fixme('erase a photo from its Stored in panel: preview, confirm with the passphrase, receipt', async ({ app }) => {
+test('erase a photo from its Stored in panel: preview, confirm with the passphrase, receipt', async ({ app }) => {
   await createVault(app);
   await app.getByRole('button', { name: 'Import…' }).first().click();
   const dialog = app.getByRole('dialog', { name: 'Import' });

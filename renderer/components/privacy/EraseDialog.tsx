@@ -8,6 +8,7 @@ import type { ErasePreview, Receipt, Selection } from '../../../common/contract/
 import type { JobInfo } from '../../../common/contract/jobs';
 import { humanBytes } from '../../../common/format';
 import { api, ApiError } from '../../api/client';
+import { useFollowedJob } from '../../api/use-followed-job';
 import { useSensitive } from '../../api/use-sensitive';
 import { JobRow } from '../JobRow';
 import { ReverifyDialog } from '../ReverifyDialog';
@@ -28,7 +29,6 @@ export function EraseDialog({ selection, label, open, onOpenChange, onErased }: 
   const [step, setStep] = useState<Step>({ kind: 'loading' });
   const sensitive = useSensitive();
   const selectionKey = JSON.stringify(selection);
-  const jobId = step.kind === 'erasing' ? step.job.id : null;
 
   useEffect(() => {
     if (!open) return;
@@ -42,20 +42,19 @@ export function EraseDialog({ selection, label, open, onOpenChange, onErased }: 
     };
   }, [open, selectionKey]);
 
+  const job = useFollowedJob(step.kind === 'erasing' ? step.job : null);
+  const finished = job?.finishedAt ? job : null;
   useEffect(() => {
-    if (!jobId) return;
-    return api.on('job.progressed', (job) => {
-      if (job.id !== jobId) return;
-      if (!job.finishedAt) return setStep({ kind: 'erasing', job });
-      if (job.state !== 'succeeded') return setStep({ kind: 'error', message: job.error?.message ?? 'The erase did not finish.' });
-      api.call('receipts.list', {}).then(
-        ([latest]) => {
-          if (latest) setStep({ kind: 'done', receipt: latest });
-        },
-        (e: unknown) => setStep({ kind: 'error', message: e instanceof ApiError ? e.message : String(e) }),
-      );
-    });
-  }, [jobId]);
+    if (!finished) return;
+    const receipts = finished.state === 'succeeded' ? api.call('receipts.list', {}) : Promise.reject(new Error(finished.error?.message ?? 'The erase did not finish.'));
+    receipts.then(
+      ([latest]) => {
+        if (latest) setStep({ kind: 'done', receipt: latest });
+      },
+      (e: unknown) => setStep({ kind: 'error', message: e instanceof ApiError ? e.message : String(e) }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per finished job, not per re-render
+  }, [finished?.id]);
 
   async function erase(preview: ErasePreview): Promise<void> {
     try {
@@ -123,7 +122,7 @@ export function EraseDialog({ selection, label, open, onOpenChange, onErased }: 
           ) : null}
           {step.kind === 'erasing' ? (
             <ul className="job-list" id="erase-help">
-              <JobRow job={step.job} />
+              <JobRow job={job ?? step.job} />
             </ul>
           ) : null}
           {step.kind === 'done' ? (

@@ -8,7 +8,8 @@ import { categoryLabels } from '../../../common/domain';
 import { humanBytes } from '../../../common/format';
 import { api, ApiError } from '../../api/client';
 import { useAppActions } from '../../app-actions';
-import { useEvent, useQuery } from '../../api/hooks';
+import { useQuery } from '../../api/hooks';
+import { useFollowedJob } from '../../api/use-followed-job';
 import { useSensitive } from '../../api/use-sensitive';
 import { ProgressBar } from '../ProgressBar';
 import { ReverifyDialog } from '../ReverifyDialog';
@@ -40,7 +41,9 @@ export function RecoveryWizard() {
   const [categories, setCategories] = useState<RecoveryCategory[]>([...RecoveryCategory.options]);
   const [location, setLocation] = useState<LocationChoice>({ precision: 'none', expiresInMinutes: 60 });
   const [preview, setPreview] = useState<RecoveryPreview | null>(null);
-  const [job, setJob] = useState<JobInfo | null>(null);
+  const [started, setStarted] = useState<JobInfo | null>(null);
+  const job = useFollowedJob(started);
+  const finishedId = job?.finishedAt ? job.id : null;
   const [report, setReport] = useState<RecoveryReport | null>(null);
   const [error, setError] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
@@ -49,19 +52,16 @@ export function RecoveryWizard() {
   const plan: RecoveryPlan = { source, target, categories, location };
   const paired = (devices.data?.devices ?? []).filter((d) => d.revokedAt === null);
 
-  useEvent('job.progressed', (j) => {
-    if (!job || j.id !== job.id) return;
-    setJob(j);
-    if (j.finishedAt) {
-      api.call('recovery.report', { id: j.id }).then(
-        (r) => {
-          setReport(r);
-          setStep('report');
-        },
-        (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
-      );
-    }
-  });
+  useEffect(() => {
+    if (!finishedId) return;
+    api.call('recovery.report', { id: finishedId }).then(
+      (r) => {
+        setReport(r);
+        setStep('report');
+      },
+      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+    );
+  }, [finishedId]);
 
   function go(next: Step): void {
     setError('');
@@ -88,7 +88,7 @@ export function RecoveryWizard() {
         go('preview');
       } else if (step === 'preview') {
         const info = await sensitive.run(() => api.call('recovery.start', plan));
-        setJob(info);
+        setStarted(info);
         go('progress');
       }
     } catch (err) {
