@@ -2,6 +2,7 @@
 // their order (RELIABILITY row 4: tmp write → fsync → rename → fsync(dir)) and so every
 // failure becomes a plain IO error (disk full, file too large) instead of a crash.
 import { closeSync, fsync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KeepsakeError } from '../../../common/errors';
 
 export interface DurableFs {
@@ -12,6 +13,7 @@ export interface DurableFs {
   rename(from: string, to: string): void;
   fsyncDir(dir: string): void;
   unlink(path: string): void;
+  /** Creates the folder (and missing parents) durably: each new folder's parent is fsynced. */
   mkdir(dir: string): void;
   /** fsync on the thread pool, so chunking goes on while a finished pack reaches the disk. */
   fsyncAsync(fd: number): Promise<void>;
@@ -36,7 +38,16 @@ export const realFs: DurableFs = {
     }
   },
   unlink: (path) => unlinkSync(path),
-  mkdir: (dir) => void mkdirSync(dir, { recursive: true, mode: 0o700 }),
+  mkdir(dir) {
+    const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (first === undefined) return;
+    // A new folder's name lives in its parent: without this fsync a power cut can lose a
+    // new packs/xx/ folder with the packs just renamed into it (found by RELIABILITY row 3).
+    for (let d = dir; ; d = dirname(d)) {
+      realFs.fsyncDir(dirname(d));
+      if (d === first || dirname(d) === d) break;
+    }
+  },
   fsyncAsync: (fd) => new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve()))),
 };
 
