@@ -18,6 +18,7 @@ import { backupFolder, restoreSnapshot } from './folder-backup';
 import { openIndexDb } from './index-db';
 import { getItem, listItems, media, readFile, search } from './item-read';
 import { putItems, type IngestItem } from './item-store';
+import { putRecords, type RecordItem } from './record-store';
 import { createKeySlots, unlockKeySlots, type Credential } from './keys/key-slots';
 import { purposeKey } from './keys/purpose-keys';
 import { vaultLayout, type VaultLayout } from './layout';
@@ -179,6 +180,11 @@ export class Vault {
   /** Stores a batch in one transaction; resolves only once it is durable. */
   putItems(batch: NewItem[]): Promise<PutResult[]> {
     return this.write(() => putItems(this.ctx, batch));
+  }
+
+  /** Row-only items (no files) in one transaction, the bulk path (record-store.ts); durable when it resolves. */
+  putRecords(batch: readonly RecordItem[]): Promise<PutResult[]> {
+    return this.write(async () => putRecords(this.ctx, batch));
   }
 
   getItem(id: string): ItemRecord | null {

@@ -1,0 +1,150 @@
+// The bulk path for row-only items (messages, calls, contacts, calendar events: items
+// without files). putItems() is built for items with files — chunking, packs, fsync of
+// packs, then rows — and pays for that machinery per item; a record has none of it, so
+// putRecords() writes a batch of thousands in ONE transaction with cached prepared
+// statements and nothing else. It keeps every guarantee putItems gives such an item:
+//  - the same rows: items, item_versions, item_sources, copies (and the FTS rows, which
+//    the items triggers write), so search, lists, snapshots and the data map see them;
+//  - the same identity rules: (device, source key) finds the item again (re-import is a
+//    duplicate, changed content a new version, content equal to an earlier version keeps
+//    the person's edit); equal content from a new source is one item with a second
+//    source; content matching a tombstone is not stored [Note: tombstones];
+//  - the same fingerprint (fingerprint.ts, called exactly as putItems calls it for an
+//    item without files), so a record stored here and the same item stored by putItems
+//    are one item;
+//  - the same per-item key: a fresh random data key, wrapped under the vault's
+//    item-key-wrap key with the item id bound as associated data, counted against that
+//    key's nonce budget. Nothing of a row-only item is encrypted under it today (its
+//    personal fields live in the encrypted index, and erasure removes them with
+//    secure_delete), but a file added later (updateItem) is sealed under it, so it must
+//    exist and be destroyable exactly like any other item's;
+//  - durability: the promise resolves after COMMIT under synchronous=FULL.
+// docs/vault.md ("Row-only items") records the measurements behind this file.
+import { randomBytes } from 'node:crypto';
+import { KeepsakeError } from '../../../common/errors';
+import { saveBudgets, type VaultContext } from './context';
+import { fingerprint } from './fingerprint';
+import { wrapItemKey } from './item-crypto';
+import { newItemId, summaryOf, validateItem } from './item-store';
+import { get, run, sql } from './sql';
+import type { NewItem, PutResult } from './types';
+
+/** A row-only item: a NewItem without files (one that has files is refused). */
+export type RecordItem = Omit<NewItem, 'files'>;
+
+/** One transaction holds at most this many records (memory and WAL size stay bounded). */
+export const MAX_RECORDS_PER_BATCH = 50_000;
+
+const KEY_BYTES = 32;
+
+interface ExistingRow {
+  id: string;
+  version: number;
+  fingerprint: Buffer;
+}
+
+/** Stores row-only items in one transaction; results are in batch order. */
+export function putRecords(ctx: VaultContext, batch: readonly RecordItem[]): PutResult[] {
+  if (batch.length > MAX_RECORDS_PER_BATCH) {
+    throw new KeepsakeError('BAD_INPUT', `At most ${MAX_RECORDS_PER_BATCH.toLocaleString('en')} records can be stored in one batch.`);
+  }
+  for (const item of batch) {
+    if ((item as { files?: unknown[] }).files?.length) throw new KeepsakeError('BAD_INPUT', 'An item with files cannot be stored as a record; store it with its files.');
+    validateItem(item);
+  }
+  const db = ctx.db;
+  const results: PutResult[] = [];
+  // Fresh data keys for the whole batch from one call to the CSPRNG (one syscall instead
+  // of one per item); each key is wiped as soon as it is wrapped.
+  const keys = randomBytes(KEY_BYTES * batch.length);
+  try {
+    db.transaction(() => {
+      const now = ctx.now();
+      // No tombstones at all (the common case for a first import): skip the per-item lookup.
+      // Read inside the transaction, so no erasure can slip in between.
+      const anyTombstone = get(db, sql`SELECT 1 AS x FROM tombstones LIMIT 1`) !== undefined;
+      const devices = new Set<string>();
+      batch.forEach((item, index) => {
+        const deviceId = item.deviceId ?? 'local';
+        if (!devices.has(deviceId)) {
+          run(db, sql`INSERT INTO devices (id, name, created_at) VALUES (${deviceId}, ${deviceId}, ${now}) ON CONFLICT (id) DO NOTHING`);
+          devices.add(deviceId);
+        }
+        results.push(storeOne(ctx, item, deviceId, keys.subarray(index * KEY_BYTES, (index + 1) * KEY_BYTES), anyTombstone, now));
+      });
+      saveBudgets(ctx);
+    })();
+  } finally {
+    keys.fill(0);
+  }
+  return results;
+}
+
+function storeOne(ctx: VaultContext, item: RecordItem, deviceId: string, itemKey: Buffer, anyTombstone: boolean, now: number): PutResult {
+  const db = ctx.db;
+  const fp = fingerprint(ctx.keys.fingerprint, {
+    category: item.category,
+    occurredAt: item.occurredAt ?? null,
+    title: item.title ?? '',
+    text: item.text ?? '',
+    fields: item.fields,
+    location: item.location ?? null,
+    files: [],
+  });
+  // Lookups run inside the batch's transaction, so an earlier record of the same batch is
+  // found like any stored item (two equal messages in one file are one item).
+  const existing = get<ExistingRow>(
+    db,
+    sql`SELECT i.id, i.version, i.fingerprint FROM item_sources s JOIN items i ON i.id = s.item_id
+        WHERE s.device_id = ${deviceId} AND s.source_key = ${item.sourceKey}`,
+  );
+  const title = item.title ?? '';
+  const text = item.text ?? '';
+  const summary = summaryOf(item.text);
+  const fieldsJson = JSON.stringify(item.fields);
+  const lat = item.location?.lat ?? null;
+  const lon = item.location?.lon ?? null;
+  const occurredAt = item.occurredAt ?? null;
+  if (existing) {
+    if (existing.fingerprint.equals(fp)) return { id: existing.id, status: 'duplicate', version: existing.version };
+    // The source still says what an earlier version said: keep the person's edit (as putItems).
+    if (get(db, sql`SELECT 1 AS x FROM item_versions WHERE item_id = ${existing.id} AND fingerprint = ${fp}`)) {
+      return { id: existing.id, status: 'duplicate', version: existing.version };
+    }
+    const version = existing.version + 1;
+    run(
+      db,
+      sql`INSERT INTO item_versions (item_id, version, occurred_at, title, summary, body, fields, lat, lon, fingerprint, created_at)
+          VALUES (${existing.id}, ${version}, ${occurredAt}, ${title}, ${summary}, ${text}, ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${now})`,
+    );
+    run(
+      db,
+      sql`UPDATE items SET occurred_at = ${occurredAt}, title = ${title}, summary = ${summary}, body = ${text}, fields = ${fieldsJson}, lat = ${lat}, lon = ${lon},
+          personal = ${item.personal ? 1 : 0}, fingerprint = ${fp}, version = ${version}, updated_at = ${now} WHERE id = ${existing.id}`,
+    );
+    return { id: existing.id, status: 'updated', version };
+  }
+  if (anyTombstone && get(db, sql`SELECT 1 AS x FROM tombstones WHERE fingerprint = ${fp}`)) return { id: '', status: 'tombstoned', version: 0 };
+  const twin = get<{ id: string; version: number }>(db, sql`SELECT id, version FROM items WHERE fingerprint = ${fp} LIMIT 1`);
+  if (twin) {
+    run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${deviceId}, ${item.sourceKey}, ${twin.id}, ${now})`);
+    return { id: twin.id, status: 'duplicate', version: twin.version };
+  }
+  const id = newItemId();
+  ctx.budgets.itemWrap.take();
+  const wrapped = wrapItemKey(ctx.keys.itemWrap, itemKey, id);
+  run(
+    db,
+    sql`INSERT INTO items (id, category, device_id, personal, occurred_at, title, summary, body, fields, lat, lon, fingerprint, wrapped_key, key_uses, version, created_at, updated_at)
+        VALUES (${id}, ${item.category}, ${deviceId}, ${item.personal ? 1 : 0}, ${occurredAt}, ${title}, ${summary}, ${text},
+                ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${wrapped}, 0, 1, ${now}, ${now})`,
+  );
+  run(
+    db,
+    sql`INSERT INTO item_versions (item_id, version, occurred_at, title, summary, body, fields, lat, lon, fingerprint, created_at)
+        VALUES (${id}, 1, ${occurredAt}, ${title}, ${summary}, ${text}, ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${now})`,
+  );
+  run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${deviceId}, ${item.sourceKey}, ${id}, ${now})`);
+  run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${id}, 1, 'present', ${now}, ${now}, 'aes-256-gcm/item-key')`);
+  return { id, status: 'added', version: 1 };
+}
