@@ -115,6 +115,11 @@ export const erasureMethods = {
     input: z.object({}).strict(),
     output: NonPersonalReport,
   }),
+  'privacy.report': method({
+    doc: 'Download my data: write everything Keepsake holds about you (JSON index, original files, standard formats, ledgers) to a new folder inside this one, outside the data folder; needs a fresh passphrase confirmation; ends with an export receipt.',
+    input: z.object({ dir: z.string().min(1).max(4096) }).strict(),
+    output: JobInfo,
+  }),
   'retention.list': method({ doc: 'Retention rules, each with how many items it would erase now.', input: z.object({}).strict(), output: z.array(RetentionRule) }),
   'retention.add': method({
     doc: 'Add a rule (switched off): the answer previews how many items it would erase; turn it on to run it daily.',

@@ -1,6 +1,8 @@
 // Erasure of export bundles Keepsake wrote (recovery bundles): the bundle files of the
 // erased items' categories are deleted — a contacts.vcf holds every exported contact, so
-// it goes whole — and their absence is checked. The rest of the bundle stays. A bundle on a
+// it goes whole; a file recorded with category '*' (a privacy report's index.json, which
+// names items of every kind) goes on any erase — and their absence is checked. The rest of
+// the bundle stays. A bundle on a
 // drive that is not connected is reported as pending, named, for the next erase or retry.
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
@@ -17,7 +19,7 @@ export function eraseFromExports(db: Db, exports: CopyLocation[], categoriesOf: 
       out.push({ location: loc.name, kind: 'export', outcome: 'pending', items: loc.itemIds.length, detail: `The folder ${root} is not reachable (a drive not connected?); its files that held these items are deleted when it is.` });
       continue;
     }
-    const files = all<{ path: string; category: string }>(db, sql`SELECT path, category FROM recovery_files WHERE recovery_key = ${root}`).filter((f) => categories.has(f.category));
+    const files = all<{ path: string; category: string }>(db, sql`SELECT path, category FROM recovery_files WHERE recovery_key = ${root}`).filter((f) => f.category === '*' || categories.has(f.category));
     const failed: string[] = [];
     for (const f of files) {
       const full = resolve(root, f.path);

@@ -10,6 +10,7 @@ import { requireFreshIdentity } from '../security/reverify';
 import { get, sql } from '../vault/sql';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { nonPersonalReport } from '../privacy/non-personal';
+import { startPrivacyReport } from '../privacy-report/report-job';
 import { receiptHtml } from '../privacy/receipt-page';
 import { RateLimiter, RATE_RULES } from '../rate-limit';
 import type { DomainHandlers } from './types';
@@ -96,4 +97,5 @@ export const retentionHandlers: DomainHandlers<'retention'> = {
 
 export const privacyHandlers: DomainHandlers<'privacy'> = {
   'privacy.nonPersonal': async (_i, core) => nonPersonalReport(openVault(core).indexDb, core.version),
+  'privacy.report': async (input, core) => startPrivacyReport(core, limiter(core), input).info,
 };

@@ -1,0 +1,154 @@
+// "Download my data": everything Keepsake holds about the person as a portable bundle, as
+// a job with progress and cancel. Confirm it's you (the same fresh-passphrase check erase
+// uses) → rate limit → standard formats through the device-recovery bundle writer → every
+// item's originals and full record → the consent ledger, receipts, data map and
+// non-personal information → index.json and README.html → every file re-read and checked
+// → renamed from its temporary folder into place, registered as an export location → an
+// export receipt (counts by category and where; never content) in the receipt chain.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobInfo } from '../../../common/contract/jobs';
+import { KeepsakeError } from '../../../common/errors';
+import { humanBytes, humanCount } from '../../../common/format';
+import type { Core } from '../core';
+import type { JobControl } from '../jobs/job-manager';
+import { openVault, receiptBook } from '../privacy/ledgers';
+import { receiptHtml } from '../privacy/receipt-page';
+import type { Receipt } from '../privacy/receipts';
+import { RATE_RULES, type RateLimiter } from '../rate-limit';
+import { hashFile, inside, sha256, writeAtomic } from '../recovery/atomic';
+import { MANIFEST, newRecoveryId, runRecovery } from '../recovery/recovery-job';
+import { requireFreshIdentity } from '../security/reverify';
+import { all, sql } from '../vault/sql';
+import { checkOutsideDataFolder, prepareDestination } from './destination';
+import { writeItemFiles, type WrittenFile } from './item-files';
+import { writeLedgerFiles } from './ledger-files';
+import { readmeHtml } from './readme';
+import { forgetTemporary, locationName, registerAndMove } from './register';
+
+export const INDEX = 'index.json';
+export const README = 'README.html';
+
+export interface PrivacyReportResult {
+  /** The report folder. */
+  dir: string;
+  receipt: Receipt;
+  items: number;
+  files: number;
+  bytes: number;
+  counts: Record<string, number>;
+}
+
+const running = new WeakSet<Core>();
+
+/** Starts the report job; throws at once (REVERIFY, BAD_INPUT, CONFLICT, RATE_LIMITED) when it cannot run. */
+export function startPrivacyReport(core: Core, limiter: RateLimiter, input: { dir: string }): { info: JobInfo; result: Promise<PrivacyReportResult> } {
+  openVault(core);
+  requireFreshIdentity(core);
+  checkOutsideDataFolder(input.dir, core.dataFolder);
+  if (running.has(core)) throw new KeepsakeError('CONFLICT', 'Your data is already being written to a folder; wait for that to finish.');
+  limiter.take('export', RATE_RULES.export);
+  running.add(core);
+  const started = core.jobs.start({
+    kind: 'privacy-report',
+    title: 'Download my data',
+    canPause: true,
+    run: (control) => runPrivacyReport(core, input.dir, control),
+    summarize: (r) => `Wrote ${humanCount(r.items)} item${r.items === 1 ? '' : 's'} (${humanCount(r.files)} files, ${humanBytes(r.bytes)}) to ${r.dir}; receipt ${r.receipt.id.slice(0, 8)}`,
+  });
+  started.result.then(
+    () => running.delete(core),
+    () => running.delete(core),
+  );
+  return started;
+}
+
+/** The report itself (the job's body; tests call it with their own control). */
+export async function runPrivacyReport(core: Core, dir: string, control: Pick<JobControl, 'report' | 'checkpoint'> & { id?: string }): Promise<PrivacyReportResult> {
+  const vault = openVault(core);
+  const db = vault.indexDb;
+  const requestedAt = core.clock.now();
+  const dest = prepareDestination(dir, core.dataFolder, requestedAt);
+  const recoveryId = newRecoveryId();
+  let written: WrittenFile[];
+  let pass: Awaited<ReturnType<typeof writeItemFiles>>;
+  try {
+    await mkdir(dest.tmp, { mode: 0o700 });
+    control.report({ phase: 'Writing contacts, calendar, messages, mail, notes and photos in standard formats' });
+    // Location travels precisely: this is the person's own copy of their own data.
+    const report = await runRecovery(
+      core,
+      { source: { kind: 'everything' }, target: { kind: 'bundle', dir: dest.tmp }, location: { precision: 'precise', expiresInMinutes: 24 * 60 } },
+      control,
+      { grant: true, recoveryId, ...(control.id ? { jobId: control.id } : {}) },
+    );
+    if (!report.ok) throw new KeepsakeError('IO', 'Some files did not read back as they were written; nothing was kept. Check the disk and try again.');
+    pass = await writeItemFiles(vault, dest.tmp, report, control);
+    control.report({ phase: 'Writing the consent ledger, receipts and data map' });
+    const ledgerFiles = await writeLedgerFiles(core, dest.tmp, requestedAt);
+    const recoveryFiles = all<WrittenFile>(db, sql`SELECT path, category, sha256, size FROM recovery_files WHERE recovery_key = ${dest.tmp}`);
+    const manifest = await hashFile(inside(dest.tmp, MANIFEST));
+    if (!manifest) throw new KeepsakeError('IO', 'The recovery report of the bundle is missing; nothing was kept.');
+    const before: WrittenFile[] = [...recoveryFiles, { path: MANIFEST, category: '*', ...manifest }, ...pass.files, ...ledgerFiles];
+    const index = Buffer.from(
+      `${JSON.stringify(
+        {
+          format: 'keepsake-privacy-report',
+          version: 1,
+          createdAt: requestedAt,
+          appVersion: core.version,
+          counts: pass.counts,
+          items: pass.entries,
+          files: before.map(({ path, category, sha256: h, size }) => ({ path, category, sha256: h, size })),
+        },
+        null,
+        2,
+      )}\n`,
+      'utf8',
+    );
+    await writeAtomic(inside(dest.tmp, INDEX), index);
+    const readme = Buffer.from(readmeHtml({ createdAt: requestedAt, counts: pass.counts, files: before.length + 2, appVersion: core.version }), 'utf8');
+    await writeAtomic(inside(dest.tmp, README), readme);
+    written = [...before, { path: INDEX, category: '*', sha256: sha256(index), size: index.length }, { path: README, category: 'readme', sha256: sha256(readme), size: readme.length }];
+
+    // Re-read every file: nothing is called exported that does not read back as written.
+    let checked = 0;
+    for (const f of written) {
+      if (checked % 50 === 0) await control.checkpoint();
+      const got = await hashFile(inside(dest.tmp, f.path));
+      if (!got || got.sha256 !== f.sha256) throw new KeepsakeError('IO', `${f.path} did not read back as it was written; nothing was kept. Check the disk and try again.`);
+      control.report({ phase: 'Checking every file', done: ++checked, total: written.length });
+    }
+    await control.checkpoint(); // the last moment a cancel leaves nothing behind
+    control.report({ phase: 'Moving the folder into place' });
+    registerAndMove(db, dest, recoveryId, written, pass.entries.map((e) => e.id), core.clock.now());
+  } catch (e) {
+    await rm(dest.tmp, { recursive: true, force: true });
+    forgetTemporary(db, dest.tmp);
+    throw e;
+  }
+
+  const items = pass.entries.length;
+  const bytes = written.reduce((a, f) => a + f.size, 0);
+  control.report({ phase: 'Writing the receipt' });
+  const receipt = receiptBook(core).issue({
+    kind: 'export',
+    scope: `Everything Keepsake holds about you (${humanCount(items)} item${items === 1 ? '' : 's'})`,
+    requestedAt,
+    counts: pass.counts,
+    locations: [
+      {
+        location: locationName(dest.final),
+        kind: 'export',
+        outcome: 'exported',
+        items,
+        detail: `${humanCount(written.length)} files, ${humanBytes(bytes)}, each re-read and checked. Not encrypted: keep the folder safe. Erasing an item in Keepsake deletes the files here that held it.`,
+      },
+    ],
+  });
+  // A copy of the receipt travels with the report (it names no content either).
+  await writeAtomic(join(dest.final, 'Privacy', 'export-receipt.json'), Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
+  await writeAtomic(join(dest.final, 'Privacy', 'export-receipt.html'), Buffer.from(receiptHtml(receipt), 'utf8'));
+  core.log.info('privacy-report.done', { items, files: written.length, bytes });
+  return { dir: dest.final, receipt, items, files: written.length, bytes, counts: pass.counts };
+}
