@@ -1,7 +1,8 @@
 // `keepsake backup <folder>`: back up a folder into the vault as a new snapshot.
 import { KeepsakeError } from '../../../common/errors';
 import type { Command } from '../command';
-import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { humanBytes } from '../../../common/format';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -15,7 +16,7 @@ export const backupCommand: Command = {
     print(
       ctx,
       { report: r },
-      `Snapshot ${r.snapshotId}: ${r.files} files (${formatBytes(r.bytesTotal)}); ${r.added} added, ${r.updated} changed, ${r.unchanged} unchanged, ${r.duplicate} duplicate, ${r.tombstoned} erased before and not brought back, ${r.skipped} skipped (not regular files).`,
+      `Snapshot ${r.snapshotId}: ${r.files} files (${humanBytes(r.bytesTotal)}); ${r.added} added, ${r.updated} changed, ${r.unchanged} unchanged, ${r.duplicate} duplicate, ${r.tombstoned} erased before and not brought back, ${r.skipped} skipped (not regular files).`,
     );
     return 0;
   },

@@ -5,7 +5,8 @@
 import { KeepsakeError } from '../../../common/errors';
 import { call } from '../../core/dispatch';
 import type { Command, CommandContext } from '../command';
-import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { humanBytes } from '../../../common/format';
 
 function yesNo(v: unknown, flag: string): boolean | undefined {
   if (v === undefined) return undefined;
@@ -64,7 +65,7 @@ export const devicesCommand: Command = {
           const bytes = d.stats.reduce((a, s) => a + s.bytes, 0);
           const items = d.stats.reduce((a, s) => a + s.items, 0);
           const state = d.revokedAt ? 'unpaired' : d.lastSyncAt ? `last sync ${new Date(d.lastSyncAt).toISOString()}` : 'never synced';
-          return `${d.id}  ${d.name} (${d.kind})${d.child ? ' [child]' : ''}  ${items} items, ${formatBytes(bytes)}  ${state}`;
+          return `${d.id}  ${d.name} (${d.kind})${d.child ? ' [child]' : ''}  ${items} items, ${humanBytes(bytes)}  ${state}`;
         });
         print(ctx, { devices }, lines.join('\n') || 'No phones paired yet. Run: keepsake devices serve --pair');
         return 0;

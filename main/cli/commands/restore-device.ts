@@ -7,7 +7,8 @@ import { KeepsakeError } from '../../../common/errors';
 import { call } from '../../core/dispatch';
 import { verifyIdentity } from '../../core/security/reverify';
 import type { Command, CommandContext } from '../command';
-import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphrase } from './vault-common';
+import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphrase } from './vault-common';
+import { humanBytes } from '../../../common/format';
 
 export const restoreDeviceCommand: Command = {
   name: 'restore-device',
@@ -41,7 +42,7 @@ export const restoreDeviceCommand: Command = {
     const preview = await call(core, 'recovery.preview', plan);
     if (ctx.values.preview) {
       const counts = Object.entries(preview.counts).map(([c, n]) => `${c}: ${n}`).join(', ') || 'nothing';
-      print(ctx, { preview }, `Would restore ${counts} (${formatBytes(preview.bytes)}).\nLocation: ${preview.location.summary}`);
+      print(ctx, { preview }, `Would restore ${counts} (${humanBytes(preview.bytes)}).\nLocation: ${preview.location.summary}`);
       return 0;
     }
     await verifyIdentity(core, await readPassphrase(ctx));

@@ -7,7 +7,8 @@ import { KeepsakeError } from '../../../common/errors';
 import { startRestoreJob } from '../../core/cloud/service';
 import { parseTargetSpec } from '../../core/cloud/target-config';
 import type { Command, CommandContext } from '../command';
-import { formatBytes, print } from './vault-common';
+import { print } from './vault-common';
+import { humanBytes } from '../../../common/format';
 
 async function readRecoveryKey(ctx: CommandContext): Promise<string> {
   if (ctx.env.KEEPSAKE_RECOVERY_KEY) return ctx.env.KEEPSAKE_RECOVERY_KEY;
@@ -41,7 +42,7 @@ export const restoreVaultCommand: Command = {
     const recoveryKey = await readRecoveryKey(ctx);
     const { info, result } = startRestoreJob(ctx.core(), settings, secrets, recoveryKey);
     const r = await result;
-    print(ctx, { job: info.id, report: r }, `Restored vault version ${r.counter}: ${r.packs} packs (${formatBytes(r.bytes)}). Every chunk was read and verified. Unlock it with your passphrase or recovery key.`);
+    print(ctx, { job: info.id, report: r }, `Restored vault version ${r.counter}: ${r.packs} packs (${humanBytes(r.bytes)}). Every chunk was read and verified. Unlock it with your passphrase or recovery key.`);
     return 0;
   },
 };

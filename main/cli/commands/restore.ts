@@ -1,7 +1,8 @@
 // `keepsake restore <snapshot|latest> <dir>`: write a snapshot's files into a folder.
 import { KeepsakeError } from '../../../common/errors';
 import type { Command } from '../command';
-import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { humanBytes } from '../../../common/format';
 
 export const restoreCommand: Command = {
   name: 'restore',
@@ -14,7 +15,7 @@ export const restoreCommand: Command = {
     if (id === null) throw new KeepsakeError('BAD_INPUT', 'The snapshot must be a number or "latest".');
     const vault = await openVaultFor(ctx);
     const r = await vault.restoreSnapshot(id, dir);
-    print(ctx, { restored: r }, `Restored ${r.files} files (${formatBytes(r.bytes)}) into ${dir}.`);
+    print(ctx, { restored: r }, `Restored ${r.files} files (${humanBytes(r.bytes)}) into ${dir}.`);
     return 0;
   },
 };

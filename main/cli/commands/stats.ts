@@ -1,6 +1,7 @@
 // `keepsake stats [--json]`: what the vault holds.
 import type { Command } from '../command';
-import { formatBytes, openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
+import { humanBytes } from '../../../common/format';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -14,8 +15,8 @@ export const statsCommand: Command = {
       { stats: s },
       [
         `Items: ${s.items} (${cats})`,
-        `Files: ${s.files}, ${formatBytes(s.logicalBytes)}`,
-        `Stored: ${formatBytes(s.storedBytes)} in ${s.packs} packs, ${s.chunks} chunks`,
+        `Files: ${s.files}, ${humanBytes(s.logicalBytes)}`,
+        `Stored: ${humanBytes(s.storedBytes)} in ${s.packs} packs, ${s.chunks} chunks`,
         `Snapshots: ${s.snapshots}${s.lastSnapshotAt ? `, last ${new Date(s.lastSnapshotAt).toISOString()}` : ''}`,
       ].join('\n'),
     );

@@ -60,14 +60,3 @@ export async function openVaultFor(ctx: CommandContext): Promise<Vault> {
 export function print(ctx: CommandContext, data: Record<string, unknown>, text: string): void {
   ctx.out(ctx.json ? JSON.stringify({ ok: true, ...data }) : text);
 }
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
