@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
-import { HashingStream } from './hashing';
+import { HashingStream, type Digests } from './hashing';
 import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type TargetCapabilities } from './target';
 
 const TMP_PREFIX = '.tmp-';
@@ -47,15 +47,19 @@ export class FolderTarget implements CloudTarget {
     }
   }
 
-  async put(name: string, body: Body, size: number, signal?: AbortSignal): Promise<PutResult> {
+  async put(name: string, body: Body, size: number, signal?: AbortSignal, known?: Digests): Promise<PutResult> {
     const { dir, file } = this.pathOf(name);
     await this.ensureRoot();
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    // A buffer the caller already hashed is not hashed again on the way out.
+    const trusted = Buffer.isBuffer(body) && known?.size === body.length ? known : null;
     const hasher = new HashingStream();
     try {
-      await pipeline(bodyStream(body, this.bucket, signal), hasher, createWriteStream(tmp, { mode: 0o600 }), signal ? { signal } : {});
-      const d = hasher.digests();
+      const sink = createWriteStream(tmp, { mode: 0o600 });
+      const source = bodyStream(body, this.bucket, signal);
+      await (trusted ? pipeline(source, sink, signal ? { signal } : {}) : pipeline(source, hasher, sink, signal ? { signal } : {}));
+      const d = trusted ?? hasher.digests();
       if (d.size !== size) throw new KeepsakeError('IO', `Wrote ${d.size} bytes but expected ${size}.`, { retryable: true });
       await fsyncPath(tmp);
       await rename(tmp, file);

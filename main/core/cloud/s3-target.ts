@@ -24,7 +24,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Agent as HttpsAgent } from 'node:https';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
-import { digestsOf, HashingStream } from './hashing';
+import { digestsOf, HashingStream, type Digests } from './hashing';
 import { toCloudError } from './retry';
 import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type TargetCapabilities } from './target';
 
@@ -109,22 +109,26 @@ export class S3Target implements CloudTarget {
     return this.caps;
   }
 
-  async put(name: string, body: Body, size: number, signal?: AbortSignal): Promise<PutResult> {
+  async put(name: string, body: Body, size: number, signal?: AbortSignal, known?: Digests): Promise<PutResult> {
     const Key = this.key(name);
     const threshold = this.opts.multipartThreshold ?? 64 * MiB;
     const limited = this.bucket !== null && this.bucket.limit > 0;
+    const opts = signal ? { abortSignal: signal } : {};
     try {
       if (size < threshold) {
-        // One request; Content-MD5 makes a server that checks it refuse a damaged body.
-        if (Buffer.isBuffer(body) && !limited) {
-          const d = digestsOf(body);
-          const out = await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: body, ContentLength: size, ContentMD5: Buffer.from(d.md5, 'hex').toString('base64') }), signal ? { abortSignal: signal } : {});
+        if (Buffer.isBuffer(body)) {
+          // One request. Content-MD5 makes a server that checks it refuse a damaged body;
+          // the SHA-256 the caller already has is the signed payload hash (see below).
+          const d = known?.size === body.length ? known : digestsOf(body);
+          const Body = limited ? bodyStream(body, this.bucket, signal) : body;
+          const command = new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body, ContentLength: size, ContentMD5: Buffer.from(d.md5, 'hex').toString('base64') });
+          withPayloadHash(command, d.sha256);
+          const out = await this.client.send(command, opts);
           return withEtag(d, out.ETag);
         }
         const hasher = new HashingStream();
         const stream = bodyStream(body, this.bucket, signal).pipe(hasher);
-        const md5 = Buffer.isBuffer(body) ? { ContentMD5: Buffer.from(digestsOf(body).md5, 'hex').toString('base64') } : {};
-        const out = await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: stream, ContentLength: size, ...md5 }), signal ? { abortSignal: signal } : {});
+        const out = await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: stream, ContentLength: size }), opts);
         return withEtag(hasher.digests(), out.ETag);
       }
       const hasher = new HashingStream();
@@ -288,6 +292,23 @@ export class S3Target implements CloudTarget {
 function normalizePrefix(p: string): string {
   const t = p.replace(/^\/+|\/+$/g, '');
   return t ? `${t}/` : '';
+}
+
+/**
+ * SigV4 signs a SHA-256 of the payload. Given none, the SDK hashes a Buffer body itself —
+ * a second full pass over every byte, on the event loop. We already hold that hash, so it
+ * goes in the x-amz-content-sha256 header (before signing); AWS S3 checks it against the
+ * body and refuses a mismatch, so it is also one more integrity check, for free.
+ */
+function withPayloadHash(command: PutObjectCommand, sha256Hex: string): void {
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers['x-amz-content-sha256'] = sha256Hex;
+      return next(args);
+    },
+    { step: 'build', name: 'keepsakePayloadHash' },
+  );
 }
 
 function withEtag(d: { size: number; sha256: string; md5: string }, etag: string | undefined): PutResult {

@@ -9,6 +9,7 @@
 // - delete is idempotent and removes every version the target keeps.
 import type { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
+import type { Digests } from './hashing';
 
 export type TargetKind = 's3' | 'webdav' | 'folder';
 
@@ -57,7 +58,12 @@ export interface CloudTarget {
   /** A short description for people: "S3 bucket photos at https://s3.example.com". No secrets. */
   readonly description: string;
   capabilities(): Promise<TargetCapabilities>;
-  put(name: string, body: Body, size: number, signal?: AbortSignal): Promise<PutResult>;
+  /**
+   * `known`: the size, SHA-256 and MD5 of a Buffer body, when the caller hashed it already
+   * (the mirror does, once per object); the target then trusts them instead of hashing the
+   * same bytes again. Ignored for stream bodies.
+   */
+  put(name: string, body: Body, size: number, signal?: AbortSignal, known?: Digests): Promise<PutResult>;
   get(name: string, range?: Range, signal?: AbortSignal): Promise<Buffer>;
   /** null when the object does not exist; throws on any other failure. */
   head(name: string, signal?: AbortSignal): Promise<ObjectInfo | null>;

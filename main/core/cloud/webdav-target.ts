@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { FileStat, WebDAVClient } from 'webdav';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
-import { HashingStream } from './hashing';
+import { HashingStream, type Digests } from './hashing';
 import { toCloudError } from './retry';
 import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type TargetCapabilities } from './target';
 
@@ -74,16 +74,19 @@ export class WebDavTarget implements CloudTarget {
     this.madeDirs.add(dir);
   }
 
-  async put(name: string, body: Body, size: number, signal?: AbortSignal): Promise<PutResult> {
+  async put(name: string, body: Body, size: number, signal?: AbortSignal, known?: Digests): Promise<PutResult> {
     const { dir, file } = this.pathOf(name);
     const c = await this.dav();
     const tmp = `${dir}/${TMP_PREFIX}${randomBytes(8).toString('hex')}`;
+    // A buffer the caller already hashed is not hashed again on the way out.
+    const trusted = Buffer.isBuffer(body) && known?.size === body.length ? known : null;
     const hasher = new HashingStream();
     try {
       await this.ensureDir(dir, signal);
-      const stream: Readable = bodyStream(body, this.bucket, signal).pipe(hasher);
+      const source = bodyStream(body, this.bucket, signal);
+      const stream: Readable = trusted ? source : source.pipe(hasher);
       await c.putFileContents(tmp, stream, { overwrite: true, contentLength: size, ...(signal ? { signal } : {}) });
-      const d = hasher.digests();
+      const d = trusted ?? hasher.digests();
       if (d.size !== size) throw new KeepsakeError('NETWORK', `Sent ${d.size} bytes but expected ${size}.`, { retryable: true });
       await c.moveFile(tmp, file, { overwrite: true, ...(signal ? { signal } : {}) });
       return d;

@@ -114,11 +114,21 @@ export class CloudStore {
   }
 
   recordObject(targetId: string, o: Omit<StoredObject, 'verifiedAt'>): void {
-    run(
-      this.db,
-      sql`INSERT INTO cloud_objects (target_id, name, kind, logical, size, sha256, verified_at) VALUES (${targetId}, ${o.name}, ${o.kind}, ${o.logical}, ${o.size}, ${o.sha256}, ${this.now()})
-          ON CONFLICT (target_id, name) DO UPDATE SET kind = excluded.kind, logical = excluded.logical, size = excluded.size, sha256 = excluded.sha256, verified_at = excluded.verified_at`,
-    );
+    this.recordObjects(targetId, [o]);
+  }
+
+  /** Several records in one transaction: one commit (one fsync) instead of one per object. */
+  recordObjects(targetId: string, objects: ReadonlyArray<Omit<StoredObject, 'verifiedAt'>>): void {
+    const at = this.now();
+    this.db.transaction(() => {
+      for (const o of objects) {
+        run(
+          this.db,
+          sql`INSERT INTO cloud_objects (target_id, name, kind, logical, size, sha256, verified_at) VALUES (${targetId}, ${o.name}, ${o.kind}, ${o.logical}, ${o.size}, ${o.sha256}, ${at})
+              ON CONFLICT (target_id, name) DO UPDATE SET kind = excluded.kind, logical = excluded.logical, size = excluded.size, sha256 = excluded.sha256, verified_at = excluded.verified_at`,
+        );
+      }
+    })();
   }
 
   forgetObjects(targetId: string, names: Iterable<string>): void {

@@ -20,6 +20,7 @@ import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
 import { listLocalPacks, pool } from './local-packs';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { checkNotRolledBack, readRemoteManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
+import { RecordBatch } from './record-batch';
 import { verifiedPut } from './verify-upload';
 
 export interface MirrorSource {
@@ -85,6 +86,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   let retries = 0;
   let bytesUploaded = 0;
   let lease: RemoteLease | null = null;
+  const records = new RecordBatch(store, targetId);
   try {
     const caps = await withRetry(() => target.capabilities(), policy, signal);
     // Held until the manifest is out, so no clean-up deletes what this sync will name (row 8).
@@ -162,12 +164,13 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
         await checkpoint();
         const data = await job.data();
         const up = await verifiedPut(target, caps, job.name, data, policy, signal, () => retries++);
-        store.recordObject(targetId, { name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
+        records.add({ name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
         if (job.kind === 'pack') packRefs.push({ id: job.logical, name: job.name, size: up.size, sha256: up.sha256 });
         bytesUploaded += up.size;
         done++;
         report(opts, stage === 'pack' ? 'Uploading packs' : stage === 'segment' ? 'Uploading the index' : 'Uploading the key slots', done, all.length, bytesUploaded, bytesTotal);
       });
+      records.flush();
       for (const f of failed) {
         if (isKeepsakeError(f.error) && f.error.code === 'CANCELLED') throw f.error;
         failures.push({ job: f.item, error: f.error });
@@ -208,6 +211,12 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     report(opts, 'Finished', all.length, all.length, bytesUploaded, bytesTotal);
     return { counter, packs: { total: packRefs.length, uploaded: jobs.filter((j) => j.kind === 'pack').length }, segments: { total: segRefs.length, uploaded: segJobs.size }, keySlotsUploaded, bytesUploaded, retries };
   } catch (e) {
+    // What was verified before the failure is remembered, so the next sync skips it.
+    try {
+      records.flush();
+    } catch {
+      // The records are a cache; losing them costs a re-upload, never data.
+    }
     const err = isKeepsakeError(e) ? e : new KeepsakeError('INTERNAL', 'The cloud sync stopped because of an internal error.');
     if (err.code !== 'CANCELLED') store.recordFailure(targetId, err.message, bytesUploaded);
     opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });

@@ -5,6 +5,7 @@
 // when the budget runs out the caller names the object as missing. [RELIABILITY rule 3]
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
+import { digestsOf } from '../hashing';
 import type { CloudTarget, TargetCapabilities } from '../target';
 import { sha256 } from './cloud-crypto';
 
@@ -15,12 +16,15 @@ export interface Uploaded {
 }
 
 export async function verifiedPut(target: CloudTarget, caps: TargetCapabilities, name: string, data: Buffer, policy: RetryPolicy, signal?: AbortSignal, onRetry?: (e: KeepsakeError) => void): Promise<Uploaded> {
-  const want = sha256(data);
+  // One pass for both hashes: SHA-256 for the manifest, MD5 for Content-MD5 and the ETag;
+  // the target reuses them instead of hashing the bytes again.
+  const digests = digestsOf(data);
+  const want = digests.sha256;
   let last: KeepsakeError | null = null;
   // Each step retries its own transient failures, so a flaky link does not multiply the
   // odds against a whole put-and-check; only a content mismatch sends the object again.
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
-    const put = await withRetry(() => target.put(name, data, data.length, signal), policy, signal, onRetry);
+    const put = await withRetry(() => target.put(name, data, data.length, signal, digests), policy, signal, onRetry);
     try {
       await withRetry(() => verifyStored(target, caps, name, data.length, want, put.md5, signal), policy, signal, onRetry);
       return { name, size: data.length, sha256: want };

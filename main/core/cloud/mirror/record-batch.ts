@@ -1,0 +1,52 @@
+// Writes a sync's "uploaded and verified" records in batches. Each record is a row in the
+// encrypted index, which commits with synchronous=FULL: one record per commit meant one
+// fsync per object, taken on the event loop, stalling every upload in flight while it
+// lasted. Batched, a crash loses at most the records of the last batch; those objects are
+// simply uploaded again by the next sync. The records are a cache of what was verified —
+// the manifest is built from this run's own results, and the batch is flushed before the
+// manifest that names those objects is published.
+import type { CloudStore, StoredObject } from './cloud-store';
+
+export interface RecordBatchOptions {
+  /** Flush when this many records are waiting. */
+  maxRecords?: number;
+  /** Flush when the oldest waiting record is this old (ms). */
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+export class RecordBatch {
+  private pending: Array<Omit<StoredObject, 'verifiedAt'>> = [];
+  private oldest = 0;
+  private readonly maxRecords: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: CloudStore,
+    private readonly targetId: string,
+    opts: RecordBatchOptions = {},
+  ) {
+    this.maxRecords = opts.maxRecords ?? 32;
+    this.maxAgeMs = opts.maxAgeMs ?? 1000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  add(o: Omit<StoredObject, 'verifiedAt'>): void {
+    if (this.pending.length === 0) this.oldest = this.now();
+    this.pending.push(o);
+    if (this.pending.length >= this.maxRecords || this.now() - this.oldest >= this.maxAgeMs) this.flush();
+  }
+
+  /** Writes every waiting record (one transaction). */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.store.recordObjects(this.targetId, batch);
+  }
+
+  get waiting(): number {
+    return this.pending.length;
+  }
+}
