@@ -26,6 +26,7 @@ export const commands: CommandEntry[] = [
   { name: 'restore-device', summary: 'Restore your data for a new phone: an export bundle or a paired phone, with a verification report.', load: async () => (await import('./restore-device')).restoreDeviceCommand },
   { name: 'erase', summary: 'Erase items everywhere Keepsake keeps them, with a receipt.', load: async () => (await import('./erase')).eraseCommand },
   { name: 'receipts', summary: 'List erasure and export receipts, check their chain, or save one as a page.', load: async () => (await import('./receipts')).receiptsCommand },
+  { name: 'privacy-report', summary: 'Download my data: everything Keepsake holds about you, in a folder, with a receipt.', load: async () => (await import('./privacy-report')).privacyReportCommand },
   { name: 'consent', summary: 'Show, verify or withdraw consents in the tamper-evident consent ledger.', load: async () => (await import('./consent')).consentCommand },
   { name: 'devices', summary: 'Pair phones, list and configure them, and run the gateway they sync with.', load: async () => (await import('./devices')).devicesCommand },
   { name: 'passphrase', summary: 'Change the vault passphrase.', load: async () => (await import('./passphrase')).passphraseCommand },
