@@ -16,6 +16,7 @@ import type { Core } from '../core';
 import { stagingRoot } from '../staging';
 import { run as runSql, sql } from '../vault/sql';
 import type { JobControl } from '../jobs/job-manager';
+import type { PutResult } from '../vault/types';
 import type { Vault } from '../vault/vault';
 import { clearCheckpoints, importKey, loadCheckpoints, saveCheckpoint } from './import-checkpoints';
 import { originDevice, type OriginDevice } from './origin-device';
@@ -25,6 +26,12 @@ import type { ImportContext, ImportInput, Importer, ParsedItem } from './types';
 import { walkPaths, type WalkEntry } from './walk';
 
 export const BATCH_ITEMS = 500;
+/**
+ * Row-only items (no files: messages, calls, contacts, events) go to the vault's bulk path
+ * in batches this large: one transaction each, so the per-commit cost (fsync, the index's
+ * hot pages written again) is spread over thousands of rows (docs/intake.md, Performance).
+ */
+export const RECORD_BATCH_ITEMS = 5000;
 /** In-memory attachment bytes per batch, so 500 MMS with photos cannot pile up in RAM. */
 export const BATCH_BYTES = 32 * 1024 * 1024;
 /** Part refusals listed per file; beyond this they are counted in one summary line. */
@@ -277,21 +284,39 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
       }
     }
   };
+  // Items with files go to putItems (packs, chunks); row-only items to putRecords, in
+  // larger batches. Each kind keeps its own order; the two never share an identity
+  // (a fingerprint covers the files), so storing them in separate batches changes nothing.
   let batch: ParsedItem[] = [];
   let batchBytes = 0;
-  const flush = async () => {
-    if (!batch.length) return;
-    const results = await vault.putItems(batch);
-    batch.forEach((item, i) => {
+  let records: ParsedItem[] = [];
+  const count = (stored: ParsedItem[], results: PutResult[]) => {
+    stored.forEach((item, i) => {
       const r = results[i];
       fr.items[item.category] = (fr.items[item.category] ?? 0) + 1;
       if (r?.status === 'added' || r?.status === 'updated') fr.added++;
       else if (r?.status === 'duplicate') fr.duplicates++;
       else if (r?.status === 'tombstoned') fr.tombstoned++;
     });
+  };
+  const flushFiles = async () => {
+    if (!batch.length) return;
+    const stored = batch;
     batch = [];
     batchBytes = 0;
+    count(stored, await vault.putItems(stored));
     await control.checkpoint();
+  };
+  const flushRecords = async () => {
+    if (!records.length) return;
+    const stored = records;
+    records = [];
+    count(stored, await vault.putRecords(stored));
+    await control.checkpoint();
+  };
+  const flush = async () => {
+    await flushFiles();
+    await flushRecords();
   };
 
   let failure: string | null = null;
@@ -299,12 +324,20 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
   try {
     for await (const item of run(ctx)) {
       if (origin && item.deviceId === undefined) item.deviceId = origin.id;
-      batch.push(item);
       items++;
-      batchBytes += inlineBytes(item);
-      if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
-        await flush();
-        hooks.onProgress(bytes, items);
+      if (item.files?.length) {
+        batch.push(item);
+        batchBytes += inlineBytes(item);
+        if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
+          await flushFiles();
+          hooks.onProgress(bytes, items);
+        }
+      } else {
+        records.push(item);
+        if (records.length >= RECORD_BATCH_ITEMS) {
+          await flushRecords();
+          hooks.onProgress(bytes, items);
+        }
       }
     }
   } catch (e) {

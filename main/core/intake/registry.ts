@@ -11,7 +11,7 @@ import { importEml, importMbox, looksLikeMessage } from './records/email';
 import { importEnex } from './records/enex';
 import { importICalendar } from './records/icalendar';
 import { importKeepLabels, importKeepNote } from './records/keep';
-import { importSmsXml } from './records/sms-xml';
+import { importSmsXmlStreaming } from './records/parse-worker';
 import { importTextNote } from './records/text-note';
 import { importVCard } from './records/vcard';
 import type { FolderFormatSpec, FormatSpec } from './types';
@@ -68,7 +68,7 @@ const RECORD_FORMATS: FormatSpec[] = [
       if (root === 'smses' || root === 'calls') return 'yes';
       return root === null && /^(sms|calls)[-_].*\.xml$/i.test(name) ? 'maybe' : 'no';
     },
-    importer: importSmsXml,
+    importer: importSmsXmlStreaming,
   },
   {
     id: 'enex',
