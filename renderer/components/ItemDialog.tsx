@@ -5,7 +5,8 @@ import { X } from 'lucide-react';
 import { categoryLabels } from '../../common/domain';
 import { api } from '../api/client';
 import { useQuery } from '../api/hooks';
-import { formatBytes, formatDate } from '../library/format';
+import { formatDate } from '../library/format';
+import { AttachmentList } from './Attachments';
 import { StoredIn } from './StoredIn';
 
 export function ItemDialog({ id, onClose }: { id: string; onClose(): void }) {
@@ -30,24 +31,7 @@ export function ItemDialog({ id, onClose }: { id: string; onClose(): void }) {
               </p>
               {thumb?.mediaId ? <img className="item-thumb" src={api.mediaUrl(thumb.mediaId)} alt="" /> : null}
               {data.text ? <pre className="item-text">{data.text}</pre> : null}
-              {data.files.filter((f) => f.role !== 'thumbnail').length ? (
-                <ul className="plain-list">
-                  {data.files
-                    .filter((f) => f.role !== 'thumbnail')
-                    .map((f) => (
-                      <li key={`${f.role}${f.ordinal}`}>
-                        {f.mediaId ? (
-                          <a href={api.mediaUrl(f.mediaId)} download={f.name}>
-                            {f.name}
-                          </a>
-                        ) : (
-                          f.name
-                        )}{' '}
-                        <span className="muted">{formatBytes(f.size)}</span>
-                      </li>
-                    ))}
-                </ul>
-              ) : null}
+              <AttachmentList files={data.files.filter((f) => f.role !== 'thumbnail')} label="Files" />
               <StoredIn id={data.id} />
             </>
           ) : null}

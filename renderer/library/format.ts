@@ -11,13 +11,19 @@ export function formatBytes(n: number): string {
   return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
+// One formatter each, made once: toLocaleString(…, options) builds a new Intl formatter on
+// every call, which the photo grid would pay for every cell that scrolls into view.
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const DATE_ONLY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const TIME_ONLY = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 export function formatDate(ms: number | null, withTime = true): string {
   if (ms === null) return 'No date';
-  return new Date(ms).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}) });
+  return (withTime ? DATE_TIME : DATE_ONLY).format(ms);
 }
 
 export function formatTime(ms: number | null): string {
-  return ms === null ? '' : new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return ms === null ? '' : TIME_ONLY.format(ms);
 }
 
 export function formatDuration(seconds: number): string {

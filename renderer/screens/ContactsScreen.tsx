@@ -3,8 +3,9 @@
 import { Contact, UserRound } from 'lucide-react';
 import { useState } from 'react';
 import type { ItemDetail } from '../../common/contract/library';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { useQuery } from '../api/hooks';
+import { EditVersionForm } from '../components/EditVersionForm';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { usePages } from '../library/use-pages';
@@ -105,35 +106,21 @@ function ContactEdit({ data, onDone, onCancel }: { data: ItemDetail; onDone(): v
   const [name, setName] = useState(data.title);
   const [phones, setPhones] = useState(values(data.fields.phones).map((p) => p.value).join('\n'));
   const [emails, setEmails] = useState(values(data.fields.emails).map((p) => p.value).join('\n'));
-  const [error, setError] = useState<string | null>(null);
   const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
-  const save = async () => {
-    const old = values(data.fields.phones);
-    const oldE = values(data.fields.emails);
-    try {
-      await api.call('items.update', {
-        id: data.id,
+  // Types (cell, home, …) stay with the line they were on.
+  const typed = (text: string, old: Value[]) => lines(text).map((value, i) => ({ value, types: old[i]?.types ?? [] }));
+  return (
+    <EditVersionForm
+      id={data.id}
+      label={`Edit ${data.title}`}
+      className="detail-pane"
+      changes={() => ({
         title: name,
         text: [name, ...lines(phones), ...lines(emails)].join('\n'),
-        fields: {
-          fn: name,
-          phones: lines(phones).map((value, i) => ({ value, types: old[i]?.types ?? [] })),
-          emails: lines(emails).map((value, i) => ({ value, types: oldE[i]?.types ?? [] })),
-        },
-      });
-      onDone();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
-  return (
-    <form
-      className="detail-pane stack"
-      aria-label={`Edit ${data.title}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+        fields: { fn: name, phones: typed(phones, values(data.fields.phones)), emails: typed(emails, values(data.fields.emails)) },
+      })}
+      onSaved={onDone}
+      onCancel={onCancel}
     >
       <label className="field">
         Name
@@ -147,15 +134,6 @@ function ContactEdit({ data, onDone, onCancel }: { data: ItemDetail; onDone(): v
         Email addresses (one per line)
         <textarea rows={3} value={emails} onChange={(e) => setEmails(e.target.value)} />
       </label>
-      {error ? <p className="notice error">{error}</p> : null}
-      <div className="row end">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button primary">
-          Save as new version
-        </button>
-      </div>
-    </form>
+    </EditVersionForm>
   );
 }

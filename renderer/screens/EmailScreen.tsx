@@ -3,14 +3,14 @@
 // srcdoc carries EMAIL_FRAME_CSP as a meta tag, so remote images and trackers never load.
 // Without HTML the plain text is shown. Attachments download from the vault's media URLs.
 import DOMPurify from 'dompurify';
-import { Mail, Paperclip } from 'lucide-react';
+import { Mail } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { EMAIL_FRAME_CSP } from '../../common/csp';
-import { api } from '../api/client';
 import { useQuery } from '../api/hooks';
+import { AttachmentList } from '../components/Attachments';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
-import { formatBytes, formatDate } from '../library/format';
+import { formatDate } from '../library/format';
 import { usePages } from '../library/use-pages';
 import { LibraryScreen } from './LibraryScreen';
 
@@ -80,23 +80,7 @@ function Message({ id }: { id: string }) {
           <dd>{formatDate(data.occurredAt)}</dd>
         </dl>
       </header>
-      {data.attachments.length ? (
-        <ul className="plain-list attachments" aria-label="Attachments">
-          {data.attachments.map((a) => (
-            <li key={`${a.ordinal}${a.name}`} className="row">
-              <Paperclip size={14} aria-hidden="true" />
-              {a.mediaId ? (
-                <a href={api.mediaUrl(a.mediaId)} download={a.name}>
-                  {a.name}
-                </a>
-              ) : (
-                <span>{a.name}</span>
-              )}
-              <span className="muted">{formatBytes(a.size)}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <AttachmentList files={data.attachments} />
       {doc ? <iframe className="mail-frame" title={`Message: ${data.subject}`} sandbox="" srcDoc={doc} /> : <pre className="item-text">{data.text}</pre>}
       <StoredIn id={id} />
     </article>

@@ -1,9 +1,10 @@
 // Messages: conversations on the left, the chosen one as bubbles with times (oldest at the
-// top, older pages on demand), MMS pictures inline and other attachments as downloads;
-// the call log as its own tab.
+// top, older pages on demand), every MMS part inline (pictures, players) and as a
+// download from its own media id; the call log as its own tab.
 import { MessageSquare, PhoneIncoming, PhoneMissed, PhoneOutgoing } from 'lucide-react';
 import { useState } from 'react';
 import { api } from '../api/client';
+import { AttachmentLink, AttachmentPreview } from '../components/Attachments';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { formatDate, formatDuration, formatNumber, formatTime } from '../library/format';
@@ -82,22 +83,28 @@ function Conversation({ address, title }: { address: string; title: string }) {
           return (
             <li key={m.id} className={m.direction === 'sent' || m.direction === 'outbox' ? 'bubble-row mine' : 'bubble-row'}>
               {sep ? <div className="day-sep">{formatDate(m.occurredAt, false)}</div> : null}
-              <button type="button" className="bubble" onClick={() => setSelected(selected === m.id ? null : m.id)} aria-expanded={selected === m.id}>
+              <div className="bubble">
                 {m.subject ? <strong>{m.subject}</strong> : null}
-                {m.attachments.map((a) =>
-                  a.mediaId && a.mime.startsWith('image/') ? (
-                    <img key={a.name} className="mms-image" src={api.mediaUrl(a.mediaId)} alt={`Attachment ${a.name}`} loading="lazy" />
-                  ) : a.mediaId ? (
-                    <a key={a.name} href={api.mediaUrl(a.mediaId)} download={a.name}>
-                      {a.name}
-                    </a>
-                  ) : (
-                    <span key={a.name}>{a.name}</span>
-                  ),
-                )}
+                {m.attachments.map((a) => (
+                  // Every part streams by its own media id; a picture downloads when clicked.
+                  <span key={`${a.ordinal}${a.name}`} className="mms-part">
+                    {a.mime.startsWith('image/') && a.mediaId ? (
+                      <a href={api.mediaUrl(a.mediaId)} download={a.name} aria-label={`Download ${a.name}`}>
+                        <AttachmentPreview file={a} className="mms-image" />
+                      </a>
+                    ) : (
+                      <>
+                        <AttachmentPreview file={a} />
+                        <AttachmentLink file={a} />
+                      </>
+                    )}
+                  </span>
+                ))}
                 {m.text ? <span className="bubble-text">{m.text}</span> : null}
-                <time className="bubble-time">{formatTime(m.occurredAt)}</time>
-              </button>
+                <button type="button" className="bubble-time" onClick={() => setSelected(selected === m.id ? null : m.id)} aria-expanded={selected === m.id} aria-label={`${formatTime(m.occurredAt)}, where this message is stored`}>
+                  {formatTime(m.occurredAt)}
+                </button>
+              </div>
               {selected === m.id ? <StoredIn id={m.id} /> : null}
             </li>
           );

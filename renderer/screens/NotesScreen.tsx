@@ -1,9 +1,11 @@
-// Notes: the list (newest first) and the chosen note, editable — a correction is stored
-// as a new version (items.update), the previous one stays in the vault's history.
+// Notes: the list (newest first) and the chosen note with its attachments, editable — a
+// correction is stored as a new version (items.update), the previous one stays in the
+// vault's history.
 import { NotebookText } from 'lucide-react';
 import { useState } from 'react';
-import { api, ApiError } from '../api/client';
 import { useQuery } from '../api/hooks';
+import { AttachmentList } from '../components/Attachments';
+import { EditVersionForm } from '../components/EditVersionForm';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { formatDate } from '../library/format';
@@ -51,29 +53,21 @@ function NoteDetail({ id, onSaved }: { id: string; onSaved(): void }) {
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
   if (!data) return <section className="detail-pane muted">Loading…</section>;
   const body = typeof data.fields.text === 'string' ? data.fields.text : data.text;
-  const save = async () => {
-    try {
-      await api.call('items.update', { id, title, text: `${title}\n${text}`, fields: { text } });
-      setEditing(false);
-      setError(null);
-      reload();
-      onSaved();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
   return (
     <article className="detail-pane" aria-labelledby="note-title">
       {editing ? (
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save();
+        <EditVersionForm
+          id={id}
+          label={`Edit ${data.title}`}
+          changes={() => ({ title, text: `${title}\n${text}`, fields: { text } })}
+          onSaved={() => {
+            setEditing(false);
+            reload();
+            onSaved();
           }}
+          onCancel={() => setEditing(false)}
         >
           <label className="field">
             Title
@@ -83,16 +77,7 @@ function NoteDetail({ id, onSaved }: { id: string; onSaved(): void }) {
             Text
             <textarea rows={12} value={text} onChange={(e) => setText(e.target.value)} />
           </label>
-          {error ? <p className="notice error">{error}</p> : null}
-          <div className="row end">
-            <button type="button" className="button" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="button primary">
-              Save as new version
-            </button>
-          </div>
-        </form>
+        </EditVersionForm>
       ) : (
         <>
           <header className="detail-head row spread">
@@ -115,6 +100,7 @@ function NoteDetail({ id, onSaved }: { id: string; onSaved(): void }) {
             </button>
           </header>
           <p className="note-body">{body}</p>
+          <AttachmentList files={data.files.filter((f) => f.role === 'attachment')} />
         </>
       )}
       <StoredIn id={id} />

@@ -1,12 +1,17 @@
 // The virtualised timeline grid: only the rows in view (plus a margin) are in the DOM;
 // each cell shows a placeholder until its page arrives, then the thumbnail streamed from
-// the vault. Fixed cell size, so layout never shifts while scrolling (no jank).
+// the vault. [Note: scroll frame budget] Fixed cell size, so where every cell goes is
+// arithmetic, never a layout read; scroll position is read once per animation frame and
+// React state changes only when the top row changes (not on every pixel); cells are
+// memoised with stable keys and props, so a frame mounts only the row that scrolled in;
+// cells are `contain: strict` and thumbnails decode off the main thread.
 import { Film } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PhotoRow } from '../../../common/contract/library';
 import { api } from '../../api/client';
 import { formatDate } from '../../library/format';
 import type { PhotoIndex } from '../../library/photo-index';
+import { visibleRows } from '../../library/grid-window';
 
 const CELL = 136;
 const OVERSCAN = 4;
@@ -21,8 +26,8 @@ interface Props {
 export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 800, h: 600 });
-  const [top, setTop] = useState(0);
-  const [, setVersion] = useState(0);
+  const [topRow, setTopRow] = useState(0);
+  const [version, setVersion] = useState(0);
   const [focus, setFocus] = useState(0);
   const cols = Math.max(1, Math.floor(size.w / CELL));
   const rows = Math.ceil(index.total / cols);
@@ -30,24 +35,51 @@ export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    const ro = new ResizeObserver(([entry]) => {
+      // The observer hands over the size it measured: no extra layout read here.
+      const box = entry?.contentRect;
+      if (box) setSize((s) => (s.w === box.width && s.h === box.height ? s : { w: box.width, h: box.height }));
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
 
-  const first = Math.max(0, Math.floor(top / CELL) - OVERSCAN);
-  const last = Math.min(rows - 1, Math.ceil((top + size.h) / CELL) + OVERSCAN);
+  // One read of scrollTop per frame, one state change per row crossed (setState with the
+  // same row is a no-op for React). Passive: scrolling never waits for this.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let frame = 0;
+    const onScroll = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setTopRow(Math.floor(el.scrollTop / CELL));
+      });
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      cancelAnimationFrame(frame);
+    };
+  }, []);
+
+  const { first, last } = visibleRows(topRow, size.h, CELL, OVERSCAN, rows);
 
   useEffect(() => {
+    let live = true;
     for (const page of index.missing(first * cols, (last + 1) * cols - 1)) {
       api.call('photos.timeline', { view, before: page.before, limit: page.limit }).then(
         (r) => {
           index.fill(page.start, r.items);
-          setVersion((v) => v + 1);
+          if (live) setVersion((v) => v + 1);
         },
         () => index.forget(page.key),
       );
     }
+    return () => {
+      live = false;
+    };
   }, [index, view, first, last, cols]);
 
   useEffect(() => {
@@ -64,10 +96,10 @@ export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
       if (!el) return;
       const y = Math.floor(i / cols) * CELL;
       if (y < el.scrollTop) el.scrollTop = y;
-      else if (y + CELL > el.scrollTop + el.clientHeight) el.scrollTop = y + CELL - el.clientHeight;
+      else if (y + CELL > el.scrollTop + size.h) el.scrollTop = y + CELL - size.h;
       requestAnimationFrame(() => el.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
     },
-    [cols, index.total],
+    [cols, index.total, size.h],
   );
 
   const onKey = (e: KeyboardEvent) => {
@@ -86,35 +118,73 @@ export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
   };
 
   // Read on every render: pages arriving re-render through setVersion.
-  const visibleDate = index.get(Math.floor(top / CELL) * cols)?.occurredAt ?? null;
-  const cells = [];
+  const visibleDate = index.get(topRow * cols)?.occurredAt ?? null;
+  const rowEls = [];
   for (let r = first; r <= last; r++) {
-    for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
-      if (i >= index.total) break;
-      cells.push(<Cell key={i} i={i} row={index.get(i)} x={c * CELL} y={r * CELL} tabbable={i === focus} onOpen={onOpen} onFocus={setFocus} />);
-    }
+    const focusCol = Math.floor(focus / cols) === r ? focus % cols : -1;
+    rowEls.push(<Row key={r} r={r} cols={cols} index={index} version={version} focusCol={focusCol} onOpen={onOpen} onFocus={setFocus} />);
   }
   return (
     <div className="photo-grid-wrap">
       {visibleDate !== null ? <div className="photo-grid-date">{formatDate(visibleDate, false)}</div> : null}
-      <div ref={scroller} className="photo-grid" data-testid="photo-grid" onScroll={(e) => setTop(e.currentTarget.scrollTop)} onKeyDown={onKey}>
+      <div ref={scroller} className="photo-grid" data-testid="photo-grid" onKeyDown={onKey}>
         <div className="photo-grid-inner" style={{ height: rows * CELL }} role="list" aria-label={view === 'photos' ? 'Photo timeline' : 'Screenshots'}>
-          {cells}
+          {rowEls}
         </div>
       </div>
     </div>
   );
 }
 
-function Cell({ i, row, x, y, tabbable, onOpen, onFocus }: { i: number; row: PhotoRow | undefined; x: number; y: number; tabbable: boolean; onOpen(i: number): void; onFocus(i: number): void }) {
+interface RowProps {
+  r: number;
+  cols: number;
+  index: PhotoIndex;
+  /** Bumped when a page of photos arrives: the only time a mounted row's content changes. */
+  version: number;
+  /** The column holding the tabbable cell, or -1. */
+  focusCol: number;
+  onOpen(i: number): void;
+  onFocus(i: number): void;
+}
+
+/**
+ * One row, placed with a transform; its cells flow inside it. One positioned box per row
+ * rather than per cell keeps hit testing (Chromium's mouse update after every scroll) and
+ * pre-paint proportional to rows, not cells. Memoised: scrolling mounts the row that comes
+ * into view and leaves the others alone.
+ */
+const Row = memo(function Row({ r, cols, index, focusCol, onOpen, onFocus }: RowProps) {
+  const cells = [];
+  for (let c = 0; c < cols; c++) {
+    const i = r * cols + c;
+    if (i >= index.total) break;
+    cells.push(<Cell key={i} i={i} row={index.get(i)} tabbable={c === focusCol} onOpen={onOpen} onFocus={onFocus} />);
+  }
+  return (
+    <div role="none" className="photo-row" style={{ transform: `translateY(${r * CELL}px)` }}>
+      {cells}
+    </div>
+  );
+});
+
+interface CellProps {
+  i: number;
+  row: PhotoRow | undefined;
+  tabbable: boolean;
+  onOpen(i: number): void;
+  onFocus(i: number): void;
+}
+
+/** Re-renders only when its photo arrives or focus enters or leaves it. */
+const Cell = memo(function Cell({ i, row, tabbable, onOpen, onFocus }: CellProps) {
   const label = row ? `${row.category === 'video' ? 'Video' : row.category === 'screenshot' ? 'Screenshot' : 'Photo'} ${row.title}, ${formatDate(row.occurredAt)}` : 'Loading photo';
   return (
-    <div role="listitem" className="photo-slot" style={{ transform: `translate(${x}px, ${y}px)` }}>
+    <div role="listitem" className="photo-slot">
       <button type="button" className="photo-cell" data-index={i} tabIndex={tabbable ? 0 : -1} aria-label={label} onFocus={() => onFocus(i)} onClick={() => row && onOpen(i)}>
         {row?.thumb ? <img src={api.mediaUrl(row.thumb)} alt="" loading="lazy" decoding="async" draggable={false} /> : <span className="photo-placeholder" />}
         {row?.category === 'video' ? <Film className="photo-badge" size={16} aria-hidden="true" /> : null}
       </button>
     </div>
   );
-}
+});

@@ -9,6 +9,7 @@ import { useQuery } from '../../api/hooks';
 import { Screen } from '../../components/Screen';
 import { formatNumber } from '../../library/format';
 import { PhotoIndex } from '../../library/photo-index';
+import { useLibraryChanged } from '../../library/use-library-changed';
 import { LibraryScreen } from '../LibraryScreen';
 import { PhotoGrid } from './PhotoGrid';
 import { PhotoViewer } from './PhotoViewer';
@@ -28,6 +29,15 @@ export function PhotosScreen() {
   const [single, setSingle] = useState<PhotoRow | null>(null);
   const [jump, setJump] = useState<number | null>(null);
   const total = (d: typeof photos.data) => (d ? d.days.reduce((s, x) => s + x.count, 0) + d.undated : 0);
+  // An erase (this viewer's "Stored in", the privacy center) or an import changed the
+  // timeline: fresh day counts make a fresh index, so erased photos leave the grid.
+  const [changes, setChanges] = useState(0);
+  useLibraryChanged(() => {
+    setOpen(null);
+    photos.reload();
+    shots.reload();
+    setChanges((n) => n + 1);
+  });
 
   if (photos.data && shots.data && total(photos.data) + total(shots.data) === 0) {
     return <LibraryScreen title="Photos" icon={Image} what="photos or videos" sources="Import a photo folder, a Google Takeout archive or a phone backup to see your photos on a timeline and a map." />;
@@ -61,6 +71,7 @@ export function PhotosScreen() {
       </div>
       {tab === 'places' ? (
         <PlacesMap
+          key={changes}
           onOpen={(id, lat, lon) => {
             void api.call('items.get', { id }).then((d) => setSingle({ ...d, lat, lon, thumb: null, mime: d.files.find((f) => f.role === 'original')?.mime ?? 'image/jpeg' }));
           }}
