@@ -36,7 +36,7 @@ export interface WorkerOptions {
  * (the same importer on this thread) when the worker cannot start.
  */
 export async function* parseInWorker(name: WorkerImporterName, inline: Importer, input: ImportInput, ctx: ImportContext, options: WorkerOptions = {}): AsyncGenerator<ParsedItem> {
-  const session = await startWorker(name, input, options.entry ?? new URL('./parse-worker.mjs', import.meta.url));
+  const session = await startWorker(name, input, options.entry ?? new URL('./parse-worker-entry.mjs', import.meta.url));
   if (!session) {
     yield* inline(input, ctx);
     return;
