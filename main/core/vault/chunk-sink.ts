@@ -12,6 +12,9 @@ import { ioError } from './durable-fs';
 import { PACK_TARGET_BYTES, PackWriter, type WrittenPack } from './pack-store';
 import { get, sql } from './sql';
 
+/** Queued pack bytes above which the reader waits for the disk (see throttle()). */
+const THROTTLE_BYTES = 32 * 1024 * 1024;
+
 /** A chunk a file refers to: either already in the index (seq) or new in this batch. */
 export interface ChunkRef {
   id: Buffer;
@@ -60,11 +63,22 @@ export class ChunkSink {
 
   private append(itemId: string, id: Buffer, plainLength: number, sealed: Buffer): ChunkRef {
     if (this.pack && this.pack.bytes + sealed.length > PACK_TARGET_BYTES && this.pack.entries.length > 0) this.rollover();
-    this.pack ??= new PackWriter(this.ctx.layout, this.ctx.keys.packHeader, this.ctx.budgets.packHeader, this.ctx.fs);
+    this.pack ??= new PackWriter(this.ctx.layout, this.ctx.keys.packHeader, this.ctx.budgets.packHeader, this.ctx.fs, { asyncWrites: true });
     const e = this.pack.add(sealed, { id: id.toString('hex'), item: itemId, plain: plainLength });
     const ref = { id, plain: plainLength, packId: this.pack.id, offset: e.offset, length: e.length };
     this.fresh.set(`${itemId}:${id.toString('hex')}`, ref);
     return ref;
+  }
+
+  /**
+   * Back-pressure for the thread-pool writes: waits while more than THROTTLE_BYTES of the
+   * open pack are still queued, or more than two finished packs are still being written
+   * and fsynced, so a disk slower than the reader cannot make memory grow without bound.
+   */
+  async throttle(): Promise<void> {
+    if (this.pack && this.pack.unwritten > THROTTLE_BYTES) await this.pack.drained(THROTTLE_BYTES / 2);
+    // wait without consuming: flush() still collects every result (and every failure)
+    if (this.finishing.length > 2) await Promise.allSettled(this.finishing.slice(0, this.finishing.length - 2));
   }
 
   markNew(itemId: string): void {
@@ -93,50 +107,29 @@ export class ChunkSink {
   }
 
   /**
-   * Like addFile, but the chunk ids and sealing run on worker threads while this thread
-   * reads and cuts the next chunks (large files; see seal-pool.ts). Chunks the item
+   * Like addFile, but the whole file — read, cut, chunk id, seal — is done by a worker
+   * thread (seal-pool.ts); this thread only places the sealed chunks. Chunks the item
    * already has are sealed and then dropped: cheaper than a round trip to ask first.
+   * Every seal counts against the item key's nonce budget, dropped ones included.
    */
   async addFileParallel(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): Promise<{ refs: ChunkRef[]; size: number }> {
     const pool = this.ctx.sealPool();
     if (!pool) return this.addFile(itemId, itemKey, budget, path);
     const refs: ChunkRef[] = [];
-    let size = 0;
-    const inflight: Array<{ len: number; p: Promise<{ id: Buffer; sealed: Buffer }> }> = [];
-    const settle = async (): Promise<void> => {
-      const head = inflight.shift()!;
-      const { id, sealed } = await head.p;
-      refs.push(this.place(itemId, id, head.len, null, () => sealed));
-    };
-    let fd: number;
+    const chunks = pool.sealFile({ path, key: itemKey, macKey: this.ctx.keys.chunkId, itemId, cut: this.ctx.chunker.cutParams, maxSeals: budget.remaining });
     try {
-      fd = openSync(path, 'r');
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return { refs, size: next.value };
+        const c = next.value;
+        budget.take();
+        refs.push(this.place(itemId, c.id, c.plain, null, () => c.sealed));
+        await this.throttle();
+      }
     } catch (e) {
+      await chunks.return(0); // cancels the worker's job if it is still running
       throw ioError(e, 'read a file to back up');
     }
-    try {
-      this.window ??= new Window(this.ctx.chunker.params.maxSize);
-      const window = this.window;
-      window.reset();
-      const cuts: Uint8Array[] = [];
-      for (;;) {
-        const n = window.readFrom(fd);
-        window.drain(this.ctx.chunker, n === 0, (c) => cuts.push(new Uint8Array(c)));
-        for (const c of cuts.splice(0)) {
-          size += c.length;
-          budget.take(); // every seal uses a nonce, even one dropped as a duplicate
-          inflight.push({ len: c.length, p: pool.seal(itemKey, this.ctx.keys.chunkId, itemId, c) });
-          if (inflight.length >= 6) await settle();
-        }
-        if (n === 0) break;
-      }
-      while (inflight.length) await settle();
-    } finally {
-      closeSync(fd);
-      // let rejected seals that nobody awaits any more not become unhandled rejections
-      for (const f of inflight) f.p.catch(() => undefined);
-    }
-    return { refs, size };
   }
 
   /** Reads a file with large synchronous reads straight into the chunking window. */

@@ -37,26 +37,13 @@ export class Chunker {
    * (only when `eof` is false). At eof the rest becomes the last chunk.
    */
   cut(data: Uint8Array, eof: boolean): number {
-    const n = data.length;
     const { minSize, avgSize, maxSize } = this.params;
-    if (n <= minSize) return eof ? n : 0;
-    const limit = Math.min(n, maxSize);
-    const normal = Math.min(limit, avgSize);
-    const gear = this.gear;
-    const maskS = this.maskS;
-    const maskL = this.maskL;
-    let h = 0;
-    let i = minSize;
-    for (; i < normal; i++) {
-      h = ((h << 1) + gear[data[i]!]!) | 0;
-      if ((h & maskS) === 0) return i + 1;
-    }
-    for (; i < limit; i++) {
-      h = ((h << 1) + gear[data[i]!]!) | 0;
-      if ((h & maskL) === 0) return i + 1;
-    }
-    if (limit === maxSize) return maxSize;
-    return eof ? n : 0;
+    return cutPoint(data, eof, this.gear, this.maskS, this.maskL, minSize, avgSize, maxSize);
+  }
+
+  /** What a worker thread needs to cut exactly as this chunker does (see seal-pool.ts). */
+  get cutParams(): CutParams {
+    return { gear: this.gear, maskS: this.maskS, maskL: this.maskL, ...this.params };
   }
 
   /** Splits a whole buffer (tests, small files). */
@@ -70,6 +57,36 @@ export class Chunker {
     }
     return out;
   }
+}
+
+export interface CutParams extends ChunkerParams {
+  gear: Int32Array;
+  maskS: number;
+  maskL: number;
+}
+
+/**
+ * The cut-point search itself, as a self-contained function (no closures, no helpers):
+ * seal-pool.ts embeds its source text in the worker threads, so a worker cuts files
+ * exactly where this thread would. Keep it free of references to anything outside it.
+ */
+export function cutPoint(data: Uint8Array, eof: boolean, gear: Int32Array, maskS: number, maskL: number, minSize: number, avgSize: number, maxSize: number): number {
+  const n = data.length;
+  if (n <= minSize) return eof ? n : 0;
+  const limit = Math.min(n, maxSize);
+  const normal = Math.min(limit, avgSize);
+  let h = 0;
+  let i = minSize;
+  for (; i < normal; i++) {
+    h = ((h << 1) + gear[data[i]!]!) | 0;
+    if ((h & maskS) === 0) return i + 1;
+  }
+  for (; i < limit; i++) {
+    h = ((h << 1) + gear[data[i]!]!) | 0;
+    if ((h & maskL) === 0) return i + 1;
+  }
+  if (limit === maxSize) return maxSize;
+  return eof ? n : 0;
 }
 
 /** A mask of the `bits` highest bits of a 32-bit word: those carry the longest history. */

@@ -76,6 +76,11 @@ export class NonceBudget {
     public uses: number,
     private readonly limit = NONCE_LIMIT,
   ) {}
+  /** Encryptions still allowed (a worker sealing a whole file is told this bound). */
+  get remaining(): number {
+    return Math.max(0, this.limit - this.uses);
+  }
+
   take(n = 1): void {
     if (this.uses + n > this.limit) {
       throw new KeepsakeError('FORBIDDEN', 'This key has reached its safe number of encryptions; the item must be re-keyed before more data is added.');

@@ -59,6 +59,8 @@ interface Prepared {
 const MAX_TEXT = 1_000_000;
 /** Files at least this big are sealed on worker threads (smaller ones: the round trip costs more). */
 const PARALLEL_MIN_BYTES = 1024 * 1024;
+/** Items prepared at once: one per seal worker (two) plus this thread. */
+const PREPARE_AT_ONCE = 3;
 
 /**
  * 32 hex characters: 48 bits of milliseconds, then 80 random bits. Time-ordered ids make
@@ -91,9 +93,9 @@ export function validateItem(item: IngestItem): void {
 export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?: (db: Db, results: PutResult[]) => void): Promise<PutResult[]> {
   for (const item of batch) validateItem(item);
   const sink = new ChunkSink(ctx);
-  const prepared: Prepared[] = [];
+  let prepared: Prepared[];
   try {
-    for (const item of batch) prepared.push(await prepare(ctx, sink, item));
+    prepared = await prepareAll(ctx, sink, batch);
     await sink.flush(); // every pack durable before any row can point at it
   } catch (e) {
     sink.abort();
@@ -114,6 +116,33 @@ export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?
     inCommit?.(ctx.db, results);
   })();
   return results;
+}
+
+/**
+ * Prepares the batch's items PREPARE_AT_ONCE at a time, results in batch order: while the
+ * seal workers each work on a large file, this thread goes on with the next items (small
+ * files are cut and sealed here). Items never depend on each other in phase one: identity
+ * comes from rows committed before the batch, and twins are found at commit time.
+ * On the first failure no new item is started and the ones under way are awaited, so
+ * nothing is still writing into the sink when the caller aborts it.
+ */
+async function prepareAll(ctx: VaultContext, sink: ChunkSink, batch: IngestItem[]): Promise<Prepared[]> {
+  const out = new Array<Prepared>(batch.length);
+  let next = 0;
+  let failure: { e: unknown } | null = null;
+  const runner = async (): Promise<void> => {
+    while (!failure && next < batch.length) {
+      const i = next++;
+      try {
+        out[i] = await prepare(ctx, sink, batch[i]!);
+      } catch (e) {
+        failure ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PREPARE_AT_ONCE, batch.length) }, runner));
+  if (failure) throw (failure as { e: unknown }).e;
+  return out;
 }
 
 async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Promise<Prepared> {
@@ -147,6 +176,7 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
     for (const f of item.files ?? []) {
       const ordinal = ordinals.get(f.role) ?? 0;
       ordinals.set(f.role, ordinal + 1);
+      await sink.throttle();
       const { refs, size } =
         'path' in f
           ? f.size !== undefined && f.size >= PARALLEL_MIN_BYTES

@@ -6,7 +6,7 @@
 // from the packs alone. A pack is written to tmp/, fsynced, renamed into packs/xx/ and
 // the folder fsynced (durable-fs.ts) before any index row points at it.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { close as closeAsync, closeSync, fstatSync, openSync, readSync, write as writeAsync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KeepsakeError } from '../../../common/errors';
 import { ioError, realFs, type DurableFs } from './durable-fs';
@@ -36,19 +36,39 @@ export function headerAad(packId: string): Buffer {
   return Buffer.from(`pack-header:${packId}`);
 }
 
+export interface PackWriterOptions {
+  /**
+   * Write chunks with positional writes on the libuv thread pool instead of blocking this
+   * thread (a backup's main thread then goes on reading and cutting while the kernel
+   * copies the bytes). Only with the real file system: test doubles record the sync path.
+   * finishAsync() waits for every write before the fsync, so the durability order holds.
+   */
+  asyncWrites?: boolean;
+}
+
 export class PackWriter {
   readonly id = randomBytes(16).toString('hex');
   private readonly tmpPath: string;
   private fd: number;
   private size = 0;
   readonly entries: PackEntry[] = [];
+  private readonly async: boolean;
+  /** Bytes handed to the thread pool and not yet written. */
+  private pendingBytes = 0;
+  private pendingWrites = 0;
+  private writeError: unknown = null;
+  private waiters: Array<{ limit: number; resolve(): void }> = [];
+  /** abort() while writes are still in flight: the fd is closed by the last one. */
+  private closeWhenIdle = false;
 
   constructor(
     private readonly layout: VaultLayout,
     private readonly headerKey: Buffer,
     private readonly headerBudget: NonceBudget,
     private readonly fs: DurableFs = realFs,
+    options: PackWriterOptions = {},
   ) {
+    this.async = options.asyncWrites === true && fs === realFs;
     this.tmpPath = join(layout.tmp, `${this.id}.pack.tmp`);
     try {
       this.fd = fs.open(this.tmpPath, 'wx', 0o600);
@@ -60,6 +80,17 @@ export class PackWriter {
 
   get bytes(): number {
     return this.size;
+  }
+
+  /** Bytes queued for writing that the thread pool has not written yet (async mode). */
+  get unwritten(): number {
+    return this.pendingBytes;
+  }
+
+  /** Resolves once at most `limit` bytes are still queued; rejects with the first write error. */
+  async drained(limit = 0): Promise<void> {
+    if (this.pendingBytes > limit && !this.writeError) await new Promise<void>((resolve) => this.waiters.push({ limit, resolve }));
+    if (this.writeError) throw this.writeError;
   }
 
   /** Appends one sealed chunk; returns its offset in the pack. */
@@ -87,10 +118,11 @@ export class PackWriter {
     }
   }
 
-  /** finish() with the data fsync on the thread pool; the same order of operations. */
+  /** finish() with the writes and the data fsync on the thread pool; the same order of operations. */
   async finishAsync(): Promise<WrittenPack> {
     try {
       this.writeHeader();
+      await this.drained(0); // every byte written before the fsync that makes them durable
       await this.fs.fsyncAsync(this.fd);
       return this.publish();
     } catch (e) {
@@ -123,12 +155,18 @@ export class PackWriter {
 
   /** Drops the unfinished pack (nothing references it yet). */
   abort(): void {
-    try {
-      if (this.fd >= 0) this.fs.close(this.fd);
-    } catch {
-      /* already closed */
+    if (this.pendingWrites > 0 && this.fd >= 0) {
+      // a queued write still uses this fd: closing it now could let the number be reused
+      // by another file before that write runs, so the last write closes it instead
+      this.closeWhenIdle = true;
+    } else {
+      try {
+        if (this.fd >= 0) this.fs.close(this.fd);
+      } catch {
+        /* already closed */
+      }
+      this.fd = -1;
     }
-    this.fd = -1;
     try {
       this.fs.unlink(this.tmpPath);
     } catch {
@@ -137,31 +175,76 @@ export class PackWriter {
   }
 
   private append(data: Uint8Array): void {
-    this.fs.write(this.fd, data);
+    if (!this.async) {
+      this.fs.write(this.fd, data);
+      this.size += data.length;
+      return;
+    }
+    if (this.writeError) throw this.writeError;
+    const position = this.size;
     this.size += data.length;
+    this.pendingBytes += data.length;
+    this.pendingWrites++;
+    this.writeAt(data, 0, position);
+  }
+
+  /** One positional write on the thread pool, continued until every byte is written. */
+  private writeAt(data: Uint8Array, done: number, position: number): void {
+    writeAsync(this.fd, data, done, data.length - done, position + done, (err, n) => {
+      if (!err && done + n < data.length && n > 0) return this.writeAt(data, done + n, position);
+      if (err) this.writeError ??= err;
+      else if (n === 0) this.writeError ??= Object.assign(new Error('a write made no progress'), { code: 'EIO' });
+      this.pendingBytes -= data.length;
+      this.pendingWrites--;
+      for (const w of this.waiters.filter((x) => this.writeError || this.pendingBytes <= x.limit)) w.resolve();
+      this.waiters = this.waiters.filter((x) => !(this.writeError || this.pendingBytes <= x.limit));
+      if (this.pendingWrites === 0 && this.closeWhenIdle && this.fd >= 0) {
+        const fd = this.fd;
+        this.fd = -1;
+        closeAsync(fd, () => undefined);
+      }
+    });
   }
 }
 
-/** Reads byte ranges of pack files. No caching of its own: every read goes to the file. */
+/**
+ * Reads byte ranges of pack files. Without read-ahead every read goes to the file. With
+ * `readAhead` (restore), a read fetches at least that many bytes from its offset and
+ * later reads inside that window are served from it: a restore reads chunks in pack
+ * order, so thousands of small files become a few large reads. Each window is a fresh
+ * buffer, so a Buffer handed out earlier is never overwritten.
+ */
 export class PackReader {
   private readonly fds = new Map<string, number>();
-  constructor(private readonly layout: VaultLayout) {}
+  private window: { packId: string; offset: number; data: Buffer } | null = null;
+
+  constructor(
+    private readonly layout: VaultLayout,
+    private readonly readAhead = 0,
+  ) {}
 
   read(packId: string, offset: number, length: number): Buffer {
+    const w = this.window;
+    if (w && w.packId === packId && offset >= w.offset && offset + length <= w.offset + w.data.length) {
+      return w.data.subarray(offset - w.offset, offset - w.offset + length);
+    }
     const fd = this.fd(packId);
-    const buf = Buffer.allocUnsafe(length);
+    const want = Math.max(length, this.readAhead);
+    const buf = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < length) {
-      const n = readSync(fd, buf, got, length - got, offset + got);
+      const n = readSync(fd, buf, got, want - got, offset + got);
       if (n === 0) throw new KeepsakeError('CORRUPT', 'A pack file is shorter than the index says: part of the vault is missing.', { packId });
       got += n;
     }
-    return buf;
+    if (this.readAhead > 0) this.window = { packId, offset, data: buf.subarray(0, got) };
+    return buf.subarray(0, length);
   }
 
   close(): void {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
+    this.window = null;
   }
 
   private fd(packId: string): number {

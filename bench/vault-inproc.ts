@@ -1,0 +1,45 @@
+// In-process vault timing (no CLI start-up, no Argon2): backs a folder up into a fresh
+// vault, then runs a no-change re-run, a restore and a full-read check, printing wall and
+// CPU per phase. For profiling the engine itself:
+//   node --cpu-prof bin/tsx.mjs bench/vault-inproc.ts <folder> [work dir]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Vault } from '../main/core/vault/vault';
+
+async function main(): Promise<void> {
+  const [folder, workArg] = process.argv.slice(2);
+  if (!folder) throw new Error('usage: vault-inproc.ts <folder> [work dir]');
+  const work = workArg ? resolve(workArg) : mkdtempSync(join(tmpdir(), 'ks-inproc-'));
+  rmSync(join(work, 'home'), { recursive: true, force: true });
+  const { vault } = await Vault.create(join(work, 'home'), 'inproc-bench-pass', { fastKdfForTests: true });
+  const phase = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await fn();
+    const cpu = process.cpuUsage(c0);
+    console.log(`${label.padEnd(10)} ${((performance.now() - t0) / 1000).toFixed(2).padStart(6)} s wall ${((cpu.user + cpu.system) / 1e6).toFixed(2).padStart(6)} s CPU  rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    return r;
+  };
+  try {
+    const only = process.env.KS_PHASES?.split(',');
+    const want = (p: string): boolean => !only || only.includes(p);
+    await phase('first', () => vault.backupFolder(folder));
+    if (want('nochange')) await phase('no-change', () => vault.backupFolder(folder));
+    if (want('restore')) {
+      const target = join(work, 'restore');
+      rmSync(target, { recursive: true, force: true });
+      await phase('restore', () => vault.restoreSnapshot('latest', target));
+      rmSync(target, { recursive: true, force: true });
+    }
+    if (want('check')) await phase('check', () => vault.check({ readData: true }));
+  } finally {
+    vault.close();
+    if (!workArg) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
