@@ -1,4 +1,4 @@
-// The privacy center: erasure receipts, erasing a whole category, retention rules, the
+// The privacy center: erasure and export receipts, "Download my data", erasing a whole category, retention rules, the
 // consent ledger and legal holds. Everything here is recorded in tamper-evident, append-only ledgers.
 import { useCallback, useState } from 'react';
 import { Screen } from '../components/Screen';
@@ -6,6 +6,7 @@ import { ConsentPanel } from '../components/privacy/ConsentPanel';
 import { EraseCategoryPanel } from '../components/privacy/EraseCategoryPanel';
 import { HoldsPanel } from '../components/privacy/HoldsPanel';
 import { NonPersonalPanel } from '../components/privacy/NonPersonalPanel';
+import { PrivacyReportPanel } from '../components/privacy/PrivacyReportPanel';
 import { ReceiptsPanel } from '../components/privacy/ReceiptsPanel';
 import { RetentionPanel } from '../components/privacy/RetentionPanel';
 
@@ -16,6 +17,7 @@ export function PrivacyScreen() {
     <Screen title="Privacy" subtitle="Consent, erasure receipts and legal holds. Keepsake keeps no copy you cannot see here or erase.">
       <div className="stack-lg">
         <ReceiptsPanel key={`r${generation}`} />
+        <PrivacyReportPanel onDone={refresh} />
         <EraseCategoryPanel onErased={refresh} />
         <RetentionPanel key={`t${generation}`} />
         <ConsentPanel />
