@@ -8,7 +8,6 @@ import { join, relative } from 'node:path';
 import { CloudStore } from '../../../main/core/cloud/mirror/cloud-store';
 import { restoreVault } from '../../../main/core/cloud/mirror/restore';
 import { Vault } from '../../../main/core/vault/vault';
-import { startDesktop } from '../../unit/devices/support/harness';
 import { startS3Server, type S3TestServer } from '../../support/s3-server';
 import { contentFor, CRASH_CHUNKS, CRASH_PASS, crashItem } from '../vault-crash-fixture';
 import type { Ack, KillLoopOperation, Verdict } from './kill-loop';
@@ -384,6 +383,8 @@ export function phoneOperation(dir: string): KillLoopOperation {
         if (i) rmSync(home(i - 1), { recursive: true, force: true });
         rmSync(phone, { recursive: true, force: true });
         hashes.clear();
+        // Loaded only here: the desktop pulls in the whole intake stack, which vault-only runs do not need.
+        const { startDesktop } = await import('../../unit/devices/support/harness');
         const d = await startDesktop({ dir: home(i) });
         await d.close();
       }

@@ -66,19 +66,25 @@ export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, po
   };
 
   const current = await withRetry(read, policy, signal);
-  if (current && current.holder !== holder && current.expiresAt > now() && !deadOnThisHost(current)) {
+  if (current && current.holder !== holder && liveElsewhere(current, now())) {
     throw new KeepsakeError('CONFLICT', current.mode === 'sync' ? 'Another computer is syncing to this cloud target right now. Try again later.' : 'Another computer is cleaning up this cloud target right now. Try again later.', { lockMode: current.mode ?? 'gc' });
   }
   let renewedAt = now();
-  // A read-back that finds nothing readable (a response damaged on the way) is tried again;
-  // one that finds another holder means a second writer raced us: it keeps the lock.
+  // Read back until the lock reads as ours. Nothing readable (a response damaged on the
+  // way), an expired lock or one this process released earlier (a provider that serves
+  // stale reads for a while, row 14): write ours again. A live lock of someone else: a
+  // second writer raced us and keeps it — unless a later read shows ours after all.
+  let lastSeenLive = false;
   for (let attempt = 1; ; attempt++) {
     renewedAt = now();
-    await write(renewedAt);
+    if (!lastSeenLive) await write(renewedAt);
     const check = await withRetry(read, policy, signal);
     if (check?.holder === holder) break;
-    if (check !== null || attempt >= policy.attempts) throw new KeepsakeError('CONFLICT', 'Another computer started using this cloud target at the same moment. Try again later.');
+    lastSeenLive = check !== null && liveElsewhere(check, now());
+    if (attempt >= policy.attempts) throw new KeepsakeError('CONFLICT', 'Another computer started using this cloud target at the same moment. Try again later.');
+    await policy.sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** attempt), signal);
   }
+  heldHere.add(holder);
 
   let lost = false;
   let renewing: Promise<void> | null = null;
@@ -92,11 +98,10 @@ export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, po
     }
     const started = now();
     try {
+      // Not ours (or an old copy served for a while): leave it; assertHeld re-reads, and
+      // the lease runs out by the clock if no later renewal sees ours.
       const seen = await withRetry(read, policy, signal);
-      if (seen?.holder !== holder) {
-        lost = true;
-        return;
-      }
+      if (seen?.holder !== holder) return;
       await write(started);
       if (now() - renewedAt >= ttl) lost = true;
       else renewedAt = started;
@@ -119,14 +124,20 @@ export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, po
         throw new KeepsakeError('CONFLICT', lapsedMessage, { lockLost: true });
       }
       if (opts.reread === false) return;
-      const seen = await withRetry(read, policy, signal);
-      if (seen?.holder !== holder || lapsed()) {
-        lost = true;
-        throw new KeepsakeError('CONFLICT', lapsedMessage, { lockLost: true });
+      // A provider may serve an older copy of the lock for a while (row 14): only a lock
+      // that keeps reading as someone else's is taken as lost.
+      for (let attempt = 1; ; attempt++) {
+        const seen = await withRetry(read, policy, signal);
+        if (seen?.holder === holder && !lapsed()) return;
+        if (lapsed() || attempt >= policy.attempts) break;
+        await policy.sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** attempt), signal);
       }
+      lost = true;
+      throw new KeepsakeError('CONFLICT', lapsedMessage, { lockLost: true });
     },
     async release() {
       clearInterval(timer);
+      heldHere.delete(holder);
       if (renewing) await renewing.catch(() => undefined);
       // Never remove someone else's lock: only ours, and only if it is still ours.
       const seen = await withRetry(read, policy).catch(() => null);
@@ -144,13 +155,22 @@ export async function withRemoteLock<T>(target: CloudTarget, keys: CloudKeys, po
   }
 }
 
-/** A lock left by a process of this computer that no longer runs (a crash, a kill). */
-function deadOnThisHost(lock: LockBody): boolean {
-  if (lock.host !== hostname() || typeof lock.pid !== 'number' || lock.pid === process.pid) return false;
+/** Holders of the locks this process holds right now. */
+const heldHere = new Set<string>();
+
+/**
+ * A lock someone may still be relying on: not expired, and not left by a process of this
+ * computer that no longer runs (a crash, a kill) nor released by this very process (a
+ * provider still serving an old copy).
+ */
+function liveElsewhere(lock: LockBody, at: number): boolean {
+  if (lock.expiresAt <= at) return false;
+  if (lock.host !== hostname() || typeof lock.pid !== 'number') return true;
+  if (lock.pid === process.pid) return heldHere.has(lock.holder);
   try {
     process.kill(lock.pid, 0);
-    return false;
+    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
