@@ -14,7 +14,7 @@ export function PrivacyScreen() {
   const [generation, setGeneration] = useState(0);
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
   return (
-    <Screen title="Privacy" subtitle="Consent, erasure receipts and legal holds. Keepsake keeps no copy you cannot see here or erase.">
+    <Screen title="Privacy" subtitle="Consent, receipts, a copy of your data and legal holds. Keepsake keeps no copy you cannot see here or erase.">
       <div className="stack-lg">
         <ReceiptsPanel key={`r${generation}`} />
         <PrivacyReportPanel onDone={refresh} />

@@ -1,5 +1,8 @@
 // Import through the browser (upload), then the privacy center: erase a category with its
 // preview, the passphrase confirmation and the receipt; holds; the consent ledger.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import { createVault, openSection, PASSPHRASE, snap } from './pages';
 
@@ -76,4 +79,41 @@ test('erase a photo from its Stored in panel: preview, confirm with the passphra
   await erase.getByRole('button', { name: 'Done' }).click();
   await openSection(app, 'Privacy');
   await expect(app.getByTestId('receipts')).toContainText('1 chosen item');
+});
+
+test('download my data: pick a folder, confirm it is you, follow the progress, read the export receipt', async ({ app }) => {
+  const out = mkdtempSync(join(tmpdir(), 'keepsake-e2e-report-'));
+  try {
+    await createVault(app);
+    await app.getByRole('button', { name: 'Import…' }).first().click();
+    const dialog = app.getByRole('dialog', { name: 'Import' });
+    await dialog.getByTestId('import-files').setInputFiles([`${FIXTURES}contacts/ezvcard__John_Doe_IPHONE.vcf`, `${FIXTURES}messages/sbr2__sms_small.xml`]);
+    await dialog.getByRole('button', { name: 'Import 2 files' }).click();
+    await expect(dialog.getByTestId('import-report')).toContainText('Import finished', { timeout: 60_000 });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    await openSection(app, 'Privacy');
+    const panel = app.getByTestId('privacy-report');
+    await panel.getByLabel('Folder for your data').fill(out);
+    await panel.getByRole('button', { name: 'Download my data' }).click();
+    const confirm = app.getByRole('dialog', { name: "Confirm it's you" });
+    await confirm.getByLabel('Passphrase').fill(PASSPHRASE);
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    const receipt = panel.getByTestId('receipt');
+    await expect(receipt).toContainText('Exported: a copy of everything Keepsake holds about you', { timeout: 60_000 });
+    await expect(receipt).toContainText('Exported and checked');
+    await expect(panel).toContainText('Wrote 13 items');
+    await receipt.scrollIntoViewIfNeeded();
+    await snap(app, '36-privacy-report-receipt');
+    await expect(app.getByTestId('receipts')).toContainText('Everything Keepsake holds about you');
+
+    // The folder on disk: a dated report with its index and standard files.
+    const [name] = readdirSync(out);
+    expect(name).toMatch(/^Keepsake data \d{4}-\d{2}-\d{2}$/);
+    const index = JSON.parse(readFileSync(join(out, name!, 'index.json'), 'utf8')) as { items: unknown[] };
+    expect(index.items).toHaveLength(13);
+    expect(existsSync(join(out, name!, 'Contacts', 'contacts.vcf'))).toBe(true);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });

@@ -32,7 +32,7 @@ export function ReceiptsPanel() {
   return (
     <section className="card stack" aria-labelledby="receipts-title">
       <div className="row spread">
-        <h2 id="receipts-title">Erasure receipts</h2>
+        <h2 id="receipts-title">Receipts</h2>
         <button type="button" className="button small" onClick={() => void verify()} disabled={!list.length}>
           Verify chain
         </button>
