@@ -4,10 +4,11 @@
 // real data asserted on screen, axe run on each, screenshots saved (test-results/screens).
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { KNOWN } from '../unit/library/seed';
 import { startServe } from './fixtures';
 import { openSection, snap } from './pages';
 
@@ -22,6 +23,15 @@ async function axe(page: Page, name: string): Promise<void> {
   const r = await (framed ? new AxeBuilder({ page }).setLegacyMode(true).options({ iframes: false }) : new AxeBuilder({ page })).analyze();
   const found = r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
   expect(found, `axe on ${name}`).toEqual([]);
+}
+
+/** Clicks an attachment link and returns the downloaded file's text. */
+async function downloaded(page: Page, name: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name, exact: true }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(name);
+  return readFileSync((await file.path())!, 'utf8');
 }
 
 test('browse every library screen on an imported vault', async ({ page }) => {
@@ -79,6 +89,10 @@ test('browse every library screen on an imported vault', async ({ page }) => {
     await page.getByRole('button', { name: /Grace Hopper/ }).first().click();
     await expect(page.getByText('Are we still on for the harbour walk on Saturday?')).toBeVisible();
     await expect(page.getByRole('img', { name: 'Attachment view.jpg' })).toBeVisible();
+    // The MMS's second picture streams by its own ordinal (<id>.attachment.1), not the first again
+    const second = page.getByRole('img', { name: 'Attachment harbour.jpg' });
+    await expect(second).toHaveAttribute('src', /\/media\/[0-9a-f]{32}\.attachment\.1$/);
+    await expect.poll(() => second.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
     await axe(page, 'messages');
     await snap(page, 'browse-messages');
     await page.getByRole('tab', { name: 'Call log' }).click();
@@ -104,6 +118,11 @@ test('browse every library screen on an imported vault', async ({ page }) => {
     await page.getByRole('button', { name: /Sourdough starter/ }).click();
     await expect(page.locator('.note-body')).toContainText('Feed 1:1:1 flour');
     await axe(page, 'notes');
+    // A note's attachments: the picture shows, the second file downloads with its own bytes
+    await page.getByRole('button', { name: /Books to read/ }).click();
+    await expect.poll(() => page.getByRole('img', { name: 'Attachment shelf.jpg' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+    expect(await downloaded(page, 'wishlist.txt')).toBe(KNOWN.wishlistText);
+    await axe(page, 'note with attachments');
     await snap(page, 'browse-notes');
 
     // Calendar: June 2024, recurring lesson expanded in month and agenda
@@ -125,7 +144,11 @@ test('browse every library screen on an imported vault', async ({ page }) => {
     expect(doc).toContain('K7Q2PX');
     expect(doc).not.toContain('<script');
     expect(doc).toContain("default-src 'none'");
-    await expect(page.getByRole('link', { name: 'boarding-pass.pdf' })).toHaveAttribute('href', /\/media\/[0-9a-f]{32}\.attachment/);
+    await expect(page.getByRole('link', { name: 'boarding-pass.pdf' })).toHaveAttribute('href', /\/media\/[0-9a-f]{32}\.attachment$/);
+    // The second attachment opens too: its own media id, its own bytes
+    await expect(page.getByRole('link', { name: 'itinerary.txt' })).toHaveAttribute('href', /\/media\/[0-9a-f]{32}\.attachment\.1$/);
+    expect(await downloaded(page, 'itinerary.txt')).toBe(KNOWN.itineraryText);
+    expect((await downloaded(page, 'boarding-pass.pdf')).startsWith('%PDF-1.4')).toBe(true);
     await axe(page, 'email');
     await snap(page, 'browse-email');
 

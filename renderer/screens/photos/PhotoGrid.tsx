@@ -67,19 +67,17 @@ export function PhotoGrid({ index, view, jumpTo, onOpen }: Props) {
   const { first, last } = visibleRows(topRow, size.h, CELL, OVERSCAN, rows);
 
   useEffect(() => {
-    let live = true;
+    // No "still current?" guard: a page asked for by an earlier window is filed in the
+    // index all the same and must re-render the grid (it will not be asked for again).
     for (const page of index.missing(first * cols, (last + 1) * cols - 1)) {
       api.call('photos.timeline', { view, before: page.before, limit: page.limit }).then(
         (r) => {
           index.fill(page.start, r.items);
-          if (live) setVersion((v) => v + 1);
+          setVersion((v) => v + 1);
         },
         () => index.forget(page.key),
       );
     }
-    return () => {
-      live = false;
-    };
   }, [index, view, first, last, cols]);
 
   useEffect(() => {
