@@ -3,7 +3,7 @@
 // of the same files through the same IngestSink (the network path should cost ≤ 25 %).
 // `npm run bench -- --only devices --size 200` (MB; default 200).
 import { readFileSync, readdirSync, rmSync, statSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeepsakeAgent } from '../agent/src/agent';
@@ -49,13 +49,27 @@ function listFiles(root: string, dir = root): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.name.startsWith('.') ? [] : e.isDirectory() ? listFiles(root, join(dir, e.name)) : [relative(root, join(dir, e.name)).split(sep).join('/')]));
 }
 
-async function localIngest(work: string, phone: string): Promise<number> {
+/** Wall seconds and this process's CPU seconds (all threads) of one run. */
+interface Timing {
+  wall: number;
+  cpu: number;
+  /** The agent's CPU seconds (its whole process, start-up included); network runs only. */
+  agentCpu?: number;
+}
+
+const cpuSince = (c: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1e6;
+};
+
+async function localIngest(work: string, phone: string): Promise<Timing> {
   const dir = join(work, 'local');
   rmSync(dir, { recursive: true, force: true });
   const { vault } = await Vault.create(dir, PASS);
   try {
     const sink = new VaultIngestSink(vault, quiet);
     const scanned = await scanPhone(phone, {});
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < scanned.length; i += 200) {
       const batch: IngestItem[] = scanned.slice(i, i + 200).map((f) => ({
@@ -69,13 +83,13 @@ async function localIngest(work: string, phone: string): Promise<number> {
       }));
       await sink.putItems(batch);
     }
-    return (performance.now() - t0) / 1000;
+    return { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0) };
   } finally {
     vault.close();
   }
 }
 
-async function networkSync(work: string, phone: string): Promise<number> {
+async function networkSync(work: string, phone: string): Promise<Timing> {
   const dir = join(work, 'net');
   const stateDir = join(work, 'agent-state');
   rmSync(dir, { recursive: true, force: true });
@@ -90,13 +104,17 @@ async function networkSync(work: string, phone: string): Promise<number> {
     await scanPhone(phone, agent.state.state.files);
     agent.state.save();
     // The phone is another machine: run the agent in its own process (the CLI), timed by itself.
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'keepsake-agent.mjs'), 'sync', '--phone', phone, '--state', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // KEEPSAKE_BENCH_AGENT_NODE_ARGS: extra node flags for the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+    const c0 = process.cpuUsage();
+    const nodeArgs = (process.env.KEEPSAKE_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'bin', 'keepsake-agent.mjs'), 'sync', '--phone', phone, '--state', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
-    const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number };
+    const cpu = cpuSince(c0);
+    const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number; cpuMs: number };
     if (code !== 0 || s.acked !== s.needed) throw new Error(`sync incomplete: ${Buffer.concat(out).toString('utf8').slice(0, 400)}`);
-    return s.durationMs / 1000;
+    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000 };
   } finally {
     await devices.close();
     vault.close();
@@ -119,20 +137,30 @@ export const devicesSection: BenchSection = {
     const mb = bytes / 1e6;
     console.log(`Phone data set: ${files} files (${listFiles(phone).length} on disk), ${mb.toFixed(0)} MB, in ${phone}`);
     const runs = Number(values.runs ?? 3);
-    const locals: number[] = [];
-    const nets: number[] = [];
+    const locals: Timing[] = [];
+    const nets: Timing[] = [];
+    const load: number[] = [loadavg()[0] ?? 0];
     for (let i = 0; i < runs; i++) {
       locals.push(await localIngest(work, phone));
       nets.push(await networkSync(work, phone));
+      load.push(loadavg()[0] ?? 0);
     }
-    const local = median(locals);
-    const net = median(nets);
-    console.log(`runs: ${runs} (median shown); local ${locals.map((x) => x.toFixed(2)).join(' ')} s, network ${nets.map((x) => x.toFixed(2)).join(' ')} s`);
+    const local = median(locals.map((t) => t.wall));
+    const net = median(nets.map((t) => t.wall));
+    const list = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(' ');
+    console.log(`runs: ${runs} (median shown); local ${list(locals.map((t) => t.wall))} s, network ${list(nets.map((t) => t.wall))} s`);
+    // The machine may be shared: the 1-minute load average, before and after each run pair.
+    console.log(`load average (1 min): ${list(load)} on ${availableParallelism()} cores`);
     const row = (label: string, s: number): string => `${label.padEnd(28)} ${s.toFixed(2).padStart(8)} s ${(mb / s).toFixed(1).padStart(8)} MB/s ${(files / s).toFixed(0).padStart(7)} items/s`;
     console.log(row('local ingest (IngestSink)', local));
     console.log(row('agent → gateway (loopback)', net));
     const cost = (net / local - 1) * 100;
     console.log(`network path cost: ${cost.toFixed(1)} % (target ≤ 25 %) ${cost <= 25 ? 'OK' : 'OVER'}`);
+    // CPU seconds do not depend on how busy the machine is: the desktop's work for the same files.
+    const localCpu = median(locals.map((t) => t.cpu));
+    const gatewayCpu = median(nets.map((t) => t.cpu));
+    const agentCpu = median(nets.map((t) => t.agentCpu ?? 0));
+    console.log(`desktop CPU: local ingest ${localCpu.toFixed(2)} s, gateway ${gatewayCpu.toFixed(2)} s (${((gatewayCpu / localCpu - 1) * 100).toFixed(1)} %); agent process ${agentCpu.toFixed(2)} s (start-up included)`);
     rmSync(work, { recursive: true, force: true });
   },
 };

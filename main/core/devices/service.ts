@@ -34,6 +34,8 @@ export interface DevicesServiceOptions {
   desktopName?: string;
   /** How long a pairing code stays valid (default 3 minutes). */
   pairingTtlMs?: number;
+  /** Memory for uploaded files waiting for their commit (default 64 MiB; see held-uploads.ts). */
+  heldBytes?: number;
 }
 
 export interface DeviceView extends PairedDevice {
@@ -73,6 +75,7 @@ export class DevicesService {
       now: o.now,
       log: o.log,
       erasures: new PhoneErasureNotices(o.db, purposeKey(o.masterKey, 'ledger'), o.now),
+      ...(o.heldBytes !== undefined ? { heldBytes: o.heldBytes } : {}),
     });
     const swept = this.sync.sweepStaging();
     if (swept) o.log.info('devices.staging-swept', { files: swept });
@@ -176,6 +179,7 @@ export class DevicesService {
 
   async close(): Promise<void> {
     await this.stopGateway();
+    this.sync.releaseHeld(); // uploads held in memory were never acknowledged; the phone resends them
   }
 }
 

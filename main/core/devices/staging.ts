@@ -4,7 +4,7 @@
 // offset, which is what resuming needs; integrity comes from the SHA-256 the device
 // declared in its manifest, checked over the whole plaintext before the vault sees it.
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rm, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
@@ -124,6 +124,14 @@ export class UploadStaging {
 
   remove(name: string): void {
     rmSync(this.path(name), { force: true });
+  }
+
+  /**
+   * Removes a staging file off the event loop (after a commit: the vault holds the bytes).
+   * A failure leaves an orphan that sweep() removes at the next start.
+   */
+  removeSoon(name: string): void {
+    rm(this.path(name), { force: true }, () => undefined);
   }
 
   syncDir(): void {

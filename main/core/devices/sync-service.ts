@@ -9,6 +9,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
+import { HeldUploads } from './held-uploads';
 import type { PairedDevice, PairingsStore } from './pairings-store';
 import type { IngestItem, IngestSink } from './sink';
 import type { UploadStaging } from './staging';
@@ -30,7 +31,12 @@ export interface SyncDeps {
   now: () => number;
   log: Log;
   erasures?: ErasureNotices;
+  /** Memory for whole files waiting for their commit (default 64 MiB; 0 stages everything on disk). */
+  heldBytes?: number;
 }
+
+/** Disk staging writes at least this much at a time (TLS hands the body over in 16 KiB pieces). */
+const STAGING_WRITE_BYTES = 1 << 20;
 
 const MIME_BY_EXT: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', heic: 'image/heic', gif: 'image/gif', webp: 'image/webp',
@@ -60,8 +66,36 @@ export class SyncService {
    * stands and the device re-sends the tail — never less safe, sometimes slower.
    */
   private readonly completeInMemory = new Map<string, number>();
+  /** Whole files waiting in memory for their commit, keyed by staging name [Note: Held uploads]. */
+  private readonly held: HeldUploads;
 
-  constructor(private readonly d: SyncDeps) {}
+  constructor(private readonly d: SyncDeps) {
+    this.held = new HeldUploads(d.heldBytes ?? 64 * 1024 * 1024, (name, data) => {
+      const w = d.staging.writer(name, 0);
+      try {
+        w.write(data);
+      } finally {
+        w.close();
+      }
+    });
+  }
+
+  /** Uploaded files held in memory until their commit: bytes now, files spilled to disk so far. */
+  get heldStats(): { bytes: number; spilled: number } {
+    return { bytes: this.held.bytes, spilled: this.held.spilled };
+  }
+
+  /** Forgets a staged or held upload's bytes (replaced, removed, damaged or stored). */
+  private forget(staging: string): void {
+    this.completeInMemory.delete(staging);
+    this.held.drop(staging);
+    this.d.staging.remove(staging);
+  }
+
+  /** Drops everything held in memory (the service is closing). */
+  releaseHeld(): void {
+    this.held.clear();
+  }
 
   /** Removes staged files that no upload refers to; run once when the service starts. */
   sweepStaging(): number {
@@ -114,18 +148,14 @@ export class SyncService {
         }
       }
     });
-    for (const name of replaced) {
-      this.completeInMemory.delete(name);
-      this.d.staging.remove(name);
-    }
+    for (const name of replaced) this.forget(name);
     if (req.removed.length) {
       // An upload the phone will never finish: drop its staged bytes.
       for (const id of req.removed) {
         const up = this.d.sync.upload(device.id, id);
         if (up) {
-          this.completeInMemory.delete(up.staging);
           this.d.sync.dropUpload(device.id, id);
-          this.d.staging.remove(up.staging);
+          this.forget(up.staging);
         }
       }
       const vaultIds = this.d.sync.markRemoved(device.id, req.removed, now).filter((x): x is string => x !== null);
@@ -188,8 +218,18 @@ export class SyncService {
     const key = `${device.id}\0${itemId}`;
     if (this.writing.has(key)) throw new KeepsakeError('CONFLICT', 'This item is already being uploaded on another connection.');
     this.writing.add(key);
+    try {
+      return await this.receiveInto(device, row, key, range, body);
+    } finally {
+      this.writing.delete(key);
+    }
+  }
+
+  private async receiveInto(device: PairedDevice, row: UploadRow, key: string, range: { start: number; length: number }, body: AsyncIterable<Buffer>): Promise<UploadStatus> {
     let skip = row.received - range.start;
-    const writer = this.d.staging.writer(row.staging, row.received);
+    // A file arriving whole in one range waits in memory for its commit [Note: Held uploads].
+    const inMemory = row.received === 0 && range.start === 0 && range.length === row.size && this.held.reserve(row.size);
+    const sink = inMemory ? new MemoryRange(row.size) : new DiskRange(this.d.staging.writer(row.staging, row.received));
     if (row.received === 0) {
       if (this.running.size > 10_000) this.running.clear();
       this.running.set(key, { hash: createHash('sha256'), upTo: 0 });
@@ -197,8 +237,8 @@ export class SyncService {
     const run = this.running.get(key);
     const hashing = run && run.upTo === row.received ? run : null;
     if (!hashing) this.running.delete(key);
-    let landed = 0;
     let seen = 0;
+    let failure: unknown = null;
     try {
       for await (const chunk of body) {
         seen += chunk.length;
@@ -210,19 +250,35 @@ export class SyncService {
           skip -= drop;
         }
         if (part.length) {
-          writer.write(part);
           hashing?.hash.update(part);
+          sink.write(part);
         }
       }
-    } finally {
-      landed = writer.close();
-      if (hashing) hashing.upTo = row.received + landed;
-      this.writing.delete(key);
-      const total = row.received + landed;
-      if (total === row.size && landed > 0) this.completeInMemory.set(row.staging, total);
-      else if (landed > 0) this.d.sync.setReceived(device.id, itemId, total, this.d.now());
+    } catch (e) {
+      failure = e;
     }
-    return { id: itemId, received: row.received + landed, size: row.size };
+    // Settle what arrived: a whole held file stays in memory; anything else (a disk range,
+    // or the bytes of a cut in-memory range) lands in disk staging so it still counts.
+    let landed = 0;
+    try {
+      if (sink instanceof MemoryRange && sink.bytes === row.size) {
+        this.held.keep(row.staging, sink.data);
+        landed = row.size;
+      } else {
+        if (inMemory) this.held.unreserve(row.size);
+        const settled = sink instanceof MemoryRange ? sink.settle(() => this.d.staging.writer(row.staging, 0)) : sink.settle();
+        landed = settled.landed;
+        failure ??= settled.error;
+      }
+    } catch (e) {
+      failure ??= e;
+    }
+    if (hashing) hashing.upTo = row.received + landed;
+    const total = row.received + landed;
+    if (total === row.size && landed > 0) this.completeInMemory.set(row.staging, total);
+    else if (landed > 0) this.d.sync.setReceived(device.id, row.itemId, total, this.d.now());
+    if (failure) throw failure;
+    return { id: row.itemId, received: total, size: row.size };
   }
 
   async commit(device: PairedDevice, ids: string[]): Promise<CommitResponse> {
@@ -247,10 +303,9 @@ export class SyncService {
         results.push({ id, status: acked && acked.removedAt === null ? 'duplicate' : 'unknown' });
       } else if (row.received < row.size) {
         results.push({ id, status: 'incomplete', message: `${row.received} of ${row.size} bytes received` });
-      } else if ((await this.stagedHash(row)) !== row.hash) {
+      } else if ((await this.contentHash(row)) !== row.hash) {
         // Damaged in transit or on disk: start this item over.
-        this.completeInMemory.delete(row.staging);
-        this.d.staging.remove(row.staging);
+        this.forget(row.staging);
         this.d.sync.setReceived(device.id, id, 0, this.d.now());
         results.push({ id, status: 'failed', message: 'The content does not match the hash in the manifest; upload it again.' });
       } else {
@@ -265,9 +320,16 @@ export class SyncService {
         occurredAt: row.modified,
         title: row.name,
         fields: { name: row.name, sha256: row.hash, modified: row.modified },
-        file: { name: row.name, mime: row.mime, size: row.size, sha256: row.hash, open: () => this.d.staging.reader(row.staging, row.size) },
+        // Held in memory, or staged on disk (spilled, resumed, or too big to hold).
+        file: { name: row.name, mime: row.mime, size: row.size, sha256: row.hash, open: () => this.held.open(row.staging) ?? this.d.staging.reader(row.staging, row.size) },
       }));
-      const stored = await this.d.sink.putItems(batch);
+      for (const row of ready) this.held.pin(row.staging);
+      let stored: Awaited<ReturnType<IngestSink['putItems']>>;
+      try {
+        stored = await this.d.sink.putItems(batch);
+      } finally {
+        for (const row of ready) this.held.unpin(row.staging);
+      }
       const bySource = new Map(stored.map((r) => [r.sourceKey, r]));
       const acks: Parameters<SyncStore['recordAcks']>[1] = [];
       for (const row of ready) {
@@ -278,26 +340,34 @@ export class SyncService {
         }
         results.push(r?.message ? { id: row.itemId, status, message: r.message } : { id: row.itemId, status });
       }
-      // One transaction records the acks and retires their uploads.
-      this.d.sync.recordAcks(device.id, acks, this.d.now());
+      // One transaction (one fsync) records the acks, retires their uploads and the sync time.
+      this.d.sync.tx(() => {
+        this.d.sync.recordAcks(device.id, acks, this.d.now());
+        this.d.pairings.touchSync(device.id, this.d.now());
+      });
       const staged = new Map(ready.map((r) => [r.itemId, r.staging]));
       for (const a of acks) {
         const name = staged.get(a.itemId) as string;
         this.completeInMemory.delete(name);
-        this.d.staging.remove(name);
+        this.held.drop(name);
+        this.d.staging.removeSoon(name);
       }
+    } else {
+      this.d.pairings.touchSync(device.id, this.d.now());
     }
-    this.d.pairings.touchSync(device.id, this.d.now());
     const order = new Map(ids.map((id, i) => [id, i]));
     results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return { results };
   }
 
-  private async stagedHash(row: UploadRow): Promise<string> {
+  /** SHA-256 of a complete upload: computed while it arrived, else over the held or staged bytes. */
+  private async contentHash(row: UploadRow): Promise<string> {
     const key = `${row.deviceId}\0${row.itemId}`;
     const run = this.running.get(key);
     this.running.delete(key);
     if (run && run.upTo === row.size) return run.hash.digest('hex');
+    const held = this.held.data(row.staging);
+    if (held) return createHash('sha256').update(held).digest('hex');
     return this.d.staging.hash(row.staging, row.size);
   }
 
@@ -351,5 +421,67 @@ export class SyncService {
 
   restoreAck(device: PairedDevice, offerIds: string[]): number {
     return this.d.sync.markDelivered(device.id, offerIds, this.d.now());
+  }
+}
+
+/**
+ * A range received into memory: a whole file (its size is known and within the held
+ * budget) copied into one buffer, which is what the vault's chunker reads best.
+ */
+class MemoryRange {
+  private readonly buf: Buffer;
+  bytes = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** The caller never writes past the declared range, which is the whole file. */
+  write(part: Buffer): void {
+    this.bytes += part.copy(this.buf, this.bytes);
+  }
+
+  get data(): Buffer {
+    return this.buf.subarray(0, this.bytes);
+  }
+
+  /** The range did not complete: its bytes go to disk staging from offset 0. */
+  settle(open: () => ReturnType<UploadStaging['writer']>): { landed: number; error: unknown } {
+    if (this.bytes === 0) return { landed: 0, error: null };
+    return new DiskRange(open(), [this.data], this.bytes).settle();
+  }
+}
+
+/** A range written to disk staging in writes of at least STAGING_WRITE_BYTES. */
+class DiskRange {
+  constructor(
+    private readonly writer: ReturnType<UploadStaging['writer']>,
+    private pending: Buffer[] = [],
+    private pendingBytes = 0,
+  ) {}
+
+  write(part: Buffer): void {
+    this.pending.push(part);
+    this.pendingBytes += part.length;
+    if (this.pendingBytes >= STAGING_WRITE_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.pendingBytes) return;
+    const data = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.writer.write(data);
+  }
+
+  /** Writes what is pending and closes; how many bytes landed counts even when a write failed. */
+  settle(): { landed: number; error: unknown } {
+    let error: unknown = null;
+    try {
+      this.flush();
+    } catch (e) {
+      error = e;
+    }
+    return { landed: this.writer.close(), error };
   }
 }

@@ -23,7 +23,7 @@ export interface Desktop {
   close(): Promise<void>;
 }
 
-export async function startDesktop(opts: { dir?: string; limits?: Partial<GatewayLimits>; consent?: ConsentGate; now?: () => number; create?: boolean } = {}): Promise<Desktop> {
+export async function startDesktop(opts: { dir?: string; limits?: Partial<GatewayLimits>; consent?: ConsentGate; now?: () => number; create?: boolean; heldBytes?: number } = {}): Promise<Desktop> {
   const dir = opts.dir ?? tempDir('keepsake-devices-');
   const vault = opts.create === false || Vault.exists(dir)
     ? await Vault.open(dir, { passphrase: 'correct horse battery staple' }, { fastKdfForTests: true })
@@ -34,6 +34,7 @@ export async function startDesktop(opts: { dir?: string; limits?: Partial<Gatewa
     stagingDir: join(dir, 'devices', 'staging'),
     sink: new VaultIngestSink(vault, quietLog),
     ...(opts.consent ? { consent: opts.consent } : {}),
+    ...(opts.heldBytes !== undefined ? { heldBytes: opts.heldBytes } : {}),
     log: quietLog,
     now: opts.now ?? Date.now,
   });
