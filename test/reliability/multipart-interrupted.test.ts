@@ -4,7 +4,8 @@
 // the object's name (no partial object); ListMultipartUploads shows the orphan; a rerun
 // uploads the object again (lib-storage restarts) and it reads back hash-equal; the
 // mirror's clean-up of orphans (abortOrphanedUploads, run at the start of every sync)
-// spares an upload younger than its cut-off and aborts it once older, leaving none.
+// spares an upload younger than its cut-off and aborts it once older, leaving none; the
+// conformance check run when the target is added names the lifecycle rule to set.
 // s3rver lacks ListMultipartUploads/AbortMultipartUpload: multipart/uploads-shim.ts adds
 // them over s3rver's own upload folders. 16 MB in `npm test`; 200 MB with
 // KEEPSAKE_RELIABILITY=1.
@@ -12,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkConformance } from '../../main/core/cloud/conformance';
 import { S3Target } from '../../main/core/cloud/s3-target';
 import { startS3Server, type S3TestServer } from '../support/s3-server';
 import { recordFigures } from './harness/figures';
@@ -75,6 +77,9 @@ describe('row 12: multipart upload interrupted', () => {
     expect(s.uploads()).toHaveLength(1);
     expect(await target.abortOrphanedUploads(0)).toBe(1);
     expect(s.uploads()).toEqual([]);
+    // Keepsake changes no bucket settings; adding the target tells the person which rule to add.
+    const report = await checkConformance(target, { atomicBytes: 256 * 1024 });
+    expect(report.checks.find((c) => c.id === 'multipart-cleanup')?.message).toContain('AbortIncompleteMultipartUpload');
     recordFigures('multipart-interrupted', { bytes: SIZE, partsBeforeKill: orphans[0]!.parts, orphansAborted: 1 });
     await target.close();
   }, 240_000);

@@ -10,7 +10,7 @@ import type { CloudTarget, TargetCapabilities } from './target';
 export type CheckLevel = 'ok' | 'warning' | 'error';
 
 export interface ConformanceCheck {
-  id: 'reach' | 'not-found' | 'write-read' | 'range' | 'atomic-put' | 'list' | 'delete' | 'versioning' | 'object-lock';
+  id: 'reach' | 'not-found' | 'write-read' | 'range' | 'atomic-put' | 'list' | 'delete' | 'versioning' | 'object-lock' | 'multipart-cleanup';
   level: CheckLevel;
   message: string;
 }
@@ -85,6 +85,8 @@ export async function checkConformance(target: CloudTarget, opts: { atomicBytes?
   if (caps.objectLock === true) add('object-lock', 'warning', 'Object Lock is on: locked versions cannot be deleted before their retention ends. They stay encrypted, and erasure receipts will name them.');
   else if (caps.objectLock === 'unknown') add('object-lock', 'warning', 'Could not find out whether Object Lock is on.');
   else add('object-lock', 'ok', 'No Object Lock: Keepsake can delete what it uploaded.');
+  // RELIABILITY row 12: Keepsake does not change bucket settings, so it says what to add.
+  if (caps.kind === 's3') add('multipart-cleanup', 'ok', 'Large uploads cut off by a crash are aborted by Keepsake at a later sync once they are a day old. As a second net, add an AbortIncompleteMultipartUpload lifecycle rule (for example after 7 days) to this bucket at your provider.');
 
   return { ok: checks.every((c) => c.level !== 'error'), checks, capabilities: caps };
 }
