@@ -82,5 +82,5 @@ describe('row 12: multipart upload interrupted', () => {
     expect(report.checks.find((c) => c.id === 'multipart-cleanup')?.message).toContain('AbortIncompleteMultipartUpload');
     recordFigures('multipart-interrupted', { bytes: SIZE, partsBeforeKill: orphans[0]!.parts, orphansAborted: 1 });
     await target.close();
-  }, 240_000);
+  }, 60_000 + (SIZE / 1024 / 1024) * 2_000);
 });

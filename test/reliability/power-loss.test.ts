@@ -131,5 +131,5 @@ describe('row 3: simulated power loss on the pack store', () => {
     // The images did exercise lost, torn and garbled data and lost name changes.
     expect(stats.tailsDropped + stats.tailsTorn + stats.tailsGarbled).toBeGreaterThan(0);
     expect(stats.nameChangesLost).toBeGreaterThan(0);
-  }, 300_000);
+  }, 60_000 + IMAGES * 3_000);
 });
