@@ -94,9 +94,11 @@ export class PhoneErasureNotices {
       const outcome: PhoneAckResult['outcome'] = a.kept.length ? 'kept-on-device' : 'erased';
       const when = new Date(at).toISOString();
       const detail =
-        outcome === 'erased'
-          ? `The phone confirmed the erasure at ${when} and deleted its ${a.deleted.length === 1 ? 'copy' : `${a.deleted.length} copies`}.`
-          : `The phone confirmed the erasure at ${when}; it deleted ${a.deleted.length} and keeps ${a.kept.length} of its own cop${a.kept.length === 1 ? 'y' : 'ies'}, as its settings say. Keepsake will not take them back.`;
+        outcome === 'kept-on-device'
+          ? `The phone confirmed the erasure at ${when}; it deleted ${a.deleted.length} and keeps ${a.kept.length} of its own cop${a.kept.length === 1 ? 'y' : 'ies'}, as its settings say. Keepsake will not take them back.`
+          : a.deleted.length === 0
+            ? `The phone confirmed the erasure at ${when}; it holds no copy it sent to Keepsake.`
+            : `The phone confirmed the erasure at ${when} and deleted its ${a.deleted.length === 1 ? 'copy' : `${a.deleted.length} copies`}.`;
       const book = new ReceiptBook(this.db, this.ledgerKey, this.now);
       let matched = false;
       const revised = book.revise(a.receiptId, (body) => ({

@@ -49,13 +49,19 @@ export function startPrivacyReport(core: Core, limiter: RateLimiter, input: { di
   if (running.has(core)) throw new KeepsakeError('CONFLICT', 'Your data is already being written to a folder; wait for that to finish.');
   limiter.take('export', RATE_RULES.export);
   running.add(core);
-  const started = core.jobs.start({
-    kind: 'privacy-report',
-    title: 'Download my data',
-    canPause: true,
-    run: (control) => runPrivacyReport(core, input.dir, control),
-    summarize: (r) => `Wrote ${humanCount(r.items)} item${r.items === 1 ? '' : 's'} (${humanCount(r.files)} files, ${humanBytes(r.bytes)}) to ${r.dir}; receipt ${r.receipt.id.slice(0, 8)}`,
-  });
+  let started: { info: JobInfo; result: Promise<PrivacyReportResult> };
+  try {
+    started = core.jobs.start({
+      kind: 'privacy-report',
+      title: 'Download my data',
+      canPause: true,
+      run: (control) => runPrivacyReport(core, input.dir, control),
+      summarize: (r) => `Wrote ${humanCount(r.items)} item${r.items === 1 ? '' : 's'} (${humanCount(r.files)} files, ${humanBytes(r.bytes)}) to ${r.dir}; receipt ${r.receipt.id.slice(0, 8)}`,
+    });
+  } catch (e) {
+    running.delete(core);
+    throw e;
+  }
   started.result.then(
     () => running.delete(core),
     () => running.delete(core),
