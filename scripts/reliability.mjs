@@ -5,6 +5,8 @@
 //   2. fault-injected uploads (500 packs per server) and the cloud fault suite,
 //   3. the hostile-input and fuzz suites (tests run and outcomes; fast-check runs summed),
 //   4. the soak (scripts/soak.mjs, --soak-minutes N, default 10; 0 skips it),
+//   5. the single-scenario rows: power loss (500 images), lock lapse, eventual
+//      consistency, interrupted multipart upload (200 MB),
 // then prints the figures table (or JSON with --json) and, with --write-docs, puts it
 // between the figures markers in docs/reliability.md. Exit status 1 if any figure fails.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +22,7 @@ const { values: opt } = parseArgs({
     'write-docs': { type: 'boolean', default: false },
     iterations: { type: 'string', default: '200' },
     'soak-minutes': { type: 'string', default: '10' },
-    only: { type: 'string' }, // kill | faults | hostile | soak (comma-separated)
+    only: { type: 'string' }, // kill | faults | hostile | soak | rows (comma-separated)
   },
 });
 const only = opt.only ? new Set(opt.only.split(',')) : null;
@@ -37,7 +39,7 @@ function vitest(files, extraEnv = {}, jsonOut = null) {
 }
 
 const readJson = (name) => (existsSync(join(figuresDir, name)) ? JSON.parse(readFileSync(join(figuresDir, name), 'utf8')) : null);
-const result = { when: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}`, killLoops: [], faultUploads: [], cloudFaultSuite: null, hostile: null, fuzz: null, soak: null, ok: true };
+const result = { when: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}`, killLoops: [], faultUploads: [], cloudFaultSuite: null, hostile: null, fuzz: null, soak: null, rows: null, ok: true };
 
 if (want('kill')) {
   const ok = vitest(['test/reliability/kill-loop-vault.test.ts', 'test/reliability/kill-loop-sync.test.ts'], { KEEPSAKE_KILL_ITERATIONS: opt.iterations });
@@ -73,6 +75,13 @@ if (want('soak') && Number(opt['soak-minutes']) > 0) {
   if (r.status !== 0) result.ok = false;
 }
 
+if (want('rows')) {
+  const out = join(figuresDir, 'rows.vitest.json');
+  const ok = vitest(['test/reliability/power-loss.test.ts', 'test/reliability/lock-lapse.test.ts', 'test/reliability/eventual-consistency.test.ts', 'test/reliability/multipart-interrupted.test.ts'], {}, out);
+  result.rows = { tests: summarize(out), powerLoss: readJson('power-loss.json'), eventual: readJson('eventual-consistency.json'), multipart: readJson('multipart-interrupted.json') };
+  if (!ok) result.ok = false;
+}
+
 for (const k of result.killLoops) if (k.failures || k.corruptVaults || k.lostAcked) result.ok = false;
 for (const f of result.faultUploads) if (f.silentLosses) result.ok = false;
 if (result.soak && result.soak.mismatches) result.ok = false;
@@ -98,6 +107,16 @@ function table(r) {
   if (r.cloudFaultSuite) lines.push(`| cloud fault suites (500 packs × 10/30/50 %, lying backend, LIST faults) | ${r.cloudFaultSuite.passed}/${r.cloudFaultSuite.tests} tests passed, ${r.cloudFaultSuite.failed} failed |`);
   if (r.hostile) lines.push(`| hostile-input and security tests | ${r.hostile.tests} tried in ${r.hostile.files.length} files: ${r.hostile.passed} handled as specified, ${r.hostile.failed} failed, ${r.hostile.skipped} skipped |`);
   if (r.fuzz) lines.push(`| fuzz executions (fast-check) | ${r.fuzz.executions} runs of ${r.fuzz.properties} properties |`);
+  if (r.rows?.powerLoss) {
+    const p = r.rows.powerLoss;
+    lines.push(`| power loss (row 3) | ${p.images} power-cut images over ${p.operations} shim operations: ${p.failures} failed; unsynced tails dropped ${p.tailsDropped}, torn ${p.tailsTorn}, garbled ${p.tailsGarbled}, kept ${p.tailsKept}; ${p.nameChangesLost} unsynced name changes lost |`);
+  }
+  if (r.rows?.eventual) {
+    const e = r.rows.eventual;
+    lines.push(`| eventual consistency (row 14) | ${e.syncs} syncs, ${e.gcRuns} clean-ups completed, ${e.honestStops} honest stops; ${e.staleReads} stale reads, ${e.hiddenFromList} keys hidden from LIST; ${e.deletes} objects collected, none young or named |`);
+  }
+  if (r.rows?.multipart) lines.push(`| interrupted multipart upload (row 12) | ${r.rows.multipart.bytes / 1048576} MB, killed after ${r.rows.multipart.partsBeforeKill} parts: rerun hash-equal, ${r.rows.multipart.orphansAborted} orphan aborted |`);
+  if (r.rows?.tests) lines.push(`| rows 3, 8, 12, 14 tests | ${r.rows.tests.passed}/${r.rows.tests.tests} passed, ${r.rows.tests.failed} failed |`);
   if (r.soak) lines.push(`| soak (${r.soak.minutes} min, seed ${r.soak.seed}) | ${r.soak.actions} actions, ${r.soak.mismatches} model mismatches, subset coverage ${r.soak.subsetCoverage} |`);
   lines.push('', `Overall: ${r.ok ? 'PASS' : 'FAIL'}`);
   return lines.join('\n');
