@@ -174,15 +174,30 @@ async function scrollFrames(page: Page, ms = 5000): Promise<ScrollFigures> {
   })()`)) as ScrollFigures;
 }
 
-/** Sums complete trace events on the renderer's main thread by name: where scroll frames go. */
-function traceSummary(tracePath: string, top = 14): string[] {
-  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: Array<{ name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }> };
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** The renderer main thread's complete events, in start order (outer before inner). */
+function mainThreadEvents(tracePath: string): TraceEvent[] {
+  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] };
   const main = new Set(trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return trace.traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined && main.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+}
+
+/** Sums events by name: where scroll frames go. */
+function traceSummary(events: TraceEvent[], top = 14): string[] {
   const by = new Map<string, { ms: number; n: number }>();
-  for (const e of trace.traceEvents) {
-    if (e.ph !== 'X' || e.dur === undefined || !main.has(`${e.pid}:${e.tid}`)) continue;
+  for (const e of events) {
     const x = by.get(e.name) ?? { ms: 0, n: 0 };
-    x.ms += e.dur / 1000;
+    x.ms += e.dur! / 1000;
     x.n++;
     by.set(e.name, x);
   }
@@ -190,6 +205,34 @@ function traceSummary(tracePath: string, top = 14): string[] {
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, top)
     .map(([name, x]) => `| ${name} | ${x.n} | ${x.ms.toFixed(0)} |`);
+}
+
+/**
+ * Main-thread cost of each frame from the trace: every top-level task that ran since the
+ * previous frame began, plus the frame's own BeginMainFrame (script, React, style, layout,
+ * paint, commit). Thread time (tdur), not wall time, so other processes competing for the
+ * CPU do not count as the grid's cost; wall time is kept alongside.
+ */
+function frameCosts(events: TraceEvent[]): { cpu: number[]; wall: number[] } {
+  const top: TraceEvent[] = [];
+  let end = -1;
+  for (const e of events) {
+    if (e.ts >= end) {
+      top.push(e);
+      end = e.ts + e.dur!;
+    }
+  }
+  const frames = events.filter((e) => e.name === 'ProxyMain::BeginMainFrame'); // top-level or inside a RunTask
+  const cpu = frames.map(() => 0);
+  const wall = frames.map(() => 0);
+  let f = 0;
+  for (const e of top) {
+    while (f < frames.length && frames[f]!.ts < e.ts) f++;
+    if (f >= frames.length) break;
+    cpu[f]! += (e.tdur ?? e.dur!) / 1000;
+    wall[f]! += e.dur! / 1000;
+  }
+  return { cpu: cpu.slice(1), wall: wall.slice(1) }; // the first frame's tasks began before tracing
 }
 
 async function openGrid(browser: Browser, url: string, passphrase: string): Promise<{ page: Page; firstUnlockMs: number; unlockMs: number; firstPaintMs: number }> {
@@ -238,19 +281,20 @@ async function chromiumBench(count: number, tracePath: string | null): Promise<v
     const vsync = await chromium.launch({ executablePath, args: base });
     let synced: ScrollFigures;
     let opened: Awaited<ReturnType<typeof openGrid>>;
-    let trace: string[] = [];
+    let events: TraceEvent[];
+    const traceFile = tracePath ?? join(tmpdir(), `keepsake-browse-trace-${process.pid}.json`);
     try {
       opened = await openGrid(vsync, url, passphrase);
       await scrollFrames(opened.page, 1500); // warm: pages of the first screens, JIT
-      if (tracePath) await vsync.startTracing(opened.page, { path: tracePath, categories: ['devtools.timeline', 'blink', 'cc', 'v8.execute'] });
+      await vsync.startTracing(opened.page, { path: traceFile, categories: ['devtools.timeline', 'blink', 'cc', 'v8.execute'] });
       synced = await scrollFrames(opened.page);
-      if (tracePath) {
-        await vsync.stopTracing();
-        trace = traceSummary(tracePath);
-      }
+      await vsync.stopTracing();
+      events = mainThreadEvents(traceFile);
+      if (!tracePath) rmSync(traceFile, { force: true });
     } finally {
       await vsync.close();
     }
+    const costs = frameCosts(events);
     // 2. What a frame costs: the frame-rate limit and vsync off, so each rAF delta is the time
     //    Chromium took to produce that frame (script, style, layout, paint, composite).
     const free = await chromium.launch({ executablePath, args: [...base, '--disable-frame-rate-limit', '--disable-gpu-vsync'] });
@@ -279,11 +323,14 @@ async function chromiumBench(count: number, tracePath: string | null): Promise<v
     console.log(`| 60 Hz: long animation frames (> 50 ms, performance timeline) | ${synced.longFrames}${synced.longFrames ? `, worst ${synced.worstLongFrame.toFixed(0)} ms` : ''} |`);
     console.log(`| uncapped: frames / rows scrolled | ${unlocked.deltas.length} / ${(unlocked.scrolled / 136).toFixed(0)} |`);
     console.log(`| uncapped: frame time p50 / p95 / p99 / max | ${frameLine(unlocked)} |`);
-    if (trace.length) {
+    const line = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)} / ${pct(xs, 99).toFixed(1)} / ${Math.max(...xs).toFixed(1)} ms`;
+    console.log(`| 60 Hz: main-thread CPU per frame (trace) p50 / p95 / p99 / max | ${line(costs.cpu)} |`);
+    console.log(`| 60 Hz: main-thread wall per frame (trace) p50 / p95 / p99 / max | ${line(costs.wall)} |`);
+    if (tracePath) {
       console.log(`\nRenderer main thread during the 60 Hz scroll (trace ${tracePath}), by event:`);
       console.log('| event | count | total ms |');
       console.log('|---|---|---|');
-      for (const line of trace) console.log(line);
+      for (const row of traceSummary(events)) console.log(row);
     }
   } finally {
     child.kill('SIGTERM');
