@@ -31,7 +31,7 @@ export const BATCH_ITEMS = 500;
  * in batches this large: one transaction each, so the per-commit cost (fsync, the index's
  * hot pages written again) is spread over thousands of rows (docs/intake.md, Performance).
  */
-export const RECORD_BATCH_ITEMS = 5000;
+export const RECORD_BATCH_ITEMS = 10_000;
 /** In-memory attachment bytes per batch, so 500 MMS with photos cannot pile up in RAM. */
 export const BATCH_BYTES = 32 * 1024 * 1024;
 /** Part refusals listed per file; beyond this they are counted in one summary line. */
