@@ -55,7 +55,8 @@ export async function startUploadsShim(s3rverUrl: string, directory: string, buc
       res.end();
       return;
     }
-    const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+    // No keep-alive to s3rver: its close() waits for idle connections to time out.
+    const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
