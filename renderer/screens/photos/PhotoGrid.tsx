@@ -147,10 +147,9 @@ interface RowProps {
 }
 
 /**
- * One row, placed with a transform; its cells flow inside it. One positioned box per row
- * rather than per cell keeps hit testing (Chromium's mouse update after every scroll) and
- * pre-paint proportional to rows, not cells. Memoised: scrolling mounts the row that comes
- * into view and leaves the others alone.
+ * One row, placed with a transform; its cells flow inside it, so there are a dozen
+ * positioned boxes to place and layerize rather than a hundred. Memoised: scrolling mounts
+ * the row that comes into view and leaves the others alone.
  */
 const Row = memo(function Row({ r, cols, index, focusCol, onOpen, onFocus }: RowProps) {
   const cells = [];
