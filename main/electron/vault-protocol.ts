@@ -1,6 +1,8 @@
 // The vault:// protocol: vault://media/<id> streams a thumbnail, photo, video or
 // attachment from core's one media handler (openMedia), forwarding the Range header so
 // video can seek. Bytes never cross IPC. [Note: IPC streams] in main/core/media.ts.
+// <id> is "<item>", "<item>.<role>" or "<item>.<role>.<n>" (every attachment, by ordinal;
+// [Note: media ids] in main/core/library/file-source.ts): one path segment, no query.
 import { Readable } from 'node:stream';
 import type { Core } from '../core/core';
 import { openMedia } from '../core/media';

@@ -5,7 +5,8 @@
 //   POST /rpc/<method>  JSON in, Result JSON out         (Authorization: Bearer <token>)
 //   GET  /events        Server-Sent Events of the contract's events (Bearer)
 //   POST /session       sets an HttpOnly SameSite=Strict cookie for media URLs (Bearer)
-//   GET  /media/<id>    streamed bytes with range support (cookie or Bearer)
+//   GET  /media/<id>    streamed bytes with range support (cookie or Bearer); <id> may
+//                       carry an ordinal, <item>.<role>.<n> ([Note: media ids])
 //   POST /upload        one file's bytes into a private staging folder (Bearer) → its path
 //   GET  /*             the built UI (dist/renderer)
 import { randomBytes } from 'node:crypto';
