@@ -285,11 +285,15 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     }
   };
   // Items with files go to putItems (packs, chunks); row-only items to putRecords, in
-  // larger batches. Each kind keeps its own order; the two never share an identity
-  // (a fingerprint covers the files), so storing them in separate batches changes nothing.
+  // larger batches. Each kind keeps its own order. The one case where the order between
+  // the two matters — the same source key again (an MMS listed twice, once without its
+  // attachment) — is kept by storing the other batch first when it holds that key.
   let batch: ParsedItem[] = [];
   let batchBytes = 0;
   let records: ParsedItem[] = [];
+  const fileKeys = new Set<string>();
+  const recordKeys = new Set<string>();
+  const keyOf = (item: ParsedItem) => `${item.deviceId ?? 'local'}\u0000${item.sourceKey}`;
   const count = (stored: ParsedItem[], results: PutResult[]) => {
     stored.forEach((item, i) => {
       const r = results[i];
@@ -304,6 +308,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     const stored = batch;
     batch = [];
     batchBytes = 0;
+    fileKeys.clear();
     count(stored, await vault.putItems(stored));
     await control.checkpoint();
   };
@@ -311,6 +316,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     if (!records.length) return;
     const stored = records;
     records = [];
+    recordKeys.clear();
     count(stored, await vault.putRecords(stored));
     await control.checkpoint();
   };
@@ -325,15 +331,20 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     for await (const item of run(ctx)) {
       if (origin && item.deviceId === undefined) item.deviceId = origin.id;
       items++;
+      const key = keyOf(item);
       if (item.files?.length) {
+        if (recordKeys.has(key)) await flushRecords();
         batch.push(item);
+        fileKeys.add(key);
         batchBytes += inlineBytes(item);
         if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) {
           await flushFiles();
           hooks.onProgress(bytes, items);
         }
       } else {
+        if (fileKeys.has(key)) await flushFiles();
         records.push(item);
+        recordKeys.add(key);
         if (records.length >= RECORD_BATCH_ITEMS) {
           await flushRecords();
           hooks.onProgress(bytes, items);

@@ -1,0 +1,80 @@
+// The import job's bulk path for row-only items (vault.putRecords, batches of 10,000) on a
+// real encrypted vault: a file larger than one batch is stored whole and reconciled with
+// its count, a cancel after the first batch keeps it and a rerun adds exactly the rest,
+// and an MMS listed twice — first without its attachment, then with it — ends as the
+// version with the attachment (the job keeps order between record and file batches).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KeepsakeError } from '../../../common/errors';
+import { Core } from '../../../main/core/core';
+import { RECORD_BATCH_ITEMS, runImport, type ImportControl } from '../../../main/core/intake/import-job';
+import { silentLog } from '../../../main/core/log';
+import { get, sql } from '../../../main/core/vault/sql';
+import { Vault } from '../../../main/core/vault/vault';
+
+let dir: string;
+let core: Core;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'keepsake-import-records-'));
+  core = new Core({ dataFolder: join(dir, 'data'), hostKind: 'cli', log: silentLog });
+  core.vault = (await Vault.create(core.dataFolder, 'correct horse battery staple', { fastKdfForTests: true })).vault;
+});
+
+afterEach(async () => {
+  await core.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const quiet = (checkpoint: () => Promise<void> = async () => {}): ImportControl => ({ report() {}, checkpoint });
+const itemCount = () => get<{ n: number }>(core.vault!.indexDb, sql`SELECT count(*) AS n FROM items`)!.n;
+
+function smsFile(count: number): string {
+  const lines = Array.from({ length: count }, (_, n) => `<sms address="+1555${n}" date="${1_600_000_000_000 + n * 1000}" type="1" body="Message ${n}" read="1" />`);
+  const path = join(dir, 'sms-many.xml');
+  writeFileSync(path, `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${count}">\n${lines.join('\n')}\n</smses>\n`);
+  return path;
+}
+
+describe('import job: row-only items in bulk', () => {
+  const total = RECORD_BATCH_ITEMS + 2000;
+
+  it('stores a file larger than one batch, reconciled with its count, and a second run adds nothing', async () => {
+    const path = smsFile(total);
+    const r = await runImport(core, [path], quiet());
+    expect(r.files[0]).toMatchObject({ status: 'imported', items: { message: total }, added: total, notes: [] });
+    expect(itemCount()).toBe(total);
+    expect(core.vault!.search('Message 11999')).toHaveLength(1);
+    const again = await runImport(core, [path], quiet());
+    expect(again.files[0]).toMatchObject({ status: 'duplicate', duplicates: total, added: 0 });
+    expect(itemCount()).toBe(total);
+  });
+
+  it('keeps the first batch when cancelled after it, and a rerun stores exactly the rest', async () => {
+    const path = smsFile(total);
+    const cancelAfterFirstBatch = async () => {
+      if (itemCount() >= RECORD_BATCH_ITEMS) throw new KeepsakeError('CANCELLED', 'Cancelled.');
+    };
+    await expect(runImport(core, [path], quiet(cancelAfterFirstBatch))).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(itemCount()).toBe(RECORD_BATCH_ITEMS);
+    const rerun = await runImport(core, [path], quiet());
+    expect(rerun.files[0]).toMatchObject({ status: 'imported', items: { message: total }, added: 2000, duplicates: RECORD_BATCH_ITEMS });
+    expect(itemCount()).toBe(total);
+  });
+
+  it('an MMS listed twice, first without and then with its attachment, ends with the attachment', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+    const mms = (parts: string) =>
+      `<mms date="1600000000000" msg_box="1" address="+15551" m_id="same-id"><parts><part seq="0" ct="text/plain" text="hello" />${parts}</parts><addrs /></mms>`;
+    const path = join(dir, 'mms-twice.xml');
+    writeFileSync(path, `<smses count="3">${mms('')}<sms address="+15552" date="1" type="1" body="between" />${mms(`<part seq="1" ct="image/png" cl="p.png" data="${png}" />`)}</smses>`);
+    const r = await runImport(core, [path], quiet());
+    expect(r.files[0]).toMatchObject({ items: { message: 3 } });
+    const id = get<{ id: string }>(core.vault!.indexDb, sql`SELECT item_id AS id FROM item_sources WHERE source_key LIKE 'mms-id:%'`)!.id;
+    const item = core.vault!.getItem(id)!;
+    expect(item.version).toBe(2);
+    expect(item.files.map((f) => f.name)).toEqual(['p.png']);
+  });
+});
