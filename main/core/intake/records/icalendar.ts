@@ -101,13 +101,25 @@ function timeMs(t: Time | null | undefined): number | undefined {
   }
 }
 
+// ical.js parses a property's value only when it is read, and throws a plain Error on a
+// malformed one (an EXDATE of " 0"): such a value is left out, the rest of the event kept.
 function propValues(comp: Comp, name: string): string[] {
-  return comp.getAllProperties(name).flatMap((p) => p.getValues().map((v) => String(v)));
+  return comp.getAllProperties(name).flatMap((p) => {
+    try {
+      return p.getValues().map((v) => String(v));
+    } catch {
+      return [];
+    }
+  });
 }
 
 function firstString(comp: Comp, name: string): string | undefined {
-  const v = comp.getFirstPropertyValue(name);
-  return v === null || v === undefined ? undefined : String(v);
+  try {
+    const v = comp.getFirstPropertyValue(name);
+    return v === null || v === undefined ? undefined : String(v);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Expands recurring components in a worker with a time budget; keyed by component index. */

@@ -133,6 +133,16 @@ describe('iCalendar fixtures', () => {
     expect(f.attendees?.length).toBeGreaterThan(0);
   });
 
+  it('leaves out a malformed EXDATE/RDATE/ATTENDEE value and keeps the event (found by the fuzzer)', async () => {
+    const out = await runBytes(
+      importICalendar,
+      'bad-date.ics',
+      ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:u1', 'DTSTART:20240101T100000Z', 'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:20240102T1000 0Z', 'RDATE:2024 0105T100000Z', 'SUMMARY:Still here', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+    );
+    expect(out.error).toBeNull();
+    expect(out.items.map((i) => i.title)).toEqual(['Still here']);
+  });
+
   it('gives stable source keys: UID plus RECURRENCE-ID, or the content', async () => {
     const a = await runFixture(importICalendar, 'calendar/ical4j__korganizer_sample.ics');
     const b = await runFixture(importICalendar, 'calendar/ical4j__korganizer_sample.ics');
