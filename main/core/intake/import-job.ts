@@ -28,10 +28,12 @@ import { walkPaths, type WalkEntry } from './walk';
 export const BATCH_ITEMS = 500;
 /**
  * Row-only items (no files: messages, calls, contacts, events) go to the vault's bulk path
- * in batches this large: one transaction each, so the per-commit cost (fsync, the index's
- * hot pages written again) is spread over thousands of rows (docs/intake.md, Performance).
+ * in batches this large: one transaction each. Two indexes take inserts in random order,
+ * so each batch rewrites (and re-encrypts, in the WAL and again at checkpoint) a leaf page
+ * per few new rows; at a million messages that is ~1.45 pages per message with batches of
+ * 10,000 and ~1.0 with 25,000 (docs/intake.md, Performance). ~50 MB of parsed items.
  */
-export const RECORD_BATCH_ITEMS = 10_000;
+export const RECORD_BATCH_ITEMS = 25_000;
 /** In-memory attachment bytes per batch, so 500 MMS with photos cannot pile up in RAM. */
 export const BATCH_BYTES = 32 * 1024 * 1024;
 /** Part refusals listed per file; beyond this they are counted in one summary line. */
@@ -44,6 +46,8 @@ export interface ImportOptions {
   password?: string;
   /** Job title (watch folders name their folder); default from the paths. */
   title?: string;
+  /** Row-only items per vault transaction (default RECORD_BATCH_ITEMS; tests use fewer). */
+  recordBatchItems?: number;
 }
 
 const reports = new WeakMap<Core, Map<string, ImportReport>>();
@@ -345,7 +349,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
         if (fileKeys.has(key)) await flushFiles();
         records.push(item);
         recordKeys.add(key);
-        if (records.length >= RECORD_BATCH_ITEMS) {
+        if (records.length >= (options.recordBatchItems ?? RECORD_BATCH_ITEMS)) {
           await flushRecords();
           hooks.onProgress(bytes, items);
         }
