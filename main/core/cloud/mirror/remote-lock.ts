@@ -76,8 +76,10 @@ export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, po
   // second writer raced us and keeps it — unless a later read shows ours after all.
   let lastSeenLive = false;
   for (let attempt = 1; ; attempt++) {
-    renewedAt = now();
-    if (!lastSeenLive) await write(renewedAt);
+    if (!lastSeenLive) {
+      renewedAt = now(); // the lease counts from before the write that set its expiry
+      await write(renewedAt);
+    }
     const check = await withRetry(read, policy, signal);
     if (check?.holder === holder) break;
     lastSeenLive = check !== null && liveElsewhere(check, now());
