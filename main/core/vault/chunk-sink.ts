@@ -13,7 +13,7 @@ import { PACK_TARGET_BYTES, PackWriter, type WrittenPack } from './pack-store';
 import { get, sql } from './sql';
 
 /** Queued pack bytes above which the reader waits for the disk (see throttle()). */
-const THROTTLE_BYTES = 32 * 1024 * 1024;
+const THROTTLE_BYTES = 8 * 1024 * 1024;
 
 /** A chunk a file refers to: either already in the index (seq) or new in this batch. */
 export interface ChunkRef {
@@ -78,7 +78,7 @@ export class ChunkSink {
   async throttle(): Promise<void> {
     if (this.pack && this.pack.unwritten > THROTTLE_BYTES) await this.pack.drained(THROTTLE_BYTES / 2);
     // wait without consuming: flush() still collects every result (and every failure)
-    if (this.finishing.length > 2) await Promise.allSettled(this.finishing.slice(0, this.finishing.length - 2));
+    if (this.finishing.length > 1) await Promise.allSettled(this.finishing.slice(0, this.finishing.length - 1));
   }
 
   markNew(itemId: string): void {
@@ -151,9 +151,12 @@ export class ChunkSink {
       const window = this.window;
       window.reset();
       for (;;) {
-        const n = window.readFrom(fd);
-        window.drain(this.ctx.chunker, n === 0, take);
-        if (n === 0) break;
+        const { n, short } = window.readFrom(fd);
+        // A regular file returns fewer bytes than asked only at its end: a small file is
+        // then done after one read instead of two (the second would return 0).
+        const eof = n === 0 || short;
+        window.drain(this.ctx.chunker, eof, take);
+        if (eof) break;
       }
     } finally {
       closeSync(fd);
@@ -220,11 +223,12 @@ class Window {
     data.copy(this.buf, this.end);
     this.end += data.length;
   }
-  readFrom(fd: number): number {
+  readFrom(fd: number): { n: number; short: boolean } {
     this.compact(this.buf.length >>> 1);
-    const n = readSync(fd, this.buf, this.end, this.buf.length - this.end, null);
+    const want = this.buf.length - this.end;
+    const n = readSync(fd, this.buf, this.end, want, null);
     this.end += n;
-    return n;
+    return { n, short: n < want };
   }
   drain(chunker: { cut(d: Uint8Array, eof: boolean): number }, eof: boolean, take: (c: Uint8Array) => void): void {
     while (this.end > this.start) {

@@ -16,7 +16,7 @@ import { KeepsakeError } from '../../../common/errors';
 import { cutPoint, type CutParams } from './chunker';
 
 /** Sealed chunks a worker may have outstanding per file before it waits. */
-const CREDITS = 4;
+const CREDITS = 2;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -24,6 +24,7 @@ const { openSync, readSync, closeSync } = require('node:fs');
 const { createHmac, createCipheriv, randomBytes } = require('node:crypto');
 const cutPoint = ${cutPoint.toString()};
 let job = null;
+let windowBuf = null;
 const queue = [];
 parentPort.on('message', (m) => {
   if (m.type === 'ack' || m.type === 'cancel') {
@@ -62,7 +63,9 @@ async function run(m, j) {
   const p = m.cut;
   const fd = openSync(m.path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(p.maxSize + (1 << 20));
+    // one window per worker, reused for every file (a fresh one per file left many MiB for the GC)
+    if (!windowBuf || windowBuf.length < p.maxSize + (1 << 20)) windowBuf = Buffer.allocUnsafe(p.maxSize + (1 << 20));
+    const buf = windowBuf;
     let start = 0, end = 0, eof = false, size = 0, seals = 0;
     for (;;) {
       if (!eof) {
