@@ -5,14 +5,16 @@
 // it over and deletes the pack the stopped sync had uploaded but not yet named. After
 // SIGCONT the uploader must notice its lost lock and stop WITHOUT publishing a manifest
 // (one naming the deleted pack would break the cloud copy). Then the cloud copy restores
-// whole, the local vault checks clean, and the next sync publishes everything.
+// whole, the local vault checks clean, and the next sync publishes everything. Second
+// case: a clean-up whose thread freezes past its lock lifetime in the middle of deleting
+// stops at the next delete (lockLost) instead of deleting on from a stale view.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeepsakeError } from '../../common/errors';
-import { deriveCloudKeys } from '../../main/core/cloud/mirror/cloud-crypto';
+import { deriveCloudKeys, objectName } from '../../main/core/cloud/mirror/cloud-crypto';
 import { CloudStore } from '../../main/core/cloud/mirror/cloud-store';
 import { collectGarbage } from '../../main/core/cloud/mirror/gc';
 import { readRemoteManifests } from '../../main/core/cloud/mirror/manifest';
@@ -25,6 +27,9 @@ import { startS3Server, type S3TestServer } from '../support/s3-server';
 import { createVault, openVault, readItem, visibleItems } from './harness/operations';
 import { makeTarget, type TargetSpec } from './harness/targets';
 import { contentFor, crashItem } from './vault-crash-fixture';
+import { FolderTarget } from '../../main/core/cloud/folder-target';
+import { syntheticVault } from '../unit/cloud/synthetic-source';
+import { wrapTarget } from './harness/wrap-target';
 
 const TTL = 3000;
 const retry: RetryPolicy = { attempts: 4, baseMs: 5, maxMs: 50, maxRetryAfterMs: 1000, random: Math.random, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
@@ -130,4 +135,39 @@ describe('row 8: lock lapse and suspend', () => {
     await expectWhole(homeD, ['old-1', 'old-2', ...fresh], { recoveryKey });
     await target.close();
   }, 90_000);
+
+  it('a clean-up paused past its lock lifetime between deletes deletes nothing more', async () => {
+    const sv = syntheticVault(6);
+    const folder = join(dir, 'gc-target');
+    mkdirSync(folder);
+    const real = new FolderTarget(folder);
+    try {
+      const sync = () => syncToTarget(sv.source, { targetId: sv.targetId, target: real, store: sv.store, retry });
+      await sync();
+      for (const id of sv.packIds.splice(0, 3)) rmSync(join(sv.source.packsDir, id.slice(0, 2), `${id}.pack`));
+      await sync();
+      await sync(); // neither the newest nor the previous manifest names the 3 packs now
+      let deletes = 0;
+      const lockName = objectName(deriveCloudKeys(Buffer.from(sv.source.cloudKey)), 'lock/gc');
+      // During the first delete the whole process freezes for longer than the lock lives
+      // (the thread blocked, as under SIGSTOP: no timer runs, so no renewal either).
+      const slow = wrapTarget(real, {
+        async delete(name, signal) {
+          if (name === lockName) return real.delete(name, signal); // the holder removing its lock
+          if (deletes++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1300);
+          return real.delete(name, signal);
+        },
+      });
+      const gc = (target: typeof real, ttl?: number) => collectGarbage({ targetId: sv.targetId, target, store: sv.store, vaultId: sv.source.vaultId, cloudKey: sv.source.cloudKey, safetyMarginMs: 0, retry, ...(ttl ? { lockTtlMs: ttl } : {}) });
+      const err = await gc(slow, 1000).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(KeepsakeError);
+      expect((err as KeepsakeError).details).toMatchObject({ lockLost: true });
+      expect(deletes).toBe(1); // the one in flight; none after the lapse was noticed
+      const rest = await gc(real);
+      expect(rest.deleted).toBeGreaterThanOrEqual(2); // the rest of the garbage (2 packs, old index segments)
+    } finally {
+      await real.close();
+      sv.close();
+    }
+  }, 60_000);
 });
