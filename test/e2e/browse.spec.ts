@@ -124,6 +124,13 @@ test('browse every library screen on an imported vault', async ({ page }) => {
     expect(await downloaded(page, 'wishlist.txt')).toBe(KNOWN.wishlistText);
     await axe(page, 'note with attachments');
     await snap(page, 'browse-notes');
+    // Notes share the contacts' edit form: a correction is a new version
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('form', { name: 'Edit Books to read' }).getByLabel('Title').fill('Books to read this winter');
+    await page.getByRole('button', { name: 'Save as new version' }).click();
+    await expect(page.getByRole('heading', { name: 'Books to read this winter' })).toBeVisible();
+    await expect(page.getByText(/· version 2$/)).toBeVisible();
+    await expect(page.getByRole('link', { name: 'wishlist.txt', exact: true })).toBeVisible(); // the new version keeps its files
 
     // Calendar: June 2024, recurring lesson expanded in month and agenda
     await openSection(page, 'Calendar');
