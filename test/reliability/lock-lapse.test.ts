@@ -28,6 +28,7 @@ import { createVault, openVault, readItem, visibleItems } from './harness/operat
 import { makeTarget, type TargetSpec } from './harness/targets';
 import { contentFor, crashItem } from './vault-crash-fixture';
 import { FolderTarget } from '../../main/core/cloud/folder-target';
+import type { CloudTarget } from '../../main/core/cloud/target';
 import { syntheticVault } from '../unit/cloud/synthetic-source';
 import { wrapTarget } from './harness/wrap-target';
 
@@ -152,13 +153,13 @@ describe('row 8: lock lapse and suspend', () => {
       // During the first delete the whole process freezes for longer than the lock lives
       // (the thread blocked, as under SIGSTOP: no timer runs, so no renewal either).
       const slow = wrapTarget(real, {
-        async delete(name, signal) {
-          if (name === lockName) return real.delete(name, signal); // the holder removing its lock
+        async delete(name) {
+          if (name === lockName) return real.delete(name); // the holder removing its lock
           if (deletes++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1300);
-          return real.delete(name, signal);
+          return real.delete(name);
         },
       });
-      const gc = (target: typeof real, ttl?: number) => collectGarbage({ targetId: sv.targetId, target, store: sv.store, vaultId: sv.source.vaultId, cloudKey: sv.source.cloudKey, safetyMarginMs: 0, retry, ...(ttl ? { lockTtlMs: ttl } : {}) });
+      const gc = (target: CloudTarget, ttl?: number) => collectGarbage({ targetId: sv.targetId, target, store: sv.store, vaultId: sv.source.vaultId, cloudKey: sv.source.cloudKey, safetyMarginMs: 0, retry, ...(ttl ? { lockTtlMs: ttl } : {}) });
       const err = await gc(slow, 1000).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(KeepsakeError);
       expect((err as KeepsakeError).details).toMatchObject({ lockLost: true });
