@@ -9,6 +9,7 @@ import { call } from '../../core/dispatch';
 import { verifyIdentity } from '../../core/security/reverify';
 import type { Command } from '../command';
 import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphrase } from './vault-common';
+import { waitForJob } from '../wait-for-job';
 
 export const eraseCommand: Command = {
   name: 'erase',
@@ -63,20 +64,4 @@ function selectionFrom(v: Record<string, unknown>): Selection {
     return { category: c.data, olderThanDays: n };
   }
   throw new KeepsakeError('BAD_INPUT', 'Say what to erase: --item ID, --query TEXT or --category C.');
-}
-
-async function waitForJob(core: ReturnType<Parameters<Command['run']>[0]['core']>, id: string) {
-  return new Promise<ReturnType<typeof core.jobs.get>>((resolve) => {
-    const check = (): void => {
-      const job = core.jobs.get(id);
-      if (job.finishedAt) {
-        off();
-        resolve(job);
-      }
-    };
-    const off = core.events.subscribe((e) => {
-      if (e.name === 'job.progressed' && e.payload.id === id) check();
-    });
-    check();
-  });
 }

@@ -3,13 +3,12 @@
 // <folder> (never inside the data folder), with an export receipt. Identity is
 // re-verified with the passphrase (KEEPSAKE_PASSPHRASE when unattended), as for erase.
 import { KeepsakeError } from '../../../common/errors';
-import type { JobInfo } from '../../../common/contract/jobs';
-import type { Core } from '../../core/core';
 import { call } from '../../core/dispatch';
 import { checkOutsideDataFolder } from '../../core/privacy-report/destination';
 import { verifyIdentity } from '../../core/security/reverify';
 import type { Command } from '../command';
 import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphrase } from './vault-common';
+import { waitForJob } from '../wait-for-job';
 
 export const privacyReportCommand: Command = {
   name: 'privacy-report',
@@ -34,7 +33,7 @@ export const privacyReportCommand: Command = {
     await openVaultFor({ ...ctx, env: { ...ctx.env, KEEPSAKE_PASSPHRASE: passphrase } });
     await verifyIdentity(core, passphrase);
     const job = await call(core, 'privacy.report', { dir: folder });
-    const done = await finished(core, job.id, (j) => {
+    const done = await waitForJob(core, job.id, (j) => {
       if (!ctx.json && j.phase) ctx.err(`${j.phase}${j.total ? ` (${j.done}/${j.total})` : ''}`);
     });
     if (done.state !== 'succeeded') throw new KeepsakeError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The report did not finish.');
@@ -47,23 +46,3 @@ export const privacyReportCommand: Command = {
 };
 
 /** Waits for the job to finish, passing each distinct phase to `onPhase`. */
-function finished(core: Core, id: string, onPhase: (j: JobInfo) => void): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    let last = '';
-    const check = (): void => {
-      const job = core.jobs.get(id);
-      if (job.phase !== last) {
-        last = job.phase;
-        onPhase(job);
-      }
-      if (job.finishedAt) {
-        off();
-        resolve(job);
-      }
-    };
-    const off = core.events.subscribe((e) => {
-      if (e.name === 'job.progressed' && e.payload.id === id) check();
-    });
-    check();
-  });
-}

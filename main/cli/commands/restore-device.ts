@@ -6,9 +6,10 @@ import { RecoveryCategory, type RecoveryPlan, type RecoveryReport, type Recovery
 import { KeepsakeError } from '../../../common/errors';
 import { call } from '../../core/dispatch';
 import { verifyIdentity } from '../../core/security/reverify';
-import type { Command, CommandContext } from '../command';
+import type { Command } from '../command';
 import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print, readPassphrase } from './vault-common';
 import { humanBytes } from '../../../common/format';
+import { waitForJob } from '../wait-for-job';
 
 export const restoreDeviceCommand: Command = {
   name: 'restore-device',
@@ -47,7 +48,7 @@ export const restoreDeviceCommand: Command = {
     }
     await verifyIdentity(core, await readPassphrase(ctx));
     const job = await call(core, 'recovery.start', plan);
-    const done = await waitForJob(ctx, job.id);
+    const done = await waitForJob(ctx.core(), job.id);
     if (done.state !== 'succeeded') throw new KeepsakeError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The restore did not finish.');
     const report = await call(core, 'recovery.report', { id: job.id });
     print(ctx, { report }, reportText(report));
@@ -110,13 +111,4 @@ export function planFrom(v: Record<string, unknown>): RecoveryPlan {
   if (from !== undefined) plan.from = from;
   if (to !== undefined) plan.to = to + (typeof v.to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.to) ? 86_399_999 : 0);
   return plan;
-}
-
-async function waitForJob(ctx: CommandContext, id: string) {
-  const core = ctx.core();
-  for (;;) {
-    const job = core.jobs.get(id);
-    if (job.finishedAt) return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
