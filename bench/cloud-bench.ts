@@ -4,13 +4,20 @@
 // Honest accounting: restic's time includes chunking and encrypting (its backup does
 // everything at once); Keepsake's sync uploads packs the vault already encrypted, so the
 // table shows both "sync only" and "vault backup + sync" against restic.
+// Where the time goes: each row also shows the CPU seconds of the client (this process,
+// worker threads included; restic's own process) and of the s3rver process, and a
+// "plain PutObject" row sends the same packs with a bare SDK client (streamed, no hashing,
+// no verification, no manifest) — the ceiling this server allows any client.
 //   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)   --concurrency N (default 8, as sync)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudStore } from '../main/core/cloud/mirror/cloud-store';
+import { listLocalPacks } from '../main/core/cloud/mirror/local-packs';
 import { mirrorSourceOf } from '../main/core/cloud/mirror/source';
 import { syncToTarget } from '../main/core/cloud/mirror/sync';
 import { S3Target } from '../main/core/cloud/s3-target';
@@ -28,19 +35,93 @@ const seconds = async (f: () => Promise<unknown> | unknown): Promise<number> => 
 };
 
 /** Runs restic asynchronously: the S3 server lives in this process, so a blocking spawn would deadlock. */
-function restic(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function restic(args: string[], env: NodeJS.ProcessEnv): Promise<{ s: number; cpu: number | null }> {
   const t0 = performance.now();
+  // GNU time (Debian's /usr/bin/time) reports restic's own CPU seconds on stderr's last line.
+  const timed = existsSync('/usr/bin/time');
+  const [cmd, argv] = timed ? ['/usr/bin/time', ['-f', 'cpu %U %S', 'restic', ...args]] : ['restic', args];
   return new Promise((resolve, reject) => {
-    const child = spawn('restic', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-1500)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`restic ${args.join(' ')} failed (${code}): ${err}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`restic ${args.join(' ')} failed (${code}): ${err}`));
+      const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(err);
+      resolve({ s: (performance.now() - t0) / 1000, cpu: m ? Number(m[1]) + Number(m[2]) : null });
+    });
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function procCpu(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** This process's CPU seconds, worker threads included. */
+const selfCpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+interface Measured {
+  s: number;
+  bytes: number;
+  cpu: number | null;
+  serverCpu: number | null;
+}
+
+/** Times `f`, with the CPU seconds this process and the S3 server spent meanwhile. */
+async function measure(serverPid: number | undefined, f: () => Promise<number>): Promise<Measured> {
+  const c0 = selfCpu();
+  const s0 = procCpu(serverPid);
+  const t0 = performance.now();
+  const bytes = await f();
+  const s = (performance.now() - t0) / 1000;
+  const s1 = procCpu(serverPid);
+  return { s, bytes, cpu: selfCpu() - c0, serverCpu: s0 !== null && s1 !== null ? s1 - s0 : null };
+}
+
+/** A bare client: PutObject of each pack file, streamed, 8 at once — no hashing, no verification. */
+async function plainPuts(endpoint: string, ca: string, bucket: string, packsDir: string, concurrency: number): Promise<number> {
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    expectContinueHeader: false,
+    requestHandler: { httpsAgent: new HttpsAgent({ ca, keepAlive: true, maxSockets: 32 }) },
+  });
+  const packs = await listLocalPacks(packsDir);
+  let next = 0;
+  let bytes = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < packs.length) {
+          const p = packs[next++]!;
+          await client.send(new PutObjectCommand({ Bucket: bucket, Key: `plain/${p.id}`, Body: createReadStream(p.path), ContentLength: p.size }));
+          bytes += p.size;
+        }
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+  return bytes;
+}
+
 /** s3rver in a child process on 127.0.0.1 with TLS (key.pem/cert.pem in `dir`'s parent). */
-async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ endpoint: string; accessKeyId: string; secretAccessKey: string; close(): Promise<void> }> {
+async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ endpoint: string; pid: number | undefined; accessKeyId: string; secretAccessKey: string; close(): Promise<void> }> {
   mkdirSync(dir, { recursive: true });
   const code = `
     const S3rver = require('s3rver'); const fs = require('fs');
@@ -55,6 +136,7 @@ async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ e
   });
   return {
     endpoint: `https://127.0.0.1:${port}`,
+    pid: child.pid,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     close: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))),
@@ -91,7 +173,7 @@ export const cloudSection: BenchSection = {
     // s3rver runs in its own process, as a real server would: in this process it would
     // share one event loop with Keepsake's client but not with restic.
     const tls = selfSigned(work);
-    const s3 = await startS3ServerProcess(join(work, 's3rver'), ['keepsake-bench', 'restic-bench']);
+    const s3 = await startS3ServerProcess(join(work, 's3rver'), ['keepsake-bench', 'restic-bench', 'plain-bench']);
     const dav = await startWebDavServer();
     const { vault } = await Vault.create(join(work, 'home'), 'bench-passphrase-not-secret', { fastKdfForTests: true });
     try {
@@ -102,47 +184,51 @@ export const cloudSection: BenchSection = {
         { label: 'S3 (s3rver)', id: store.add({ kind: 's3', bucket: 'keepsake-bench', endpoint: s3.endpoint, pathStyle: true }, { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }).id, target: new S3Target({ endpoint: s3.endpoint, bucket: 'keepsake-bench', pathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, caCertificate: tls.cert }) },
         { label: 'WebDAV', id: store.add({ kind: 'webdav', url: dav.url, username: dav.username }, { password: dav.password }).id, target: new WebDavTarget({ url: dav.url, username: dav.username, password: dav.password }) },
       ];
-      const first: Record<string, { s: number; bytes: number }> = {};
-      for (const t of targets) {
-        let bytes = 0;
-        const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded));
-        first[t.label] = { s, bytes };
-      }
+      const sync = (t: (typeof targets)[number]): Promise<Measured> => measure(s3.pid, async () => (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded);
+      const first: Record<string, Measured> = {};
+      for (const t of targets) first[t.label] = await sync(t);
 
       const resticEnv = { RESTIC_PASSWORD: 'bench-passphrase-not-secret', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
       const repo = ['-r', `s3:${s3.endpoint}/restic-bench`, '--cacert', join(work, 'cert.pem')];
       await restic([...repo, 'init'], resticEnv);
-      const resticFirst = await restic([...repo, 'backup', '-q', ds.dir], resticEnv);
+      const resticRun = async (): Promise<Measured> => {
+        let cpu: number | null = null;
+        const m = await measure(s3.pid, async () => ((cpu = (await restic([...repo, 'backup', '-q', ds.dir], resticEnv)).cpu), 0));
+        return { ...m, cpu };
+      };
+      const resticFirst = await resticRun();
+      const plain = await measure(s3.pid, () => plainPuts(s3.endpoint, tls.cert, 'plain-bench', vault.layout.packs, concurrency));
 
       const changed = modify(ds, sizeMb);
       const backupIncr = await seconds(() => vault.backupFolder(ds.dir));
-      const incr: Record<string, { s: number; bytes: number }> = {};
-      for (const t of targets) {
-        let bytes = 0;
-        const s = await seconds(async () => (bytes = (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded));
-        incr[t.label] = { s, bytes };
-      }
-      const resticIncr = await restic([...repo, 'backup', '-q', ds.dir], resticEnv);
+      const incr: Record<string, Measured> = {};
+      for (const t of targets) incr[t.label] = await sync(t);
+      const resticIncr = await resticRun();
       heal(ds, sizeMb);
 
       const s3First = first['S3 (s3rver)']!;
+      const s3Incr = incr['S3 (s3rver)']!;
+      const cpu = (v: number | null): string => (v === null ? '' : v.toFixed(1));
+      const row = (label: string, m: Measured, withRate = true): string[] => [label, m.s.toFixed(2), m.bytes ? (m.bytes / 1e6).toFixed(m.bytes < 1e8 ? 1 : 0) : '', withRate ? (mb / m.s).toFixed(0) : '', cpu(m.cpu), cpu(m.serverCpu)];
       const rows: string[][] = [
-        ['', 'seconds', 'MB up', 'MB/s (data set)'],
-        ['keepsake sync → S3, first', s3First.s.toFixed(2), (s3First.bytes / 1e6).toFixed(0), (mb / s3First.s).toFixed(0)],
-        ['keepsake sync → WebDAV, first', first.WebDAV!.s.toFixed(2), (first.WebDAV!.bytes / 1e6).toFixed(0), (mb / first.WebDAV!.s).toFixed(0)],
-        ['keepsake backup + sync → S3, first', (backupFirst + s3First.s).toFixed(2), '', (mb / (backupFirst + s3First.s)).toFixed(0)],
-        ['restic backup → S3, first', resticFirst.toFixed(2), '', (mb / resticFirst).toFixed(0)],
-        [`keepsake sync → S3 after 5 % change (${changed} files)`, incr['S3 (s3rver)']!.s.toFixed(2), (incr['S3 (s3rver)']!.bytes / 1e6).toFixed(1), ''],
-        ['keepsake sync → WebDAV after 5 % change', incr.WebDAV!.s.toFixed(2), (incr.WebDAV!.bytes / 1e6).toFixed(1), ''],
-        ['keepsake backup + sync → S3 after 5 % change', (backupIncr + incr['S3 (s3rver)']!.s).toFixed(2), '', ''],
-        ['restic backup → S3 after 5 % change', resticIncr.toFixed(2), '', ''],
+        ['', 'seconds', 'MB up', 'MB/s (data set)', 'client CPU s', 's3rver CPU s'],
+        row('keepsake sync → S3, first', s3First),
+        row('keepsake sync → WebDAV, first', first.WebDAV!),
+        ['keepsake backup + sync → S3, first', (backupFirst + s3First.s).toFixed(2), '', (mb / (backupFirst + s3First.s)).toFixed(0), '', ''],
+        row('restic backup → S3, first', resticFirst),
+        row('plain PutObject of the same packs (server ceiling)', plain),
+        row(`keepsake sync → S3 after 5 % change (${changed} files)`, s3Incr, false),
+        row('keepsake sync → WebDAV after 5 % change', incr.WebDAV!, false),
+        ['keepsake backup + sync → S3 after 5 % change', (backupIncr + s3Incr.s).toFixed(2), '', '', '', ''],
+        row('restic backup → S3 after 5 % change', resticIncr, false),
       ];
       const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-      console.log(`Data set: ${mb.toFixed(0)} MB (${ds.bigFiles} large + ${ds.smallFiles} small files)`);
+      console.log(`Data set: ${mb.toFixed(0)} MB (${ds.bigFiles} large + ${ds.smallFiles} small files); ${concurrency} uploads at once`);
       for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]!) : cell.padStart(w[c]!))).join('  '));
-      console.log(`\nratio, sync only vs restic (first): ${(resticFirst / s3First.s).toFixed(2)}× (target ≥ 2×)`);
-      console.log(`ratio, backup + sync vs restic (first): ${(resticFirst / (backupFirst + s3First.s)).toFixed(2)}×`);
-      console.log(`ratio, incremental sync only vs restic: ${(resticIncr / incr['S3 (s3rver)']!.s).toFixed(2)}×`);
+      console.log(`\nratio, sync only vs restic (first): ${(resticFirst.s / s3First.s).toFixed(2)}× (target ≥ 2×)`);
+      console.log(`ratio, backup + sync vs restic (first): ${(resticFirst.s / (backupFirst + s3First.s)).toFixed(2)}×`);
+      console.log(`ratio, incremental sync only vs restic: ${(resticIncr.s / s3Incr.s).toFixed(2)}×`);
+      console.log(`ceiling: plain PutObject vs restic (first): ${(resticFirst.s / plain.s).toFixed(2)}×; keepsake sync takes ${(s3First.s / plain.s).toFixed(2)}× the plain client's time`);
       for (const t of targets) await t.target.close();
     } finally {
       vault.close();

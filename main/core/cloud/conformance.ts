@@ -106,7 +106,14 @@ async function atomicity(target: CloudTarget, probes: string[], size: number): P
     try {
       const got = await target.get(name);
       const first = got[0];
-      if (got.length !== size || !got.every((x) => x === first)) mixed = true;
+      const uniform = got.every((x) => x === first);
+      // s3rver truncates the file and rewrites it in place: a reader may get the first
+      // part of the NEW object, shorter than it will be. That is the same quirk as being
+      // cut off (Keepsake never replaces data, and what it does replace is sealed, so a
+      // short copy fails to open rather than being trusted). Old and new bytes in one
+      // read, or anything longer or different, is a half-written object.
+      if (got.length < size && uniform && (got.length === 0 || first === 0x62)) vanished = true;
+      else if (got.length !== size || !uniform) mixed = true;
     } catch (e) {
       // Some servers (s3rver among them) cut a reader off while the object is being
       // replaced: the same quirk as a brief disappearance, handled the same way.

@@ -21,6 +21,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
@@ -47,6 +48,8 @@ export interface S3TargetOptions {
 }
 
 const MiB = 1024 * 1024;
+/** Connections per target: above the mirror's uploads at once (8) plus a verify each. */
+const MAX_SOCKETS = 32;
 
 export class S3Target implements CloudTarget {
   readonly kind = 's3' as const;
@@ -68,10 +71,17 @@ export class S3Target implements CloudTarget {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 1,
+      // Our own keep-alive agents, always: for a request carrying "Expect: 100-continue"
+      // (by default every PUT over 2 MiB) the SDK otherwise builds a throwaway agent
+      // without keep-alive — a new connection and TLS handshake per object — and then
+      // waits a round trip for the 100 before sending. Without the header a refused PUT
+      // costs one object's bytes, which the bounded retries already budget for.
+      expectContinueHeader: false,
       requestHandler: {
         requestTimeout: opts.requestTimeoutMs ?? 120_000,
         connectionTimeout: 15_000,
-        ...(opts.caCertificate ? { httpsAgent: new HttpsAgent({ ca: opts.caCertificate, keepAlive: true }) } : {}),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, ...(opts.caCertificate ? { ca: opts.caCertificate } : {}) }),
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
       },
     };
     if (opts.endpoint) config.endpoint = opts.endpoint;

@@ -13,6 +13,7 @@ import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import type { Log } from '../../log';
 import type { Db } from '../../vault/sql';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
+import type { Digests } from '../hashing';
 import type { CloudTarget, ObjectInfo } from '../target';
 import { contentMac, deriveCloudKeys, keySlotObjectNames, objectName, open, seal, sha256, wipeCloudKeys } from './cloud-crypto';
 import type { CloudStore } from './cloud-store';
@@ -20,6 +21,7 @@ import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
 import { listLocalPacks, pool } from './local-packs';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { checkNotRolledBack, readRemoteManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
+import { ReadHashPool } from './read-hash-pool';
 import { RecordBatch } from './record-batch';
 import { verifiedPut } from './verify-upload';
 
@@ -72,7 +74,8 @@ interface Job {
   logical: string;
   name: string;
   size: number;
-  data: () => Promise<Buffer>;
+  /** The bytes to send; packs come with their hashes (computed by the reader's workers). */
+  data: () => Promise<{ data: Buffer; digests?: Digests }>;
   /** Filled when known before upload (segments, key slots). */
   sha256?: string;
 }
@@ -87,6 +90,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   let bytesUploaded = 0;
   let lease: RemoteLease | null = null;
   const records = new RecordBatch(store, targetId);
+  const reader = new ReadHashPool();
   try {
     const caps = await withRetry(() => target.capabilities(), policy, signal);
     // Held until the manifest is out, so no clean-up deletes what this sync will name (row 8).
@@ -119,7 +123,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const name = objectName(keys, `pack/${p.id}`);
       const k = known.get(name);
       if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
-      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: () => readFile(p.path) });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: () => reader.read(p.path) });
     }
 
     const segSize = opts.segmentBytes ?? SEGMENT_BYTES;
@@ -137,7 +141,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const sealed = seal(keys, 'index-segment', logical, seg);
       const ref = { name, size: sealed.length, sha256: sha256(sealed), mac };
       segRefs.push(ref);
-      if (!segJobs.has(name)) segJobs.set(name, { kind: 'segment', logical: mac, name, size: sealed.length, sha256: ref.sha256, data: async () => sealed });
+      if (!segJobs.has(name)) segJobs.set(name, { kind: 'segment', logical: mac, name, size: sealed.length, sha256: ref.sha256, data: async () => ({ data: sealed }) });
     }
 
     const slotBytes = await readFile(source.keySlotsPath);
@@ -147,7 +151,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     for (const name of slotNames) {
       const k = known.get(name);
       if (k && k.sha256 === slotSha && isThere(name, slotBytes.length)) continue;
-      jobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => slotBytes });
+      jobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => ({ data: slotBytes }) });
       keySlotsUploaded = true;
     }
 
@@ -162,8 +166,8 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const stageJobs = all.filter((j) => j.kind === stage);
       const failed = await pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 8), async (job) => {
         await checkpoint();
-        const data = await job.data();
-        const up = await verifiedPut(target, caps, job.name, data, policy, signal, () => retries++);
+        const { data, digests } = await job.data();
+        const up = await verifiedPut(target, caps, job.name, data, policy, signal, () => retries++, digests);
         records.add({ name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
         if (job.kind === 'pack') packRefs.push({ id: job.logical, name: job.name, size: up.size, sha256: up.sha256 });
         bytesUploaded += up.size;
@@ -222,6 +226,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });
     throw e;
   } finally {
+    await reader.close();
     await lease?.release();
     wipeCloudKeys(keys);
   }

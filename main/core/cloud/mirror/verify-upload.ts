@@ -5,7 +5,7 @@
 // when the budget runs out the caller names the object as missing. [RELIABILITY rule 3]
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
-import { digestsOf } from '../hashing';
+import { digestsOf, type Digests } from '../hashing';
 import type { CloudTarget, TargetCapabilities } from '../target';
 import { sha256 } from './cloud-crypto';
 
@@ -15,10 +15,19 @@ export interface Uploaded {
   sha256: string;
 }
 
-export async function verifiedPut(target: CloudTarget, caps: TargetCapabilities, name: string, data: Buffer, policy: RetryPolicy, signal?: AbortSignal, onRetry?: (e: KeepsakeError) => void): Promise<Uploaded> {
-  // One pass for both hashes: SHA-256 for the manifest, MD5 for Content-MD5 and the ETag;
-  // the target reuses them instead of hashing the bytes again.
-  const digests = digestsOf(data);
+export async function verifiedPut(
+  target: CloudTarget,
+  caps: TargetCapabilities,
+  name: string,
+  data: Buffer,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+  onRetry?: (e: KeepsakeError) => void,
+  known?: Digests,
+): Promise<Uploaded> {
+  // Hashed once (here, or by the caller's reader): SHA-256 for the manifest, MD5 for
+  // Content-MD5 and the ETag; the target reuses them instead of hashing the bytes again.
+  const digests = known?.size === data.length ? known : digestsOf(data);
   const want = digests.sha256;
   let last: KeepsakeError | null = null;
   // Each step retries its own transient failures, so a flaky link does not multiply the
