@@ -9,7 +9,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
-import { eachChunk } from './each-chunk';
 import { HeldUploads } from './held-uploads';
 import type { PairedDevice, PairingsStore } from './pairings-store';
 import type { IngestItem, IngestSink } from './sink';
@@ -241,7 +240,7 @@ export class SyncService {
     let seen = 0;
     let failure: unknown = null;
     try {
-      await eachChunk(body, (chunk) => {
+      for await (const chunk of body) {
         seen += chunk.length;
         if (seen > range.length) throw new KeepsakeError('BAD_INPUT', 'The upload sent more bytes than its range declared.');
         let part = chunk;
@@ -254,7 +253,7 @@ export class SyncService {
           hashing?.hash.update(part);
           sink.write(part);
         }
-      });
+      }
     } catch (e) {
       failure = e;
     }
