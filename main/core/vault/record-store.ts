@@ -42,8 +42,8 @@ const KEY_BYTES = 32;
  * order — item_sources (hashed source keys) and items_fingerprint — and at a million
  * messages they are ~150 MB: with the connection's default 32 MiB nearly every insert
  * misses, and each miss costs a page read, decrypt and HMAC check, and a re-encrypted
- * write. 256 MiB keeps them in memory (measured: ~8–15 % less CPU at 100,000 messages,
- * more as the vault grows). Raised once, on the first large batch, and kept for the
+ * write. 256 MiB keeps them in memory (measured at 100,000 messages, where they still
+ * nearly fit the default: 0–8 % less CPU; the difference grows with the vault). Raised once, on the first large batch, and kept for the
  * connection: lowering it again would drop the pages the next batch needs. Bounded, so
  * memory still does not grow with the size of the import.
  */
@@ -69,7 +69,7 @@ export function putRecords(ctx: VaultContext, batch: readonly RecordItem[]): Put
   if (batch.length >= LARGE_BATCH) raiseCache(ctx);
   const results: PutResult[] = [];
   // Fresh data keys for the whole batch from one call to the CSPRNG (one syscall instead
-  // of one per item); each key is wiped as soon as it is wrapped.
+  // of one per item); the buffer is wiped when the batch ends, stored or not.
   const keys = randomBytes(KEY_BYTES * batch.length);
   try {
     db.transaction(() => {
