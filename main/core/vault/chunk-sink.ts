@@ -46,7 +46,7 @@ export class ChunkSink {
   }
 
   /** Finds the chunk already stored for the item, or appends the sealed bytes to the pack. */
-  private place(itemId: string, id: Buffer, plainLength: number, budget: NonceBudget | null, sealed: () => Buffer): ChunkRef {
+  private place(itemId: string, id: Buffer, plainLength: number, budget: NonceBudget | null, sealed: () => Buffer | readonly Buffer[]): ChunkRef {
     this.bytesIn += plainLength;
     const k = `${itemId}:${id.toString('hex')}`;
     const seen = this.fresh.get(k);
@@ -61,8 +61,9 @@ export class ChunkSink {
     return this.append(itemId, id, plainLength, sealed());
   }
 
-  private append(itemId: string, id: Buffer, plainLength: number, sealed: Buffer): ChunkRef {
-    if (this.pack && this.pack.bytes + sealed.length > PACK_TARGET_BYTES && this.pack.entries.length > 0) this.rollover();
+  private append(itemId: string, id: Buffer, plainLength: number, sealed: Buffer | readonly Buffer[]): ChunkRef {
+    const length = Buffer.isBuffer(sealed) ? sealed.length : sealed.reduce((n, p) => n + p.length, 0);
+    if (this.pack && this.pack.bytes + length > PACK_TARGET_BYTES && this.pack.entries.length > 0) this.rollover();
     this.pack ??= new PackWriter(this.ctx.layout, this.ctx.keys.packHeader, this.ctx.budgets.packHeader, this.ctx.fs, { asyncWrites: true });
     const e = this.pack.add(sealed, { id: id.toString('hex'), item: itemId, plain: plainLength });
     const ref = { id, plain: plainLength, packId: this.pack.id, offset: e.offset, length: e.length };
@@ -123,7 +124,7 @@ export class ChunkSink {
         if (next.done) return { refs, size: next.value };
         const c = next.value;
         budget.take();
-        refs.push(this.place(itemId, c.id, c.plain, null, () => c.sealed));
+        refs.push(this.place(itemId, c.id, c.plain, null, () => c.parts));
         await this.throttle();
       }
     } catch (e) {

@@ -100,11 +100,14 @@ export class PackWriter {
     if (this.writeError) throw this.writeError;
   }
 
-  /** Appends one sealed chunk; returns its offset in the pack. */
-  add(sealed: Buffer, entry: Omit<PackEntry, 'offset' | 'length'>): PackEntry {
-    const full: PackEntry = { ...entry, offset: this.size, length: sealed.length };
+  /** Appends one sealed chunk (nonce ‖ ciphertext ‖ tag, whole or in parts); returns its entry. */
+  add(sealed: Uint8Array | readonly Uint8Array[], entry: Omit<PackEntry, 'offset' | 'length'>): PackEntry {
+    // a sealed chunk may come in parts (nonce, ciphertext, tag) so a worker's ciphertext
+    // is written as it arrived instead of being copied into one buffer first
+    const parts = sealed instanceof Uint8Array ? [sealed] : sealed;
+    const full: PackEntry = { ...entry, offset: this.size, length: parts.reduce((n, p) => n + p.length, 0) };
     try {
-      this.append(sealed);
+      for (const p of parts) this.append(p);
     } catch (e) {
       throw ioError(e, 'write to the vault');
     }

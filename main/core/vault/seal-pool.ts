@@ -51,13 +51,11 @@ function sealOne(m, plain) {
   const nonce = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', m.key, nonce);
   c.setAAD(aad);
-  const body = c.update(plain);
+  const out = c.update(plain);
   c.final();
-  const out = new Uint8Array(12 + body.length + 16);
-  out.set(nonce, 0);
-  out.set(body, 12);
-  out.set(c.getAuthTag(), 12 + body.length);
-  return { id: new Uint8Array(id), sealed: out };
+  // the ciphertext is sent as it is (transferred, not copied) when it owns its memory
+  const body = out.byteOffset === 0 && out.buffer.byteLength === out.length ? new Uint8Array(out.buffer) : new Uint8Array(out);
+  return { id: new Uint8Array(id), nonce: new Uint8Array(nonce), body, tag: new Uint8Array(c.getAuthTag()) };
 }
 async function run(m, j) {
   const p = m.cut;
@@ -85,7 +83,7 @@ async function run(m, j) {
         while (j.credits <= 0 && !j.cancelled) await new Promise((r) => { j.wake = r; });
         if (j.cancelled) return;
         j.credits -= 1;
-        parentPort.postMessage({ type: 'chunk', job: m.job, id: s.id, sealed: s.sealed, plain: len }, [s.sealed.buffer]);
+        parentPort.postMessage({ type: 'chunk', job: m.job, id: s.id, nonce: s.nonce, body: s.body, tag: s.tag, plain: len }, [s.body.buffer]);
         start += len;
         size += len;
       }
@@ -100,7 +98,8 @@ async function run(m, j) {
 
 export interface SealedChunk {
   id: Buffer;
-  sealed: Buffer;
+  /** The sealed chunk in its three parts: nonce, ciphertext, tag (written in this order). */
+  parts: [Buffer, Buffer, Buffer];
   plain: number;
 }
 
@@ -115,7 +114,7 @@ export interface FileJob {
 }
 
 type Msg =
-  | { type: 'chunk'; job: number; id: Uint8Array; sealed: Uint8Array; plain: number }
+  | { type: 'chunk'; job: number; id: Uint8Array; nonce: Uint8Array; body: Uint8Array; tag: Uint8Array; plain: number }
   | { type: 'done'; job: number; size: number }
   | { type: 'error'; job: number; code: string; message: string };
 
@@ -191,7 +190,8 @@ export class SealPool {
           throw Object.assign(new Error(m.message), { code: m.code });
         }
         worker.postMessage({ type: 'ack', job: id });
-        yield { id: Buffer.from(m.id.buffer, m.id.byteOffset, m.id.byteLength), sealed: Buffer.from(m.sealed.buffer, m.sealed.byteOffset, m.sealed.byteLength), plain: m.plain };
+        const buf = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+        yield { id: buf(m.id), parts: [buf(m.nonce), buf(m.body), buf(m.tag)], plain: m.plain };
       }
     } finally {
       if (!finished && !this.failed) worker.postMessage({ type: 'cancel', job: id });
