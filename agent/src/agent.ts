@@ -161,8 +161,9 @@ export class KeepsakeAgent {
 
   /**
    * Uploads what the desktop needs and commits it. [Note: Pipelined commits] One commit is
-   * in flight at a time; the next is sent as soon as it has answered and enough is fully
-   * sent (`commitMinItems`/`commitMinBytes`, or everything), so the desktop stores one
+   * in flight at a time; the first is sent with the first file, the next as soon as the
+   * previous has answered and enough is fully sent (`commitMinItems`/`commitMinBytes`, or
+   * everything), so the desktop stores one
    * batch while the next uploads. The minimum exists because each commit has a fixed cost
    * on the desktop (index transactions, pack and directory fsyncs): measured, 28 commits
    * for 214 MB cost ~0.6 s of desktop CPU more than a few large ones. Batches grow by
@@ -182,8 +183,10 @@ export class KeepsakeAgent {
     let commitError: unknown = null;
     let uploading = 0;
     let draining = false;
+    let commits = 0;
     const full = (): boolean => batch.length >= commitItems || batchBytes >= commitBytes;
-    const enough = (): boolean => draining || batch.length >= minItems || batchBytes >= minBytes || (next >= need.length && uploading === 0);
+    // The first commit goes with the first file: the desktop starts storing at once.
+    const enough = (): boolean => draining || commits === 0 || batch.length >= minItems || batchBytes >= minBytes || (next >= need.length && uploading === 0);
     const pump = (): void => {
       if (inFlight || !batch.length || commitError || !enough()) return;
       // Up to the caps (at least one file); the rest waits for the next commit.
@@ -193,6 +196,7 @@ export class KeepsakeAgent {
       const files = batch.slice(0, n);
       batch = batch.slice(n);
       batchBytes -= bytes;
+      commits += 1;
       // Handled at once (no unhandled rejection); the first failure is rethrown below.
       inFlight = this.commit(client, files, sum, opts)
         .catch((e: unknown) => {
