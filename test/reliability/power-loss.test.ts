@@ -34,12 +34,13 @@ interface Image {
 }
 
 /** The workload: batches of 3 items, then the first item of each batch destroyed, then compaction. */
-async function workload(home: string, run: number, fs: PowerLossFs | undefined, acked: Set<string>, destroyed: Set<string>): Promise<void> {
+async function workload(home: string, fs: PowerLossFs | undefined, acked: Set<string>, destroyed: Set<string>): Promise<void> {
   const vault = await Vault.open(home, { passphrase: CRASH_PASS }, { fastKdfForTests: true, chunker: CRASH_CHUNKS, ...(fs ? { fs } : {}) });
   try {
     const victims: string[] = [];
     for (let b = 0; b < BATCHES; b++) {
-      const keys = [0, 1, 2].map((i) => `pl${run}-${b}-${i}`);
+      // The same keys every run (each run has its own vault): the operation count is then fixed.
+      const keys = [0, 1, 2].map((i) => `pl-${b}-${i}`);
       await vault.putItems(keys.map(crashItem));
       keys.forEach((k) => acked.add(k));
       victims.push(keys[0]!);
@@ -93,8 +94,9 @@ describe('row 3: simulated power loss on the pack store', () => {
     // One dry run counts the shim operations of the workload, so crash points cover all of it.
     const dryHome = join(dir, 'dry');
     await createVault(dryHome);
-    const counter = new PowerLossFs(vaultLayout(dryHome).root, ['packs', 'tmp']);
-    await workload(dryHome, -1, counter, new Set(), new Set());
+    const writes: number[] = [];
+    const counter = new PowerLossFs(vaultLayout(dryHome).root, ['packs', 'tmp'], (n, what) => void (what === 'write' && writes.push(n)));
+    await workload(dryHome, counter, new Set(), new Set());
     const total = counter.ops;
     rmSync(dryHome, { recursive: true, force: true });
 
@@ -105,7 +107,8 @@ describe('row 3: simulated power loss on the pack store', () => {
       const home = join(dir, `run-${run}`);
       await createVault(home);
       const points = new Set<number>();
-      while (points.size < Math.min(PER_RUN, IMAGES - run * PER_RUN)) points.add(Math.floor(random() * total));
+      // Half the cuts anywhere, half just before a pack write (a file with an unsynced tail).
+      while (points.size < Math.min(PER_RUN, IMAGES - run * PER_RUN)) points.add(points.size % 2 ? writes[Math.floor(random() * writes.length)]! : Math.floor(random() * total));
       const acked = new Set<string>();
       const destroyed = new Set<string>();
       const images: Image[] = [];
@@ -116,7 +119,7 @@ describe('row 3: simulated power loss on the pack store', () => {
         shim.materialize(vaultLayout(path).root, rng(run * 100_000 + n));
         images.push({ path, at: n, what, acked: [...acked], destroyed: [...destroyed] });
       });
-      await workload(home, run, shim, acked, destroyed);
+      await workload(home, shim, acked, destroyed);
       for (const img of images) {
         const p = await verifyImage(img);
         if (p.length) failures.push(`run ${run}, cut before operation ${img.at} (${img.what}): ${p.slice(0, 3).join('; ')}`);
