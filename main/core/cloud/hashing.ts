@@ -27,3 +27,12 @@ export class HashingStream extends Transform {
     return { size: this.n, sha256: this.sha.digest('hex'), md5: this.md.digest('hex') };
   }
 }
+
+/** Counts the bytes that pass (a stream whose hashes are already known needs only its length checked). */
+export class ByteCounter extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}

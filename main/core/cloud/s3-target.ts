@@ -25,7 +25,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
-import { digestsOf, HashingStream, type Digests } from './hashing';
+import { ByteCounter, digestsOf, HashingStream, type Digests } from './hashing';
 import { toCloudError } from './retry';
 import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type TargetCapabilities } from './target';
 
@@ -135,6 +135,16 @@ export class S3Target implements CloudTarget {
           withPayloadHash(command, d.sha256);
           const out = await this.client.send(command, opts);
           return withEtag(d, out.ETag);
+        }
+        if (known?.size === size) {
+          // A stream whose hashes the caller computed beforehand (the mirror's packs, read
+          // from disk): the same headers as a buffer, and only a byte count on the way.
+          const counter = new ByteCounter();
+          const command = new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: bodyStream(body, this.bucket, signal).pipe(counter), ContentLength: size, ContentMD5: Buffer.from(known.md5, 'hex').toString('base64') });
+          withPayloadHash(command, known.sha256);
+          const out = await this.client.send(command, opts);
+          if (counter.bytes !== size) throw new KeepsakeError('NETWORK', `Sent ${counter.bytes} bytes but expected ${size}.`, { retryable: true });
+          return withEtag(known, out.ETag);
         }
         const hasher = new HashingStream();
         const stream = bodyStream(body, this.bucket, signal).pipe(hasher);

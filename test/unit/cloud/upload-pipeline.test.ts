@@ -1,15 +1,14 @@
-// The upload pipeline's speed-ups keep their promises: the worker reader returns the same
-// bytes and hashes as reading and hashing on the main thread (and says plainly when a pack
-// vanished); batched "verified" records all reach the index, at most `maxRecords` at a
+// The upload pipeline's speed-ups keep their promises: the hash workers return the same
+// size and hashes as hashing on the main thread (and say plainly when a pack vanished); batched "verified" records all reach the index, at most `maxRecords` at a
 // time; and an S3 put given hashes (sent as the signed payload hash and Content-MD5)
 // stores the exact bytes, while hashes for another size are ignored, not trusted.
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKeepsakeError } from '../../../common/errors';
 import { digestsOf } from '../../../main/core/cloud/hashing';
-import { ReadHashPool } from '../../../main/core/cloud/mirror/read-hash-pool';
+import { HashPool } from '../../../main/core/cloud/mirror/hash-pool';
 import { RecordBatch } from '../../../main/core/cloud/mirror/record-batch';
 import { S3Target } from '../../../main/core/cloud/s3-target';
 import { startS3Server, type S3TestServer } from '../../support/s3-server';
@@ -28,7 +27,7 @@ function pseudoRandom(seed: number, size: number): Buffer {
   return out;
 }
 
-describe('ReadHashPool', () => {
+describe('HashPool', () => {
   const dir = tempDir('read-hash');
   // Sizes around the edges: empty, tiny (Node's pooled buffers), one byte over 64 KiB, 3 MB.
   const sizes = [0, 1, 4095, 65537, 3_000_000];
@@ -38,16 +37,15 @@ describe('ReadHashPool', () => {
     return path;
   });
 
-  it.each([2, 0])('with %i worker threads returns the exact bytes with their SHA-256 and MD5', async (threads) => {
-    const pool = new ReadHashPool(threads);
+  it.each([2, 0])('with %i worker threads returns each file\'s size, SHA-256 and MD5', async (threads) => {
+    const pool = new HashPool(threads);
     try {
-      // All at once, more reads than workers: each answer must match its own file.
-      const got = await Promise.all([...files, ...files].map((f) => pool.read(f)));
-      got.forEach((r, i) => {
+      // All at once, more files than workers: each answer must match its own file.
+      const got = await Promise.all([...files, ...files].map((f) => pool.hash(f)));
+      got.forEach((d, i) => {
         const want = pseudoRandom((i % files.length) + 1, sizes[i % files.length]!);
-        expect(r.data.equals(want)).toBe(true);
-        expect(r.digests).toEqual(digestsOf(want));
-        expect(r.digests.sha256).toBe(createHash('sha256').update(want).digest('hex'));
+        expect(d).toEqual(digestsOf(want));
+        expect(d.sha256).toBe(createHash('sha256').update(want).digest('hex'));
       });
     } finally {
       await pool.close();
@@ -55,21 +53,21 @@ describe('ReadHashPool', () => {
   });
 
   it('says a pack disappeared (NOT_FOUND) instead of crashing, then keeps working', async () => {
-    const pool = new ReadHashPool(1);
+    const pool = new HashPool(1);
     try {
-      const err = await pool.read(join(dir, 'gone.pack')).catch((e: unknown) => e);
+      const err = await pool.hash(join(dir, 'gone.pack')).catch((e: unknown) => e);
       expect(isKeepsakeError(err) && err.code).toBe('NOT_FOUND');
       expect((err as Error).message).toMatch(/disappeared/);
-      expect((await pool.read(files[1]!)).data.length).toBe(1);
+      expect((await pool.hash(files[1]!)).size).toBe(1);
     } finally {
       await pool.close();
     }
   });
 
   it('refuses reads after close', async () => {
-    const pool = new ReadHashPool(1);
+    const pool = new HashPool(1);
     await pool.close();
-    await expect(pool.read(files[0]!)).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(pool.hash(files[0]!)).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });
 
@@ -128,6 +126,17 @@ describe('S3Target.put with known hashes', () => {
     const put = await target.put(hexName(1, 'k'), data, data.length, undefined, d);
     expect(put).toMatchObject({ size: data.length, sha256: d.sha256, md5: d.md5, etag: d.md5 });
     expect((await target.get(hexName(1, 'k'))).equals(data)).toBe(true);
+  });
+
+  it('streams a file whose hashes are given, sending those hashes', async () => {
+    const dir2 = tempDir('s3-stream');
+    const path = join(dir2, 'p.pack');
+    const data = pseudoRandom(9, 300_000);
+    writeFileSync(path, data);
+    const d = digestsOf(data);
+    const put = await target.put(hexName(3, 'k'), () => createReadStream(path), data.length, undefined, d);
+    expect(put).toMatchObject({ size: data.length, sha256: d.sha256, etag: d.md5 });
+    expect((await target.get(hexName(3, 'k'))).equals(data)).toBe(true);
   });
 
   it('hashes for itself when the given hashes are for another size', async () => {

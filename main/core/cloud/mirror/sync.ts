@@ -8,20 +8,21 @@
 //    new manifest with a higher counter. If anything is missing after the retries, the
 //    manifest is not published and the job fails naming what is missing — never success
 //    with data missing.
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import type { Log } from '../../log';
 import type { Db } from '../../vault/sql';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
 import type { Digests } from '../hashing';
-import type { CloudTarget, ObjectInfo } from '../target';
+import type { Body, CloudTarget, ObjectInfo } from '../target';
 import { contentMac, deriveCloudKeys, keySlotObjectNames, objectName, open, seal, sha256, wipeCloudKeys } from './cloud-crypto';
 import type { CloudStore } from './cloud-store';
 import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
 import { listLocalPacks, pool } from './local-packs';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { checkNotRolledBack, readRemoteManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
-import { ReadHashPool } from './read-hash-pool';
+import { HashPool } from './hash-pool';
 import { RecordBatch } from './record-batch';
 import { verifiedPut } from './verify-upload';
 
@@ -74,8 +75,8 @@ interface Job {
   logical: string;
   name: string;
   size: number;
-  /** The bytes to send; packs come with their hashes (computed by the reader's workers). */
-  data: () => Promise<{ data: Buffer; digests?: Digests }>;
+  /** What to send: packs stream from disk, with hashes the hash workers computed first. */
+  data: () => Promise<{ body: Body; digests?: Digests }>;
   /** Filled when known before upload (segments, key slots). */
   sha256?: string;
 }
@@ -90,7 +91,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   let bytesUploaded = 0;
   let lease: RemoteLease | null = null;
   const records = new RecordBatch(store, targetId);
-  const reader = new ReadHashPool();
+  const hashes = new HashPool();
   try {
     const caps = await withRetry(() => target.capabilities(), policy, signal);
     // Held until the manifest is out, so no clean-up deletes what this sync will name (row 8).
@@ -123,7 +124,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const name = objectName(keys, `pack/${p.id}`);
       const k = known.get(name);
       if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
-      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: () => reader.read(p.path) });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path), digests: await hashes.hash(p.path) }) });
     }
 
     const segSize = opts.segmentBytes ?? SEGMENT_BYTES;
@@ -141,7 +142,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const sealed = seal(keys, 'index-segment', logical, seg);
       const ref = { name, size: sealed.length, sha256: sha256(sealed), mac };
       segRefs.push(ref);
-      if (!segJobs.has(name)) segJobs.set(name, { kind: 'segment', logical: mac, name, size: sealed.length, sha256: ref.sha256, data: async () => ({ data: sealed }) });
+      if (!segJobs.has(name)) segJobs.set(name, { kind: 'segment', logical: mac, name, size: sealed.length, sha256: ref.sha256, data: async () => ({ body: sealed }) });
     }
 
     const slotBytes = await readFile(source.keySlotsPath);
@@ -151,7 +152,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     for (const name of slotNames) {
       const k = known.get(name);
       if (k && k.sha256 === slotSha && isThere(name, slotBytes.length)) continue;
-      jobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => ({ data: slotBytes }) });
+      jobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => ({ body: slotBytes }) });
       keySlotsUploaded = true;
     }
 
@@ -166,8 +167,8 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const stageJobs = all.filter((j) => j.kind === stage);
       const failed = await pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 8), async (job) => {
         await checkpoint();
-        const { data, digests } = await job.data();
-        const up = await verifiedPut(target, caps, job.name, data, policy, signal, () => retries++, digests);
+        const { body, digests } = await job.data();
+        const up = await verifiedPut(target, caps, job.name, body, policy, signal, () => retries++, digests);
         records.add({ name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
         if (job.kind === 'pack') packRefs.push({ id: job.logical, name: job.name, size: up.size, sha256: up.sha256 });
         bytesUploaded += up.size;
@@ -226,7 +227,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });
     throw e;
   } finally {
-    await reader.close();
+    await hashes.close();
     await lease?.release();
     wipeCloudKeys(keys);
   }

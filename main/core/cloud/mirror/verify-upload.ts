@@ -6,7 +6,7 @@
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
 import { digestsOf, type Digests } from '../hashing';
-import type { CloudTarget, TargetCapabilities } from '../target';
+import type { Body, CloudTarget, TargetCapabilities } from '../target';
 import { sha256 } from './cloud-crypto';
 
 export interface Uploaded {
@@ -19,24 +19,29 @@ export async function verifiedPut(
   target: CloudTarget,
   caps: TargetCapabilities,
   name: string,
-  data: Buffer,
+  body: Body,
   policy: RetryPolicy,
   signal?: AbortSignal,
   onRetry?: (e: KeepsakeError) => void,
   known?: Digests,
 ): Promise<Uploaded> {
-  // Hashed once (here, or by the caller's reader): SHA-256 for the manifest, MD5 for
-  // Content-MD5 and the ETag; the target reuses them instead of hashing the bytes again.
-  const digests = known?.size === data.length ? known : digestsOf(data);
+  // Hashed once (here, or by the caller's hash workers): SHA-256 for the manifest, MD5
+  // for Content-MD5 and the ETag; the target reuses them instead of hashing the bytes
+  // again. A stream body (a fresh one per try) must come with its hashes.
+  let digests: Digests;
+  if (Buffer.isBuffer(body)) digests = known?.size === body.length ? known : digestsOf(body);
+  else if (known) digests = known;
+  else throw new KeepsakeError('INTERNAL', 'An upload stream came without its checksums.');
+  const size = digests.size;
   const want = digests.sha256;
   let last: KeepsakeError | null = null;
   // Each step retries its own transient failures, so a flaky link does not multiply the
   // odds against a whole put-and-check; only a content mismatch sends the object again.
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
-    const put = await withRetry(() => target.put(name, data, data.length, signal, digests), policy, signal, onRetry);
+    const put = await withRetry(() => target.put(name, body, size, signal, digests), policy, signal, onRetry);
     try {
-      await withRetry(() => verifyStored(target, caps, name, data.length, want, put.md5, signal), policy, signal, onRetry);
-      return { name, size: data.length, sha256: want };
+      await withRetry(() => verifyStored(target, caps, name, size, want, put.md5, signal), policy, signal, onRetry);
+      return { name, size, sha256: want };
     } catch (e) {
       if (!(isKeepsakeError(e) && e.details?.mismatch === true)) throw e;
       last = e;
