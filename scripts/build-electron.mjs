@@ -2,6 +2,7 @@
 // Bundles the Electron host and its preload with esbuild:
 //   main/electron/main.ts → dist/electron/main.cjs     (main process, CommonJS)
 //   preload/index.ts      → dist/electron/preload.cjs  (sandboxed preload, CommonJS)
+//   core's worker threads → dist/electron/<worker>.mjs (ESM, beside main.cjs)
 // `electron` and the native modules stay external (they are loaded from node_modules,
 // unpacked from the asar by electron-builder); everything else is bundled, including
 // ESM-only packages, so the main process has no module-format surprises at run time.
@@ -57,6 +58,33 @@ export const buildOptions = [
     outExtension: { '.js': '.cjs' },
     // A sandboxed preload may only require('electron') (and a few polyfilled modules).
     external: ['electron'],
+  },
+  {
+    ...common,
+    // Worker threads core starts by URL relative to its own module (new URL('./x.mjs',
+    // import.meta.url)); in the bundle that is dist/electron/, so each worker is bundled
+    // there under the name core asks for. ESM, with a require for the CJS packages inside.
+    format: 'esm',
+    entryPoints: {
+      'ical-expand-worker': 'main/core/intake/records/ical-expand-worker.mjs',
+      'heic-worker': 'main/core/intake/media/heic-worker.mjs',
+      // the source tree's entry registers tsx first; the bundle needs no loader
+      'parse-worker-entry': 'main/core/intake/records/parse-worker-thread.ts',
+    },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.mjs' },
+    external: ELECTRON_EXTERNALS,
+    // CommonJS packages inside (heic-decode's libheif) expect require and __dirname.
+    banner: {
+      js: [
+        "import { createRequire as __keepsakeCreateRequire } from 'node:module';",
+        "import { dirname as __keepsakeDirname } from 'node:path';",
+        "import { fileURLToPath as __keepsakeToPath } from 'node:url';",
+        'const require = __keepsakeCreateRequire(import.meta.url);',
+        'const __filename = __keepsakeToPath(import.meta.url);',
+        'const __dirname = __keepsakeDirname(__filename);',
+      ].join(' '),
+    },
   },
 ];
 

@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -60,7 +61,37 @@ describe('bundles', () => {
     expect(preload).toContain('exposeInMainWorld("keepsake"');
     expect(preload).not.toMatch(/\bexport\b|\bimport\s/);
   });
+
+  it('workers: bundled beside main.cjs under the names core starts them by, and they run without tsx', async () => {
+    for (const file of ['ical-expand-worker.mjs', 'heic-worker.mjs', 'parse-worker-entry.mjs']) {
+      expect(externals(file).filter((m) => !builtins.has(m) && m !== 'sharp')).toEqual([]);
+    }
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:u1', 'DTSTART:20240101T100000Z', 'RRULE:FREQ=DAILY;COUNT=3', 'SUMMARY:x', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const ical = await firstMessages(join(out, 'ical-expand-worker.mjs'), { text: ics, maxInstances: 10, horizonMs: 1e12 }, 2);
+    expect(ical[0]).toMatchObject({ index: 0, occurrences: [1704103200000, 1704189600000, 1704276000000] });
+    const photo = readFileSync(join(root, '..', 'shared', 'fixtures', 'photos', 'exifr__heic-iphone7.heic'));
+    const heic = await firstMessages(join(out, 'heic-worker.mjs'), { buffer: new Uint8Array(photo), index: 0, maxPixels: 1e8 }, 1);
+    expect(heic[0]).toMatchObject({ width: expect.any(Number), height: expect.any(Number), count: 1 });
+    const sms = readFileSync(join(root, '..', 'shared', 'fixtures', 'messages', 'sbr2__sms_small.xml'));
+    const parse = await firstMessages(join(out, 'parse-worker-entry.mjs'), { importer: 'sms-xml', size: sms.length, path: 'sms.xml', batchItems: 1000 }, 1, [{ type: 'chunk', data: sms }, { type: 'end' }]);
+    expect(parse[0]).toEqual({ type: 'ready' });
+  });
 });
+
+/** Starts a bundled worker in plain Node and collects its first `n` messages (or its error). */
+function firstMessages(file: string, workerData: unknown, n: number, send: unknown[] = []): Promise<unknown[]> {
+  const worker = new Worker(file, { workerData });
+  for (const m of send) worker.postMessage(m);
+  const got: unknown[] = [];
+  return new Promise((resolve, reject) => {
+    worker.on('message', (m) => {
+      got.push(m);
+      if (got.length === n) void worker.terminate().then(() => resolve(got));
+    });
+    worker.on('error', reject);
+    worker.on('exit', () => resolve(got));
+  });
+}
 
 describe('the bundled main process, driven with a stand-in electron module', () => {
   it('wires every piece in order and serves the window', async () => {
