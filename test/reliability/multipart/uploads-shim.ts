@@ -61,6 +61,11 @@ export async function startUploadsShim(s3rverUrl: string, directory: string, buc
       r.pipe(res);
     });
     up.on('error', () => res.destroy());
+    // A client killed mid-request (the test's SIGKILL) must not leave s3rver waiting for
+    // the rest of a body forever (its close() would wait too).
+    req.on('close', () => {
+      if (!req.complete) up.destroy();
+    });
     req.pipe(up);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
