@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { isKeepsakeError } from '../../common/errors';
 import type { Core } from './core';
-import { fileSource, parseMediaId } from './library/file-source';
+import { parseMediaId } from './library/file-source';
 
 /** What the vault hands out for one media id. */
 export interface MediaSource {
@@ -28,7 +28,7 @@ export async function openMedia(core: Core, id: string, rangeHeader: string | un
   if (!core.vault) return plain(423, 'The vault is locked.');
   let source: MediaSource | null;
   try {
-    source = ref.ordinal === 0 ? await core.vault.media(ref.base) : fileSource(core.vault, ref);
+    source = await core.vault.media(id);
   } catch (e) {
     // Locked between the check above and the lookup (auto-lock, a second window).
     if (isKeepsakeError(e) && e.code === 'VAULT_LOCKED') return plain(423, 'The vault is locked.');

@@ -152,11 +152,15 @@ export function readFile(ctx: VaultContext, itemId: string, role: FileRole = 'or
   return h.size === 0 ? Readable.from([]) : streamFile(ctx, h);
 }
 
-/** Media ids are "<item id>" (the original) or "<item id>.<role>" (thumbnail, attachment). */
+/**
+ * Media ids are "<item id>" (the original), "<item id>.<role>" (its first file of that
+ * role) or "<item id>.<role>.<n>" (the nth, from 0, canonical decimal). Any file seeks by
+ * chunk, so a range inside a later attachment does not decrypt what comes before it.
+ */
 export function media(ctx: VaultContext, mediaId: string): MediaSource | null {
-  const m = /^([0-9a-f]{32})(?:\.(original|thumbnail|attachment))?$/.exec(mediaId);
+  const m = /^([0-9a-f]{32})(?:\.(original|thumbnail|attachment)(?:\.(0|[1-9][0-9]{0,3}))?)?$/.exec(mediaId);
   if (!m) return null;
-  const h = fileHandle(ctx, m[1]!, (m[2] as FileRole | undefined) ?? 'original');
+  const h = fileHandle(ctx, m[1]!, (m[2] as FileRole | undefined) ?? 'original', m[3] ? Number(m[3]) : 0);
   if (!h) return null;
   return { size: h.size, mime: h.mime, stream: (start, end) => streamFile(ctx, h, start, end) };
 }
