@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveCloudKeys, objectName } from '../../../main/core/cloud/mirror/cloud-crypto';
 import { collectGarbage } from '../../../main/core/cloud/mirror/gc';
-import { readRemoteManifests } from '../../../main/core/cloud/mirror/manifest';
+import { manifestNames, readRemoteManifests } from '../../../main/core/cloud/mirror/manifest';
 import { restoreVault } from '../../../main/core/cloud/mirror/restore';
 import { syncToTarget } from '../../../main/core/cloud/mirror/sync';
+import { KeepsakeError } from '../../../common/errors';
 import type { FaultKind } from '../../support/fault-proxy';
+import { wrapTarget } from '../../reliability/harness/wrap-target';
 import { startRig, type TargetRig } from './helpers';
 import { fastRetry, makeVault, tempDir } from './mirror-helpers';
 import { syntheticVault, type SyntheticVault } from './synthetic-source';
@@ -111,6 +113,33 @@ describe('rollback and swap detection', () => {
     rmSync(saved, { recursive: true, force: true });
     await expect(sync(sv, rig)).rejects.toMatchObject({ code: 'CORRUPT', details: { rollback: true, remote: 1, highestSeen: 3 } });
     await expect(gc(sv, rig)).rejects.toMatchObject({ code: 'CORRUPT' });
+  });
+
+  it('re-reads a manifest served stale for a moment (eventual consistency) instead of calling it a rollback', async () => {
+    rig = await startRig('folder');
+    sv = syntheticVault(4);
+    await sync(sv, rig); // counter 1, in slot b
+    sv.addPacks(1);
+    await sync(sv, rig); // counter 2, in slot a: this computer has now seen 2
+    const names = manifestNames(deriveCloudKeys(Buffer.from(sv.source.cloudKey)));
+    const real = rig.target;
+    let staleReads = 0;
+    // As a store that has not caught up yet: slot a (the newest) reads as missing twice,
+    // so only the older copy in slot b is seen — then the store catches up.
+    const lagging = wrapTarget(real, {
+      get: (name, range, signal) => {
+        if (name === names.a && staleReads < 2) {
+          staleReads++;
+          return Promise.reject(new KeepsakeError('NOT_FOUND', 'not there yet'));
+        }
+        return real.get(name, range, signal);
+      },
+    });
+    sv.addPacks(1);
+    const report = await syncToTarget(sv.source, { targetId: sv.targetId, target: lagging, store: sv.store, retry: fastRetry });
+    expect(staleReads).toBe(2);
+    expect(report.counter).toBe(3);
+    expect((await readRemoteManifests(real, deriveCloudKeys(Buffer.from(sv.source.cloudKey)), sv.source.vaultId)).newest?.counter).toBe(3);
   });
 
   it('refuses a target that holds another vault', async () => {

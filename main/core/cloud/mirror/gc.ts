@@ -15,7 +15,7 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget, ObjectInfo } from '../target';
 import { deriveCloudKeys, keySlotObjectNames, wipeCloudKeys } from './cloud-crypto';
 import type { CloudStore } from './cloud-store';
-import { checkNotRolledBack, manifestNames, readRemoteManifests, type Manifest } from './manifest';
+import { manifestNames, readCurrentManifests, type Manifest } from './manifest';
 import { withRemoteLock } from './remote-lock';
 
 export interface GcOptions {
@@ -51,8 +51,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
   const keys = deriveCloudKeys(Buffer.from(opts.cloudKey));
   try {
     return await withRemoteLock(opts.target, keys, policy, now, opts.signal, async (lockName, lease) => {
-      const remote = await withRetry(() => readRemoteManifests(opts.target, keys, opts.vaultId, opts.signal), policy, opts.signal);
-      checkNotRolledBack(remote.newest, opts.store.get(opts.targetId).highestCounter, opts.target.description);
+      const remote = await readCurrentManifests(opts.target, keys, opts.vaultId, opts.store.get(opts.targetId).highestCounter, policy, opts.signal);
       if (!remote.newest) return { listed: 0, referenced: 0, deleted: 0, tooYoung: 0 };
 
       // Two listings that must agree: a page lost or cut short in one read shows up as a

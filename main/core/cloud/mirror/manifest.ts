@@ -8,6 +8,7 @@
 // newest manifest is lower was rolled back (or swapped for an older copy) and is refused.
 import { z } from 'zod';
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
+import { withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget } from '../target';
 import { objectName, open, seal, sha256, type CloudKeys } from './cloud-crypto';
 
@@ -87,6 +88,26 @@ export async function readRemoteManifests(target: CloudTarget, keys: CloudKeys, 
   found.sort((x, y) => y.counter - x.counter);
   if (found.length === 0 && damaged) throw damaged;
   return { newest: found[0] ?? null, previous: found[1] ?? null };
+}
+
+/**
+ * Re-reads before an older manifest counts as a rollback: an eventually consistent store
+ * can serve the previous copy of an overwritten slot for a while (RELIABILITY row 14), and
+ * "your cloud copy was rolled back" is an alarm that must not go off for that.
+ */
+export const STALE_READ_WAITS_MS = [1000, 2000, 4000, 8000] as const;
+
+/** Reads the manifests; an older one than seen here is re-read after each wait, then refused. */
+export async function readCurrentManifests(target: CloudTarget, keys: CloudKeys, vaultId: string | null, highestSeen: number, policy: RetryPolicy, signal?: AbortSignal): Promise<RemoteManifests> {
+  for (let i = 0; ; i++) {
+    const remote = await withRetry(() => readRemoteManifests(target, keys, vaultId, signal), policy, signal);
+    const wait = STALE_READ_WAITS_MS[i];
+    if ((remote.newest?.counter ?? 0) >= highestSeen || wait === undefined) {
+      checkNotRolledBack(remote.newest, highestSeen, target.description);
+      return remote;
+    }
+    await policy.sleep(wait, signal);
+  }
 }
 
 export function checkNotRolledBack(newest: Manifest | null, highestSeen: number, what: string): void {

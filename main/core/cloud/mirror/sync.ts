@@ -21,7 +21,7 @@ import type { CloudStore } from './cloud-store';
 import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
 import { listLocalPacks, pool } from './local-packs';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
-import { checkNotRolledBack, readRemoteManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
+import { readCurrentManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
 import { HashPool } from './hash-pool';
 import { RecordBatch } from './record-batch';
 import { verifiedPut } from './verify-upload';
@@ -97,9 +97,8 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     // Held until the manifest is out, so no clean-up deletes what this sync will name (row 8).
     lease = await acquireRemoteLock(target, keys, policy, opts.now ?? Date.now, signal, opts.lockTtlMs === undefined ? { mode: 'sync' } : { mode: 'sync', ttlMs: opts.lockTtlMs });
     report(opts, 'Reading the cloud copy', 0, 0, 0, 0);
-    const remote = await withRetry(() => readRemoteManifests(target, keys, source.vaultId, signal), policy, signal);
     const record = store.get(targetId);
-    checkNotRolledBack(remote.newest, record.highestCounter, target.description);
+    const remote = await readCurrentManifests(target, keys, source.vaultId, record.highestCounter, policy, signal);
     if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
     await refuseForeignVault(target, source.vaultId, policy, signal);
     await cleanupOrphans(target, opts.log);
