@@ -11,7 +11,7 @@ import type { EventSpec, MethodSpec } from './contract/define';
 import { devicesEvents, devicesMethods } from './contract/devices';
 import { intakeMethods } from './contract/intake';
 import { jobEvents, jobMethods } from './contract/jobs';
-import { libraryMethods } from './contract/library';
+import { libraryEvents, libraryMethods } from './contract/library';
 import { recoveryMethods } from './contract/recovery';
 import { securityMethods } from './contract/security';
 import { settingsMethods } from './contract/settings';
@@ -39,6 +39,7 @@ export const events = {
   ...vaultEvents,
   ...cloudEvents,
   ...devicesEvents,
+  ...libraryEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Methods = typeof methods;

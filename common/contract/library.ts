@@ -3,7 +3,7 @@
 // version of a contact, note or event). Every list is keyset-paginated: pass back `next`.
 import { z } from 'zod';
 import { Category, LocationKind } from '../domain';
-import { method } from './define';
+import { event, method } from './define';
 
 /** An opaque keyset cursor from the previous page. */
 export const Cursor = z.string().min(1).max(300);
@@ -197,4 +197,11 @@ export const libraryMethods = {
       .strict(),
     output: SearchResult,
   }),
+};
+
+export const libraryEvents = {
+  'library.changed': event(
+    'Items were added, changed or erased (an import, a phone sync, an edit, an erase, a backup): screens that show items reload. Sent at most a few times a second.',
+    z.object({}),
+  ),
 };

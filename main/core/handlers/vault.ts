@@ -5,6 +5,7 @@ import type { Core } from '../core';
 import { describeCheck } from '../vault/check-summary';
 import { Vault } from '../vault/vault';
 import type { DomainHandlers } from './types';
+import { announceLibraryChanges } from '../library-events';
 
 function changed(core: Core): void {
   core.events.emit('vault.changed', { state: core.vault ? 'unlocked' : Vault.exists(core.dataFolder) ? 'locked' : 'missing' });
@@ -15,6 +16,7 @@ export const vaultHandlers: DomainHandlers<'vault'> = {
     if (core.vault || Vault.exists(core.dataFolder)) throw new KeepsakeError('CONFLICT', 'A vault already exists in this data folder.');
     const { vault, recoveryKey } = await Vault.create(core.dataFolder, passphrase);
     core.vault = vault;
+    announceLibraryChanges(core, vault);
     core.log.info('vault.created', {});
     changed(core);
     return { recoveryKey };
@@ -22,6 +24,7 @@ export const vaultHandlers: DomainHandlers<'vault'> = {
   'vault.unlock': async (input, core) => {
     if (core.vault) return { state: 'unlocked' };
     core.vault = await Vault.open(core.dataFolder, input);
+    announceLibraryChanges(core, core.vault);
     core.log.info('vault.unlocked', { with: 'passphrase' in input ? 'passphrase' : 'recovery key' });
     changed(core);
     return { state: 'unlocked' };

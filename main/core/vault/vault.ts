@@ -47,6 +47,7 @@ type Control = Pick<JobControl, 'report' | 'checkpoint'>;
 export class Vault {
   private closed = false;
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly itemListeners = new Set<() => void>();
 
   private constructor(
     private readonly ctx: VaultContext,
@@ -179,12 +180,12 @@ export class Vault {
 
   /** Stores a batch in one transaction; resolves only once it is durable. */
   putItems(batch: NewItem[]): Promise<PutResult[]> {
-    return this.write(() => putItems(this.ctx, batch));
+    return this.announce(this.write(() => putItems(this.ctx, batch)));
   }
 
   /** Row-only items (no files) in one transaction, the bulk path (record-store.ts); durable when it resolves. */
   putRecords(batch: readonly RecordItem[]): Promise<PutResult[]> {
-    return this.write(async () => putRecords(this.ctx, batch));
+    return this.announce(this.write(async () => putRecords(this.ctx, batch)));
   }
 
   getItem(id: string): ItemRecord | null {
@@ -197,7 +198,7 @@ export class Vault {
 
   /** Stores a new version of an item (unchanged parts carried over; files too unless given). */
   updateItem(id: string, changes: ItemUpdate): Promise<PutResult> {
-    return this.write(async () => {
+    return this.announce(this.write(async () => {
       const cur = getItem(this.ctx, id);
       if (!cur) throw new KeepsakeError('NOT_FOUND', 'There is no such item.');
       const source = cur.sources[0];
@@ -217,7 +218,7 @@ export class Vault {
       };
       const [r] = await putItems(this.ctx, [next]);
       return r!;
-    });
+    }));
   }
 
   readFile(itemId: string, role: FileRole = 'original', ordinal = 0): Readable {
@@ -243,7 +244,7 @@ export class Vault {
   }
 
   backupFolder(dir: string, opts: { control?: Control } = {}): Promise<BackupReport> {
-    return this.write(() => backupFolder(this.ctx, dir, opts.control));
+    return this.announce(this.write(() => backupFolder(this.ctx, dir, opts.control)));
   }
 
   restoreSnapshot(id: number | 'latest', dir: string, opts: { control?: Control } = {}): Promise<{ files: number; bytes: number }> {
@@ -258,7 +259,7 @@ export class Vault {
 
   /** Full-read check, then (after copying what it touches) removes items whose data is lost. */
   repair(): Promise<RepairReport> {
-    return this.write(() => repairVault(this.ctx));
+    return this.announce(this.write(() => repairVault(this.ctx)));
   }
 
   compact(opts: CompactHooks = {}): Promise<CompactReport> {
@@ -267,7 +268,7 @@ export class Vault {
 
   /** Erasure primitive: tombstones, key and rows gone now; chunks at the next compact(). */
   destroyItems(ids: string[]): Promise<number> {
-    return this.write(async () => destroyItems(this.ctx, ids));
+    return this.announce(this.write(async () => destroyItems(this.ctx, ids)));
   }
 
   /** Resume points of long jobs (see checkpoints.ts). */
@@ -317,6 +318,27 @@ export class Vault {
   }
 
   /** Writes run one at a time, in call order. */
+  /** Calls `listener` after each write that may have added, changed or removed items; returns the unsubscribe function. */
+  onItemsChanged(listener: () => void): () => void {
+    this.itemListeners.add(listener);
+    return () => this.itemListeners.delete(listener);
+  }
+
+  /** Tells the listeners once `done` has committed (a failed write may still have stored a batch before it). */
+  private announce<T>(done: Promise<T>): Promise<T> {
+    const tell = (): void => {
+      for (const l of this.itemListeners) {
+        try {
+          l();
+        } catch {
+          // a listener's failure is not the write's
+        }
+      }
+    };
+    done.then(tell, tell);
+    return done;
+  }
+
   private write<T>(fn: () => Promise<T>): Promise<T> {
     this.live();
     const next = this.writes.then(async () => {
