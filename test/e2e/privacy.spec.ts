@@ -77,6 +77,8 @@ test('erase a photo from its Stored in panel: preview, confirm with the passphra
   await expect(erase.getByTestId('receipt')).toContainText('Erased everywhere', { timeout: 60_000 });
   await snap(app, '35-erase-photo-receipt');
   await erase.getByRole('button', { name: 'Done' }).click();
+  // the viewer closes with the receipt, and only then does the grid drop the erased photo
+  await expect(app.getByText('No photos or videos yet')).toBeVisible();
   await openSection(app, 'Privacy');
   await expect(app.getByTestId('receipts')).toContainText('1 chosen item');
 });

@@ -29,15 +29,29 @@ export function PhotosScreen() {
   const [single, setSingle] = useState<PhotoRow | null>(null);
   const [jump, setJump] = useState<number | null>(null);
   const total = (d: typeof photos.data) => (d ? d.days.reduce((s, x) => s + x.count, 0) + d.undated : 0);
-  // An erase (this viewer's "Stored in", the privacy center) or an import changed the
-  // timeline: fresh day counts make a fresh index, so erased photos leave the grid.
+  // Items changed (an erase, an import, a phone sync): fresh day counts make a fresh
+  // index, so erased photos leave the grid and new ones appear. Never under an open
+  // viewer — that would pull the photo, and an erase receipt shown over it, away from the
+  // person — so then the reload waits for the viewer to close.
   const [changes, setChanges] = useState(0);
-  useLibraryChanged(() => {
-    setOpen(null);
+  const [stale, setStale] = useState(false);
+  const refresh = (): void => {
     photos.reload();
     shots.reload();
     setChanges((n) => n + 1);
+  };
+  useLibraryChanged(() => {
+    if (open !== null || single !== null) setStale(true);
+    else refresh();
   });
+  const closeViewer = (): void => {
+    setOpen(null);
+    setSingle(null);
+    if (stale) {
+      setStale(false);
+      refresh();
+    }
+  };
 
   if (photos.data && shots.data && total(photos.data) + total(shots.data) === 0) {
     return <LibraryScreen title="Photos" icon={Image} what="photos or videos" sources="Import a photo folder, a Google Takeout archive or a phone backup to see your photos on a timeline and a map." />;
@@ -85,8 +99,8 @@ export function PhotosScreen() {
       ) : (
         <p className="muted">Loading…</p>
       )}
-      {row && open !== null ? <PhotoViewer row={row} onClose={() => setOpen(null)} onStep={(d) => index && index.get(open + d) && setOpen(open + d)} /> : null}
-      {single ? <PhotoViewer row={single} onClose={() => setSingle(null)} onStep={() => undefined} /> : null}
+      {row && open !== null ? <PhotoViewer row={row} onClose={closeViewer} onStep={(d) => index && index.get(open + d) && setOpen(open + d)} /> : null}
+      {single ? <PhotoViewer row={single} onClose={closeViewer} onStep={() => undefined} /> : null}
     </Screen>
   );
 }
