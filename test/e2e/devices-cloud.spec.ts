@@ -56,6 +56,7 @@ test('pair a phone with the agent, sync it, and mirror to a folder target', asyn
     await expect(target.getByTestId('health')).toContainText(/Last synced|synced/i, { timeout: 60_000 });
     await snap(app, '43-cloud');
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // the server (stopped after the test) may still be finishing a write into work/cloud
+    rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });
