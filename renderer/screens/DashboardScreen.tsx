@@ -8,10 +8,12 @@ import { BarChart } from '../components/BarChart';
 import { Screen } from '../components/Screen';
 import { isSectionId } from '../sections';
 import { formatBytes, formatDate, formatNumber } from '../library/format';
+import { useLibraryChanged } from '../library/use-library-changed';
 import { GuideScreen } from './GuideScreen';
 
 export function DashboardScreen() {
-  const { data, error } = useQuery('library.overview', {});
+  const { data, error, reload } = useQuery('library.overview', {});
+  useLibraryChanged(reload); // counts follow imports, phone syncs and erasures while on screen
   const { openImport, go } = useAppActions();
   if (error) {
     return (

@@ -9,13 +9,15 @@ import { useAppActions } from '../app-actions';
 import { ItemDialog } from '../components/ItemDialog';
 import { Screen } from '../components/Screen';
 import { formatBytes, formatDate, formatNumber } from '../library/format';
+import { useLibraryChanged } from '../library/use-library-changed';
 import { usePages } from '../library/use-pages';
 import { GuideScreen } from './GuideScreen';
 
 const ENCRYPTION: Record<string, string> = { 'aes-256-gcm/item-key': 'AES-256-GCM, key per item' };
 
 export function DataMapScreen() {
-  const { data, error } = useQuery('datamap.matrix', {});
+  const { data, error, reload } = useQuery('datamap.matrix', {});
+  useLibraryChanged(reload); // counts follow imports, phone syncs and erasures while on screen
   const { openImport } = useAppActions();
   const [cell, setCell] = useState<{ category: Category; locationId: number } | null>(null);
   if (error) return <Screen title="Data map"><p className="notice error">{error.message}</p></Screen>;

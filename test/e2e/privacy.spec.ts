@@ -56,12 +56,16 @@ test('upload an import, erase a category with a receipt, hold a category', async
 
 test('erase a photo from its Stored in panel: preview, confirm with the passphrase, receipt', async ({ app }) => {
   await createVault(app);
+  await openSection(app, 'Data map');
+  await expect(app.getByText('No copies to map yet')).toBeVisible();
   await app.getByRole('button', { name: 'Import…' }).first().click();
   const dialog = app.getByRole('dialog', { name: 'Import' });
   await dialog.getByTestId('import-files').setInputFiles([`${FIXTURES}photos/exifr__IMG_20180725_163423-tiny.jpg`]);
   await dialog.getByRole('button', { name: 'Import 1 file' }).click();
   await expect(dialog.getByTestId('import-report')).toContainText('Import finished', { timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Done' }).click();
+  // the data map on screen follows the import by itself (library.changed), no navigation
+  await expect(app.getByRole('button', { name: /^Photos in .*: 1 items$/ }).first()).toBeVisible();
 
   await openSection(app, 'Photos');
   await app.getByRole('button', { name: /^Photo / }).first().click();
