@@ -1,7 +1,7 @@
 // Pair a phone: opens a one-time pairing for a few minutes and shows its QR code (and the
 // same as text for typing), with a countdown. Closing the dialog closes the pairing.
 import * as Dialog from '@radix-ui/react-dialog';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../api/client';
 
 interface Pairing {
@@ -19,18 +19,25 @@ export function PairDialog({ open, onOpenChange }: { open: boolean; onOpenChange
   const [now, setNow] = useState(() => Date.now());
   const [paired, setPaired] = useState(false);
 
+  // The phones paired before this code existed: a phone not among them paired with it.
+  const before = useRef<Set<string>>(new Set());
+
   useEffect(() => {
     if (!open) return;
     let live = true;
-    api.call('devices.pairingStart', {}).then(
-      (p) => {
+    // The list is read before the code is shown, so a phone that pairs at once (the
+    // reference agent takes a second) is still seen as new.
+    api
+      .call('devices.list', {})
+      .then(async (list) => {
+        const p = await api.call('devices.pairingStart', {});
         if (!live) return;
+        before.current = new Set(list.devices.map((d) => d.id));
         setPairing(p);
         setPaired(false);
         setError('');
-      },
-      (e: unknown) => live && setError(e instanceof ApiError ? e.message : String(e)),
-    );
+      })
+      .catch((e: unknown) => live && setError(e instanceof ApiError ? e.message : String(e)));
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => {
       live = false;
@@ -41,20 +48,18 @@ export function PairDialog({ open, onOpenChange }: { open: boolean; onOpenChange
 
   // The phone pairs over the gateway, not through this window: watch the device list.
   useEffect(() => {
-    if (!open || paired) return;
-    let baseline: number | null = null;
-    const count = async (): Promise<number> => (await api.call('devices.list', {})).devices.filter((d) => !d.revokedAt).length;
-    const timer = setInterval(() => {
-      count().then(
-        (n) => {
-          if (baseline === null) baseline = n;
-          else if (n > baseline) setPaired(true);
+    if (!open || !pairing || paired) return;
+    const look = (): void => {
+      api.call('devices.list', {}).then(
+        (list) => {
+          if (list.devices.some((d) => !d.revokedAt && !before.current.has(d.id))) setPaired(true);
         },
-        () => undefined,
+        () => undefined, // the next look
       );
-    }, 1500);
+    };
+    const timer = setInterval(look, 1500);
     return () => clearInterval(timer);
-  }, [open, paired]);
+  }, [open, pairing, paired]);
 
   const left = pairing ? Math.max(0, Math.round((pairing.expires - now) / 1000)) : 0;
   return (
