@@ -56,7 +56,11 @@ test('pair a phone with the agent, sync it, and mirror to a folder target', asyn
     await expect(target.getByTestId('health')).toContainText(/Last synced|synced/i, { timeout: 60_000 });
     await snap(app, '43-cloud');
   } finally {
-    // the server (stopped after the test) may still be finishing a write into work/cloud
+    // A sync job may still be finishing writes into work/cloud after its health line
+    // changed: locking stops every job and service first (the server itself stops only
+    // after the test).
+    await app.getByRole('button', { name: 'Lock' }).click().catch(() => undefined);
+    await expect(app.getByRole('button', { name: 'Unlock' })).toBeVisible().catch(() => undefined);
     rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });
