@@ -14,18 +14,7 @@ import { S3Target } from '../../../main/core/cloud/s3-target';
 import { startS3Server, type S3TestServer } from '../../support/s3-server';
 import { makeVault, tempDir, type TestVault } from './mirror-helpers';
 import { hexName } from './helpers';
-
-function pseudoRandom(seed: number, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { pseudoRandom } from '../vault/helpers';
 
 describe('HashPool', () => {
   const dir = tempDir('read-hash');
@@ -33,7 +22,7 @@ describe('HashPool', () => {
   const sizes = [0, 1, 4095, 65537, 3_000_000];
   const files = sizes.map((size, i) => {
     const path = join(dir, `f${i}.pack`);
-    writeFileSync(path, pseudoRandom(i + 1, size));
+    writeFileSync(path, pseudoRandom(size, i + 1));
     return path;
   });
 
@@ -43,7 +32,7 @@ describe('HashPool', () => {
       // All at once, more files than workers: each answer must match its own file.
       const got = await Promise.all([...files, ...files].map((f) => pool.hash(f)));
       got.forEach((d, i) => {
-        const want = pseudoRandom((i % files.length) + 1, sizes[i % files.length]!);
+        const want = pseudoRandom(sizes[i % files.length]!, (i % files.length) + 1);
         expect(d).toEqual(digestsOf(want));
         expect(d.sha256).toBe(createHash('sha256').update(want).digest('hex'));
       });
@@ -121,7 +110,7 @@ describe('S3Target.put with known hashes', () => {
   });
 
   it('stores the object and returns the given hashes and the server MD5 ETag', async () => {
-    const data = pseudoRandom(7, 200_000);
+    const data = pseudoRandom(200_000, 7);
     const d = digestsOf(data);
     const put = await target.put(hexName(1, 'k'), data, data.length, undefined, d);
     expect(put).toMatchObject({ size: data.length, sha256: d.sha256, md5: d.md5, etag: d.md5 });
@@ -131,7 +120,7 @@ describe('S3Target.put with known hashes', () => {
   it('streams a file whose hashes are given, sending those hashes', async () => {
     const dir2 = tempDir('s3-stream');
     const path = join(dir2, 'p.pack');
-    const data = pseudoRandom(9, 300_000);
+    const data = pseudoRandom(300_000, 9);
     writeFileSync(path, data);
     const d = digestsOf(data);
     const put = await target.put(hexName(3, 'k'), () => createReadStream(path), data.length, undefined, d);
@@ -140,7 +129,7 @@ describe('S3Target.put with known hashes', () => {
   });
 
   it('hashes for itself when the given hashes are for another size', async () => {
-    const data = pseudoRandom(8, 1000);
+    const data = pseudoRandom(1000, 8);
     const put = await target.put(hexName(2, 'k'), data, data.length, undefined, { size: 5, sha256: '00'.repeat(32), md5: '00'.repeat(16) });
     expect(put.sha256).toBe(digestsOf(data).sha256);
     expect(put.etag).toBe(digestsOf(data).md5);
