@@ -1,5 +1,6 @@
 // `npm run build`: the renderer (Vite → dist/renderer) and, where its build script exists,
-// the Electron main and preload bundles (esbuild → dist/electron).
+// the Electron main and preload bundles (esbuild → dist/electron), and the pre-bundled
+// `keepsake` command (esbuild → dist/cli, see scripts/build-cli.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -10,3 +11,4 @@ function run(cmd, args) {
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 if (existsSync('scripts/build-electron.mjs')) run(process.execPath, ['scripts/build-electron.mjs']);
+run(process.execPath, ['scripts/build-cli.mjs']);
