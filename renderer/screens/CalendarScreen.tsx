@@ -7,6 +7,7 @@ import { useQuery } from '../api/hooks';
 import { ItemDialog } from '../components/ItemDialog';
 import { Screen } from '../components/Screen';
 import { formatTime } from '../library/format';
+import { useLibraryChanged } from '../library/use-library-changed';
 import { LibraryScreen } from './LibraryScreen';
 
 function monthStart(d: Date): Date {
@@ -20,7 +21,11 @@ export function CalendarScreen({ initial }: { initial?: Date }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const from = month.getTime();
   const to = new Date(month.getFullYear(), month.getMonth() + 1, 1).getTime();
-  const { data, error } = useQuery('events.range', { from, to });
+  const { data, error, reload } = useQuery('events.range', { from, to });
+  useLibraryChanged(() => {
+    any.reload();
+    reload();
+  });
   const count = any.data?.categories.find((c) => c.category === 'event')?.count ?? 0;
   if (any.data && count === 0) {
     return <LibraryScreen title="Calendar" icon={Calendar} what="events" sources="Import an iCalendar (.ics) file, a Google Takeout archive or a phone backup." />;

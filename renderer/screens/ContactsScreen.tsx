@@ -8,6 +8,7 @@ import { useQuery } from '../api/hooks';
 import { EditVersionForm } from '../components/EditVersionForm';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
+import { pickCurrent } from '../library/pick-current';
 import { usePages } from '../library/use-pages';
 import { LibraryScreen } from './LibraryScreen';
 
@@ -26,7 +27,7 @@ export function ContactsScreen() {
   if (!list.loading && list.items.length === 0) {
     return <LibraryScreen title="Contacts" icon={Contact} what="contacts" sources="Import a vCard (.vcf) file, a Google Takeout archive or a phone backup." />;
   }
-  const current = id ?? list.items[0]?.id ?? null;
+  const current = pickCurrent(list.items, id, (c) => c.id);
   return (
     <Screen title="Contacts" subtitle={`${list.items.length}${list.done ? '' : '+'} contacts`}>
       <div className="split">

@@ -11,6 +11,7 @@ import { AttachmentList } from '../components/Attachments';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { formatDate } from '../library/format';
+import { pickCurrent } from '../library/pick-current';
 import { usePages } from '../library/use-pages';
 import { LibraryScreen } from './LibraryScreen';
 
@@ -26,7 +27,7 @@ export function EmailScreen() {
   if (!list.loading && list.items.length === 0) {
     return <LibraryScreen title="Email" icon={Mail} what="email" sources="Import an mbox file (Google Takeout Mail, Thunderbird) or .eml messages." />;
   }
-  const current = id ?? list.items[0]?.id ?? null;
+  const current = pickCurrent(list.items, id, (m) => m.id);
   return (
     <Screen title="Email">
       <div className="split">

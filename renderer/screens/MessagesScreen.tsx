@@ -8,6 +8,7 @@ import { AttachmentLink, AttachmentPreview } from '../components/Attachments';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { formatDate, formatDuration, formatNumber, formatTime } from '../library/format';
+import { pickCurrent } from '../library/pick-current';
 import { usePages } from '../library/use-pages';
 import { LibraryScreen } from './LibraryScreen';
 
@@ -19,7 +20,7 @@ export function MessagesScreen() {
   if (!threads.loading && !calls.loading && threads.items.length === 0 && calls.items.length === 0) {
     return <LibraryScreen title="Messages" icon={MessageSquare} what="messages" sources="Import an SMS Backup & Restore file, an Android or iPhone backup to read your conversations and call log." />;
   }
-  const current = key ?? threads.items[0]?.key ?? null;
+  const current = pickCurrent(threads.items, key, (t) => t.key);
   return (
     <Screen title="Messages">
       <div className="tabs" role="tablist" aria-label="Messages views">

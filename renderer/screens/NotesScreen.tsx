@@ -9,6 +9,7 @@ import { EditVersionForm } from '../components/EditVersionForm';
 import { Screen } from '../components/Screen';
 import { StoredIn } from '../components/StoredIn';
 import { formatDate } from '../library/format';
+import { pickCurrent } from '../library/pick-current';
 import { usePages } from '../library/use-pages';
 import { LibraryScreen } from './LibraryScreen';
 
@@ -18,7 +19,7 @@ export function NotesScreen() {
   if (!notes.loading && notes.items.length === 0) {
     return <LibraryScreen title="Notes" icon={NotebookText} what="notes" sources="Import a Google Keep Takeout, Evernote .enex, Bear backup or a folder of text and Markdown files." />;
   }
-  const current = id ?? notes.items[0]?.id ?? null;
+  const current = pickCurrent(notes.items, id, (n) => n.id);
   return (
     <Screen title="Notes">
       <div className="split">
