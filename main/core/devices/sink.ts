@@ -13,6 +13,12 @@ export interface IngestFile {
   sha256: string;
   /** Opens the plaintext content from the start; may be called more than once. */
   open(): Readable;
+  /**
+   * The whole content as one buffer, when the gateway holds it in memory: the vault then
+   * cuts it in place instead of copying a stream into its chunking window. Not modified
+   * while putItems runs.
+   */
+  data?: Buffer;
 }
 
 export interface IngestItem {

@@ -9,9 +9,10 @@ import { createHash, type Hash } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
+import { HashWorker } from './hash-worker';
 import { HeldUploads } from './held-uploads';
 import type { PairedDevice, PairingsStore } from './pairings-store';
-import type { IngestItem, IngestSink } from './sink';
+import type { IngestFile, IngestItem, IngestSink } from './sink';
 import type { UploadStaging } from './staging';
 import type { SyncStore, UploadRow } from './sync-store';
 import { ACKED, type CommitResponse, type ErasureAckRequest, type ErasureAckResponse, type ErasuresResponse, type LocationRequest, type LocationResponse, type ManifestRequest, type ManifestResponse, type RestoreOffer, type UploadStatus } from './wire';
@@ -68,6 +69,9 @@ export class SyncService {
   private readonly completeInMemory = new Map<string, number>();
   /** Whole files waiting in memory for their commit, keyed by staging name [Note: Held uploads]. */
   private readonly held: HeldUploads;
+  /** SHA-256 of held files, computed on a worker as each completes [Note: Hash worker]; keyed by staging name. */
+  private readonly hasher = new HashWorker();
+  private readonly digests = new Map<string, Promise<string>>();
 
   constructor(private readonly d: SyncDeps) {
     this.held = new HeldUploads(d.heldBytes ?? 64 * 1024 * 1024, (name, data) => {
@@ -88,6 +92,7 @@ export class SyncService {
   /** Forgets a staged or held upload's bytes (replaced, removed, damaged or stored). */
   private forget(staging: string): void {
     this.completeInMemory.delete(staging);
+    this.digests.delete(staging);
     this.held.drop(staging);
     this.d.staging.remove(staging);
   }
@@ -95,6 +100,8 @@ export class SyncService {
   /** Drops everything held in memory (the service is closing). */
   releaseHeld(): void {
     this.held.clear();
+    this.digests.clear();
+    this.hasher.close();
   }
 
   /** Removes staged files that no upload refers to; run once when the service starts. */
@@ -230,11 +237,13 @@ export class SyncService {
     // A file arriving whole in one range waits in memory for its commit [Note: Held uploads].
     const inMemory = row.received === 0 && range.start === 0 && range.length === row.size && this.held.reserve(row.size);
     const sink = inMemory ? new MemoryRange(row.size) : new DiskRange(this.d.staging.writer(row.staging, row.received));
-    if (row.received === 0) {
+    // A held file is hashed whole on the worker once complete; a range staged on disk is
+    // hashed here as it arrives (a cut held range is re-read from staging at its commit).
+    if (row.received === 0 && !inMemory) {
       if (this.running.size > 10_000) this.running.clear();
       this.running.set(key, { hash: createHash('sha256'), upTo: 0 });
     }
-    const run = this.running.get(key);
+    const run = inMemory ? undefined : this.running.get(key);
     const hashing = run && run.upTo === row.received ? run : null;
     if (!hashing) this.running.delete(key);
     let seen = 0;
@@ -263,6 +272,7 @@ export class SyncService {
     try {
       if (sink instanceof MemoryRange && sink.bytes === row.size) {
         this.held.keep(row.staging, sink.data);
+        this.digests.set(row.staging, this.hasher.digest(sink.data));
         landed = row.size;
       } else {
         if (inMemory) this.held.unreserve(row.size);
@@ -321,7 +331,7 @@ export class SyncService {
         title: row.name,
         fields: { name: row.name, sha256: row.hash, modified: row.modified },
         // Held in memory, or staged on disk (spilled, resumed, or too big to hold).
-        file: { name: row.name, mime: row.mime, size: row.size, sha256: row.hash, open: () => this.held.open(row.staging) ?? this.d.staging.reader(row.staging, row.size) },
+        file: this.fileOf(row),
       }));
       for (const row of ready) this.held.pin(row.staging);
       let stored: Awaited<ReturnType<IngestSink['putItems']>>;
@@ -360,8 +370,24 @@ export class SyncService {
     return { results };
   }
 
-  /** SHA-256 of a complete upload: computed while it arrived, else over the held or staged bytes. */
+  /**
+   * The stored file of a verified upload: a held file goes to the vault as its buffer (cut
+   * in place, no stream and no copy into the chunking window); a staged one as a stream.
+   */
+  private fileOf(row: UploadRow): IngestFile {
+    const file: IngestFile = { name: row.name, mime: row.mime, size: row.size, sha256: row.hash, open: () => this.held.open(row.staging) ?? this.d.staging.reader(row.staging, row.size) };
+    const held = this.held.data(row.staging);
+    if (held) file.data = held;
+    return file;
+  }
+
+  /** SHA-256 of a complete upload: on the worker for a held file, while it arrived for a staged one, else over the held or staged bytes. */
   private async contentHash(row: UploadRow): Promise<string> {
+    const pending = this.digests.get(row.staging);
+    if (pending) {
+      this.digests.delete(row.staging);
+      return pending;
+    }
     const key = `${row.deviceId}\0${row.itemId}`;
     const run = this.running.get(key);
     this.running.delete(key);
@@ -433,7 +459,8 @@ class MemoryRange {
   bytes = 0;
 
   constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    // Shared with the hash worker, which reads it in place once the file is complete.
+    this.buf = HashWorker.alloc(size);
   }
 
   /** The caller never writes past the declared range, which is the whole file. */

@@ -57,7 +57,7 @@ export class VaultIngestSink implements IngestSink {
         title: it.title,
         fields: isExport ? { ...it.fields, exportOf: it.category } : it.fields,
         personal: true,
-        ...(file ? { files: [{ role: 'original' as const, name: file.name, mime: file.mime, data: () => file.open() }] } : {}),
+        ...(file ? { files: [{ role: 'original' as const, name: file.name, mime: file.mime, data: file.data ?? (() => file.open()) }] } : {}),
         ...(it.location ? { location: it.location } : {}),
       };
     });
