@@ -54,7 +54,7 @@ function restic(args: string[], env: NodeJS.ProcessEnv): Promise<{ s: number; cp
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function procCpu(pid: number | undefined): number | null {
+export function procCpu(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -121,7 +121,7 @@ async function plainPuts(endpoint: string, ca: string, bucket: string, packsDir:
 }
 
 /** s3rver in a child process on 127.0.0.1 with TLS (key.pem/cert.pem in `dir`'s parent). */
-async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ endpoint: string; pid: number | undefined; accessKeyId: string; secretAccessKey: string; close(): Promise<void> }> {
+export async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ endpoint: string; pid: number | undefined; accessKeyId: string; secretAccessKey: string; close(): Promise<void> }> {
   mkdirSync(dir, { recursive: true });
   const code = `
     const S3rver = require('s3rver'); const fs = require('fs');
@@ -146,7 +146,7 @@ async function startS3ServerProcess(dir: string, buckets: string[]): Promise<{ e
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** A throwaway self-signed certificate for 127.0.0.1 (openssl, Debian's). */
-function selfSigned(dir: string): { key: string; cert: string } {
+export function selfSigned(dir: string): { key: string; cert: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });

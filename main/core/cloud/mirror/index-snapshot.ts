@@ -22,12 +22,14 @@ export const SEGMENT_BYTES = 1024 * 1024;
  * the connection is outside a transaction: serialize on the same connection would
  * otherwise include pages of a write that has not committed yet.
  */
-export async function snapshotIndex(db: Db, signal?: AbortSignal): Promise<Buffer> {
+export async function snapshotIndex(db: Db, signal?: AbortSignal, atPointInTime?: () => void): Promise<Buffer> {
   for (let waited = 0; db.inTransaction; waited += 10) {
     if (signal?.aborted) throw new KeepsakeError('CANCELLED', 'The cloud sync was cancelled.');
     if (waited > 120_000) throw new KeepsakeError('CONFLICT', 'The vault stayed busy writing for two minutes; the cloud copy will be taken at the next sync.');
     await new Promise((r) => setTimeout(r, 10));
   }
+  // Same tick as serialize: whatever the caller reads here belongs to the same state.
+  atPointInTime?.();
   return db.serialize();
 }
 

@@ -18,7 +18,8 @@ export type ObjectRef = z.infer<typeof ObjectRef>;
 
 export const Manifest = z.object({
   format: z.literal('keepsake-cloud-manifest'),
-  version: z.literal(1),
+  /** 1: one sealed object per index segment; 2: segments in bundles, with a table (index-bundles.ts). */
+  version: z.union([z.literal(1), z.literal(2)]),
   vaultId: z.string().min(1),
   counter: z.number().int().positive(),
   createdAt: z.number(),
@@ -26,8 +27,15 @@ export const Manifest = z.object({
   index: z.object({
     size: z.number().int().nonnegative(),
     segmentSize: z.number().int().positive(),
-    /** In order; `mac` is the keyed MAC of the plaintext segment. */
+    /**
+     * The sealed objects holding the index; `mac` is the keyed MAC of each one's plaintext.
+     * Without a table (version 1) one object per segment, in order.
+     */
     segments: z.array(ObjectRef.extend({ mac: Hex64 })),
+    /** Version 2: per segment, where it is (base64; see index-bundles.ts). */
+    table: z.string().optional(),
+    /** Version 2: the vault's erasure mark when this copy was taken; a new one means carry nothing over. */
+    erasures: z.string().optional(),
   }),
   keySlots: ObjectRef.nullable(),
 });
@@ -50,6 +58,7 @@ export function openManifest(keys: CloudKeys, slot: ManifestSlot, body: Buffer):
   const plain = open(keys, 'manifest', manifestLogical(slot), body);
   const parsed = Manifest.safeParse(JSON.parse(plain.toString('utf8')));
   if (!parsed.success) throw new KeepsakeError('CORRUPT', 'The cloud manifest is not in a format this Keepsake understands.');
+  if ((parsed.data.version === 2) !== (parsed.data.index.table !== undefined)) throw new KeepsakeError('CORRUPT', 'The cloud manifest is not in a format this Keepsake understands.');
   if (slotFor(parsed.data.counter) !== slot) throw new KeepsakeError('CORRUPT', 'A cloud manifest was found in the wrong place: the target was tampered with.');
   return parsed.data;
 }

@@ -22,7 +22,8 @@ import type { CheckReport } from '../../vault/types';
 import { Vault } from '../../vault/vault';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget } from '../target';
-import { contentMac, deriveCloudKeys, keySlotObjectNames, open, sha256, wipeCloudKeys, type CloudKeys } from './cloud-crypto';
+import { deriveCloudKeys, keySlotObjectNames, sha256, wipeCloudKeys, type CloudKeys } from './cloud-crypto';
+import { assembleIndex } from './index-bundles';
 import { pool } from './local-packs';
 import { readRemoteManifests, type Manifest } from './manifest';
 import { writeIndexFromImage } from './index-snapshot';
@@ -166,17 +167,7 @@ async function fetchAndUnlockKeySlots(target: CloudTarget, dataFolder: string, r
 }
 
 async function downloadIndex(target: CloudTarget, keys: CloudKeys, m: Manifest, policy: RetryPolicy, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (const s of m.index.segments) {
-    const sealed = await withRetry(() => fetchVerified(target, s, 'index segment', signal), policy, signal);
-    onBytes(sealed.length);
-    const plain = open(keys, 'index-segment', `index-segment/${s.mac}`, sealed);
-    if (contentMac(keys, plain) !== s.mac) throw new KeepsakeError('CORRUPT', 'An index segment in the cloud does not match its manifest.');
-    parts.push(plain);
-  }
-  const image = Buffer.concat(parts);
-  if (image.length !== m.index.size) throw new KeepsakeError('CORRUPT', 'The cloud copy of the index has the wrong size.');
-  return image;
+  return assembleIndex(keys, m.index, (ref) => withRetry(() => fetchVerified(target, ref, 'index segment', signal), policy, signal), onBytes);
 }
 
 /** Downloads one object and checks it against the manifest; a mismatch is retried once more by the caller's policy. */

@@ -16,9 +16,10 @@ import type { Db } from '../../vault/sql';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../retry';
 import type { Digests } from '../hashing';
 import type { Body, CloudTarget, ObjectInfo } from '../target';
-import { contentMac, deriveCloudKeys, keySlotObjectNames, objectName, open, seal, sha256, wipeCloudKeys } from './cloud-crypto';
+import { deriveCloudKeys, keySlotObjectNames, objectName, open, sha256, wipeCloudKeys } from './cloud-crypto';
 import type { CloudStore } from './cloud-store';
-import { segments, snapshotIndex, SEGMENT_BYTES } from './index-snapshot';
+import { snapshotIndex } from './index-snapshot';
+import { clearReservedBytes, planIndex } from './index-bundles';
 import { listLocalPacks, pool } from './local-packs';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { readCurrentManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
@@ -89,25 +90,38 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   const checkpoint = opts.checkpoint ?? (async () => undefined);
   let retries = 0;
   let bytesUploaded = 0;
-  let lease: RemoteLease | null = null;
+  let lease = null as RemoteLease | null; // set by the lock promise below
   const records = new RecordBatch(store, targetId);
   const hashes = new HashPool();
   try {
     const caps = await withRetry(() => target.capabilities(), policy, signal);
-    // Held until the manifest is out, so no clean-up deletes what this sync will name (row 8).
-    lease = await acquireRemoteLock(target, keys, policy, opts.now ?? Date.now, signal, opts.lockTtlMs === undefined ? { mode: 'sync' } : { mode: 'sync', ttlMs: opts.lockTtlMs });
     report(opts, 'Reading the cloud copy', 0, 0, 0, 0);
     const record = store.get(targetId);
-    const remote = await readCurrentManifests(target, keys, source.vaultId, record.highestCounter, policy, signal);
+    // The round trips that do not depend on each other run at once (a sync that changed
+    // little is mostly waiting on them). The lock must be ours before the listing is taken
+    // (row 8: a clean-up finishing meanwhile could remove what the listing shows), and
+    // nothing is uploaded before all of them succeeded.
+    const locking = acquireRemoteLock(target, keys, policy, opts.now ?? Date.now, signal, opts.lockTtlMs === undefined ? { mode: 'sync' } : { mode: 'sync', ttlMs: opts.lockTtlMs }).then((l) => (lease = l));
+    const listing = locking.then(() => listOrNull(target, policy, signal, opts.log));
+    // Point in time first, then the packs (see the Note above); taken while the requests
+    // above are out (after one turn of the loop, so they are sent before serialize blocks it).
+    const imaging = (async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      let erasures = '';
+      const image = await snapshotIndex(source.db, signal, () => (erasures = erasureMark(source.db)));
+      clearReservedBytes(image);
+      return { image, erasures, packs: await listLocalPacks(source.packsDir) };
+    })();
+    const [leased, remote, present, { image, erasures, packs }] = await settleAll([
+      locking,
+      readCurrentManifests(target, keys, source.vaultId, record.highestCounter, policy, signal),
+      listing,
+      imaging,
+      refuseForeignVault(target, source.vaultId, policy, signal),
+      cleanupOrphans(target, opts.log),
+    ] as const);
     if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
-    await refuseForeignVault(target, source.vaultId, policy, signal);
-    await cleanupOrphans(target, opts.log);
-
-    // Point in time first, then the packs (see the Note above).
-    const image = await snapshotIndex(source.db, signal);
-    const packs = await listLocalPacks(source.packsDir);
     const known = store.objects(targetId);
-    const present = await listOrNull(target, policy, signal, opts.log);
 
     const isThere = (name: string, size: number): boolean => {
       const k = known.get(name);
@@ -126,23 +140,15 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path), digests: await hashes.hash(p.path) }) });
     }
 
-    const segSize = opts.segmentBytes ?? SEGMENT_BYTES;
-    const segRefs: Manifest['index']['segments'] = [];
-    const segJobs = new Map<string, Job>();
-    for (const seg of segments(image, segSize)) {
-      const mac = contentMac(keys, seg);
-      const logical = `index-segment/${mac}`;
-      const name = objectName(keys, logical);
-      const k = known.get(name);
-      if (k && isThere(name, k.size)) {
-        segRefs.push({ name, size: k.size, sha256: k.sha256, mac });
-        continue;
-      }
-      const sealed = seal(keys, 'index-segment', logical, seg);
-      const ref = { name, size: sealed.length, sha256: sha256(sealed), mac };
-      segRefs.push(ref);
-      if (!segJobs.has(name)) segJobs.set(name, { kind: 'segment', logical: mac, name, size: sealed.length, sha256: ref.sha256, data: async () => ({ body: sealed }) });
-    }
+    const prevIndex = remote.newest?.index ?? null;
+    const plan = planIndex(keys, image, {
+      ...(opts.segmentBytes !== undefined ? { segmentBytes: opts.segmentBytes } : {}),
+      previous: prevIndex,
+      usable: (ref) => known.get(ref.name)?.sha256 === ref.sha256 && isThere(ref.name, ref.size),
+      fresh: prevIndex?.erasures !== erasures,
+    });
+    image.fill(0);
+    const segJobs = plan.uploads.map((b): Job => ({ kind: 'segment', logical: b.ref.mac, name: b.ref.name, size: b.sealed.length, sha256: b.ref.sha256, data: async () => ({ body: b.sealed, digests: b.digests }) }));
 
     const slotBytes = await readFile(source.keySlotsPath);
     const slotSha = sha256(slotBytes);
@@ -155,7 +161,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       keySlotsUploaded = true;
     }
 
-    const all = [...jobs.filter((j) => j.kind === 'pack'), ...segJobs.values(), ...jobs.filter((j) => j.kind === 'key-slots')];
+    const all = [...jobs.filter((j) => j.kind === 'pack'), ...segJobs, ...jobs.filter((j) => j.kind === 'key-slots')];
     const bytesTotal = all.reduce((n, j) => n + j.size, 0);
     let done = 0;
     report(opts, 'Uploading', 0, all.length, 0, bytesTotal);
@@ -188,16 +194,16 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     const counter = Math.max(remote.newest?.counter ?? 0, store.get(targetId).highestCounter) + 1;
     const manifest: Manifest = {
       format: 'keepsake-cloud-manifest',
-      version: 1,
+      version: 2,
       vaultId: source.vaultId,
       counter,
       createdAt: (opts.now ?? Date.now)(),
       packs: packRefs.sort((a, b) => (a.id < b.id ? -1 : 1)),
-      index: { size: image.length, segmentSize: segSize, segments: segRefs },
+      index: { ...plan.index, erasures },
       keySlots: { name: slotNames[0], size: slotBytes.length, sha256: slotSha } satisfies ObjectRef,
     };
     const sealed = sealManifest(keys, manifest);
-    await lease.assertHeld();
+    await leased.assertHeld();
     await withRetry(
       async () => {
         await target.put(sealed.name, sealed.body, sealed.body.length, signal);
@@ -211,9 +217,9 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     );
     bytesUploaded += sealed.body.length;
     store.noteCounter(targetId, counter);
-    store.recordSuccess(targetId, bytesUploaded, packRefs.length + segRefs.length + 2);
+    store.recordSuccess(targetId, bytesUploaded, packRefs.length + plan.index.segments.length + 2);
     report(opts, 'Finished', all.length, all.length, bytesUploaded, bytesTotal);
-    return { counter, packs: { total: packRefs.length, uploaded: jobs.filter((j) => j.kind === 'pack').length }, segments: { total: segRefs.length, uploaded: segJobs.size }, keySlotsUploaded, bytesUploaded, retries };
+    return { counter, packs: { total: packRefs.length, uploaded: jobs.filter((j) => j.kind === 'pack').length }, segments: { total: plan.segmentsTotal, uploaded: plan.segmentsNew }, keySlotsUploaded, bytesUploaded, retries };
   } catch (e) {
     // What was verified before the failure is remembered, so the next sync skips it.
     try {
@@ -255,6 +261,32 @@ async function refuseForeignVault(target: CloudTarget, vaultId: string, policy: 
     if (other !== vaultId) {
       throw new KeepsakeError('CONFLICT', `${target.description} already holds another Keepsake vault. Use an empty folder or another prefix for this one; nothing was written.`, { foreignVault: true });
     }
+  }
+}
+
+/**
+ * Awaits every promise, even after one failed (none is left running unobserved), then
+ * throws the first failure in order — a cancellation before anything else.
+ */
+async function settleAll<T extends readonly unknown[]>(ps: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const r = await Promise.allSettled(ps);
+  const failed = r.filter((x): x is PromiseRejectedResult => x.status === 'rejected').map((x) => x.reason as unknown);
+  const first = failed.find((e) => isKeepsakeError(e) && e.code === 'CANCELLED') ?? failed[0];
+  if (failed.length > 0) throw first;
+  return r.map((x) => (x as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * The vault's erasure mark (how many items were ever erased, and when last). A copy taken
+ * after an erasure carries nothing over from older index bundles: their dead pages may
+ * hold the erased rows [Note: Index bundles].
+ */
+function erasureMark(db: Db): string {
+  try {
+    const r = db.prepare('SELECT count(*) AS n, coalesce(max(erased_at), 0) AS at FROM tombstones').get() as { n: number; at: number };
+    return `${r.n}:${r.at}`;
+  } catch {
+    return '0:0'; // an index without erasure support (tests' bare databases)
   }
 }
 
