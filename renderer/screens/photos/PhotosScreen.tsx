@@ -40,10 +40,12 @@ export function PhotosScreen() {
     shots.reload();
     setChanges((n) => n + 1);
   };
+  // At most every 3 s: a long import or phone sync changes the library several times a
+  // second, and each reload refetches the visible pages (cells flash "Loading").
   useLibraryChanged(() => {
     if (open !== null || single !== null) setStale(true);
     else refresh();
-  });
+  }, 3000);
   const closeViewer = (): void => {
     setOpen(null);
     setSingle(null);

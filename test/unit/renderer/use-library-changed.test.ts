@@ -55,3 +55,45 @@ describe('useLibraryChanged', () => {
     root = createRoot(document.createElement('div')); // for afterEach
   });
 });
+
+describe('useLibraryChanged with a minimum interval', () => {
+  function Throttled({ label }: { label: string }) {
+    useLibraryChanged(() => calls.push(label), 1000);
+    return null;
+  }
+
+  it('calls at once, then at most once per interval with a trailing call for the last change', async () => {
+    vi.useFakeTimers();
+    try {
+      await act(async () => root.render(createElement(Throttled, { label: 't' })));
+      await emit(); // first change: at once
+      expect(calls).toEqual(['t']);
+      await emit(); // within the interval: held back…
+      await emit(); // …and merged with this one
+      expect(calls).toEqual(['t']);
+      await act(async () => vi.advanceTimersByTime(999));
+      expect(calls).toEqual(['t']);
+      await act(async () => vi.advanceTimersByTime(1));
+      expect(calls).toEqual(['t', 't']); // the trailing call, never dropped
+      await act(async () => vi.advanceTimersByTime(5000));
+      expect(calls).toEqual(['t', 't']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a pending trailing call is cancelled when the screen goes away', async () => {
+    vi.useFakeTimers();
+    try {
+      await act(async () => root.render(createElement(Throttled, { label: 't' })));
+      await emit();
+      await emit();
+      await act(async () => root.unmount());
+      await act(async () => vi.advanceTimersByTime(5000));
+      expect(calls).toEqual(['t']);
+      root = createRoot(document.createElement('div')); // for afterEach
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
