@@ -6,14 +6,32 @@
 // pack durable [Note: durability before acknowledgement].
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { KeepsakeError } from '../../../common/errors';
 import { chunkAad, chunkId, seal, type NonceBudget } from './item-crypto';
 import type { VaultContext } from './context';
 import { ioError } from './durable-fs';
 import { PACK_TARGET_BYTES, PackWriter, type WrittenPack } from './pack-store';
+import type { SmallResult } from './seal-pool';
 import { get, sql } from './sql';
 
 /** Queued pack bytes above which the reader waits for the disk (see throttle()). */
 const THROTTLE_BYTES = 8 * 1024 * 1024;
+/** Small files sent to a seal worker in one message: enough to make the round trip cheap per file. */
+const SMALL_BATCH = 64;
+/**
+ * A "small" file that has grown past this since it was listed is read on this thread
+ * instead (streamed): a worker reads small files whole into memory.
+ */
+export const SMALL_FILE_LIMIT = 2 * 1024 * 1024;
+
+interface SmallRequest {
+  itemId: string;
+  itemKey: Buffer;
+  budget: NonceBudget;
+  path: string;
+  resolve(r: { refs: ChunkRef[]; size: number }): void;
+  reject(e: unknown): void;
+}
 
 /** A chunk a file refers to: either already in the index (seq) or new in this batch. */
 export interface ChunkRef {
@@ -35,6 +53,10 @@ export class ChunkSink {
   private readonly newItems = new Set<string>();
   /** One reading window for the whole batch: a fresh 16 MiB buffer per small file was most of the GC time. */
   private window: Window | null = null;
+  /** Small files waiting to be sent to a seal worker, and the batches the workers are on. */
+  private smallQueue: SmallRequest[] = [];
+  private smallScheduled = false;
+  private readonly smallInFlight = new Set<Promise<void>>();
   bytesIn = 0;
 
   constructor(private readonly ctx: VaultContext) {}
@@ -133,6 +155,77 @@ export class ChunkSink {
     }
   }
 
+  /**
+   * A small file read, cut, MAC'd and sealed on a seal worker, batched with other small
+   * files (SMALL_BATCH per message); this thread only places the sealed chunks. The
+   * caller keeps itemKey intact until the promise settles. Without workers: addFile.
+   */
+  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): Promise<{ refs: ChunkRef[]; size: number }> {
+    if (!this.ctx.sealPool()) return Promise.resolve(this.addFile(itemId, itemKey, budget, path));
+    return new Promise((resolve, reject) => {
+      this.smallQueue.push({ itemId, itemKey, budget, path, resolve, reject });
+      if (this.smallQueue.length >= SMALL_BATCH) this.sendSmall();
+      else if (!this.smallScheduled) {
+        // the rest of this turn's files join the batch first (callers enqueue in a burst)
+        this.smallScheduled = true;
+        setImmediate(() => {
+          this.smallScheduled = false;
+          this.sendSmall();
+        });
+      }
+    });
+  }
+
+  private sendSmall(): void {
+    const batch = this.smallQueue;
+    if (!batch.length) return;
+    this.smallQueue = [];
+    const pool = this.ctx.sealPool();
+    const work = (async () => {
+      if (!pool) {
+        for (const r of batch) this.settleSmall(r, () => this.addFile(r.itemId, r.itemKey, r.budget, r.path));
+        return;
+      }
+      let results;
+      try {
+        results = await pool.sealSmall(
+          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining })),
+          this.ctx.keys.chunkId,
+          this.ctx.chunker.cutParams,
+          SMALL_FILE_LIMIT,
+        );
+      } catch (e) {
+        for (const r of batch) r.reject(ioError(e, 'read a file to back up'));
+        return;
+      }
+      batch.forEach((r, i) => this.settleSmall(r, () => this.placeSmall(r, results[i]!)));
+    })();
+    this.smallInFlight.add(work);
+    void work.finally(() => this.smallInFlight.delete(work));
+  }
+
+  private settleSmall(r: SmallRequest, fn: () => { refs: ChunkRef[]; size: number }): void {
+    try {
+      r.resolve(fn());
+    } catch (e) {
+      r.reject(e);
+    }
+  }
+
+  private placeSmall(r: SmallRequest, result: SmallResult): { refs: ChunkRef[]; size: number } {
+    if ('error' in result) {
+      if (result.error === 'GROWN') return this.addFile(r.itemId, r.itemKey, r.budget, r.path);
+      if (result.error === 'BUDGET') throw new KeepsakeError('FORBIDDEN', 'This key has reached its safe number of encryptions; the item must be re-keyed before more data is added.');
+      throw ioError(Object.assign(new Error(result.message ?? result.error), { code: result.error }), 'read a file to back up');
+    }
+    const refs = result.chunks.map((c) => {
+      r.budget.take();
+      // the id is copied: a view would keep the whole batch's buffer alive until the commit
+      return this.place(r.itemId, Buffer.from(c.id), c.plain, null, () => c.sealed);
+    });
+    return { refs, size: result.size };
+  }
+
   /** Reads a file with large synchronous reads straight into the chunking window. */
   addFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): { refs: ChunkRef[]; size: number } {
     const refs: ChunkRef[] = [];
@@ -167,6 +260,10 @@ export class ChunkSink {
 
   /** Finishes the open pack and waits for every pack of the batch: afterwards all chunks added so far are durable. */
   async flush(): Promise<WrittenPack[]> {
+    while (this.smallQueue.length || this.smallInFlight.size) {
+      this.sendSmall();
+      await Promise.allSettled([...this.smallInFlight]);
+    }
     if (this.pack && this.pack.entries.length > 0) this.rollover();
     else if (this.pack) {
       this.pack.abort();

@@ -59,8 +59,13 @@ interface Prepared {
 const MAX_TEXT = 1_000_000;
 /** Files at least this big are sealed on worker threads (smaller ones: the round trip costs more). */
 const PARALLEL_MIN_BYTES = 1024 * 1024;
-/** Items prepared at once: one per seal worker (two) plus this thread. */
+/** Items with a large file prepared at once: one per seal worker (two) plus this thread. */
 const PREPARE_AT_ONCE = 3;
+/**
+ * Items made only of small files on disk prepared at once: their files go to the seal
+ * workers in batches (ChunkSink.addSmallFile), so many must be under way to fill a batch.
+ */
+const SMALL_AT_ONCE = 256;
 
 /**
  * 32 hex characters: 48 bits of milliseconds, then 80 random bits. Time-ordered ids make
@@ -119,30 +124,45 @@ export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?
 }
 
 /**
- * Prepares the batch's items PREPARE_AT_ONCE at a time, results in batch order: while the
- * seal workers each work on a large file, this thread goes on with the next items (small
- * files are cut and sealed here). Items never depend on each other in phase one: identity
+ * Prepares the batch's items, results in batch order, in two lanes: items with a large
+ * file PREPARE_AT_ONCE at a time (each seal worker on one large file, this thread on the
+ * next item), and items made only of small files on disk SMALL_AT_ONCE at a time (their
+ * files go to the workers in batches). Items never depend on each other in phase one: identity
  * comes from rows committed before the batch, and twins are found at commit time.
  * On the first failure no new item is started and the ones under way are awaited, so
  * nothing is still writing into the sink when the caller aborts it.
  */
 async function prepareAll(ctx: VaultContext, sink: ChunkSink, batch: IngestItem[]): Promise<Prepared[]> {
   const out = new Array<Prepared>(batch.length);
-  let next = 0;
   let failure: { e: unknown } | null = null;
-  const runner = async (): Promise<void> => {
-    while (!failure && next < batch.length) {
-      const i = next++;
-      try {
-        out[i] = await prepare(ctx, sink, batch[i]!);
-      } catch (e) {
-        failure ??= { e };
+  // two lanes: items of small files on disk (batched to the workers), and the rest
+  const small: number[] = [];
+  const other: number[] = [];
+  const workers = ctx.sealPool() !== null;
+  batch.forEach((item, i) => (workers && isSmallOnly(item) ? small : other).push(i));
+  const lane = (indices: number[], width: number): Array<Promise<void>> => {
+    let next = 0;
+    const runner = async (): Promise<void> => {
+      while (!failure && next < indices.length) {
+        const i = indices[next++]!;
+        try {
+          out[i] = await prepare(ctx, sink, batch[i]!);
+        } catch (e) {
+          failure ??= { e };
+        }
       }
-    }
+    };
+    return Array.from({ length: Math.min(width, indices.length) }, runner);
   };
-  await Promise.all(Array.from({ length: Math.min(PREPARE_AT_ONCE, batch.length) }, runner));
+  await Promise.all([...lane(other, PREPARE_AT_ONCE), ...lane(small, SMALL_AT_ONCE)]);
   if (failure) throw (failure as { e: unknown }).e;
   return out;
+}
+
+/** True when every file of the item is a file on disk known to be small. */
+function isSmallOnly(item: IngestItem): boolean {
+  const files = item.files ?? [];
+  return files.length > 0 && files.every((f) => 'path' in f && f.size !== undefined && f.size < PARALLEL_MIN_BYTES);
 }
 
 async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Promise<Prepared> {
@@ -181,7 +201,9 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
         'path' in f
           ? f.size !== undefined && f.size >= PARALLEL_MIN_BYTES
             ? await sink.addFileParallel(itemId, itemKey, budget, f.path)
-            : sink.addFile(itemId, itemKey, budget, f.path)
+            : f.size !== undefined
+              ? await sink.addSmallFile(itemId, itemKey, budget, f.path)
+              : sink.addFile(itemId, itemKey, budget, f.path)
           : await sink.addData(itemId, itemKey, budget, f.data);
       files.push({ role: f.role, ordinal, name: f.name, mime: f.mime, size, refs });
     }

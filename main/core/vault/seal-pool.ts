@@ -5,6 +5,9 @@
 // Two files are worked on at once, one per core, and the main thread only places the
 // sealed chunks into packs and writes the index — before this, it read and cut every
 // byte itself and was the limit of a backup of photos and videos.
+// Small files go in batches (sealSmall): a worker reads, cuts, MACs and seals a few dozen
+// files and answers once, every sealed chunk in one transferred buffer — one message per
+// file cost more than the crypto of a 4 KiB file.
 // The worker is inline code (eval) that needs only node:fs and node:crypto: no loader,
 // no extra file to ship in the Electron bundle. If workers cannot start, the caller
 // seals on the main thread instead. Flow control: a worker may have CREDITS chunks
@@ -25,6 +28,15 @@ const { createHmac, createCipheriv, randomBytes } = require('node:crypto');
 const cutPoint = ${cutPoint.toString()};
 let job = null;
 let windowBuf = null;
+let smallBuf = null;
+// nonces are drawn from the CSPRNG 4 KiB at a time: one randomBytes call per 12-byte
+// nonce cost more than sealing a small file; each slice is used once
+let rnd = Buffer.alloc(0), rndAt = 0;
+function nonce12() {
+  if (rndAt + 12 > rnd.length) { rnd = randomBytes(4096); rndAt = 0; }
+  rndAt += 12;
+  return rnd.subarray(rndAt - 12, rndAt);
+}
 const queue = [];
 parentPort.on('message', (m) => {
   if (m.type === 'ack' || m.type === 'cancel') {
@@ -41,6 +53,12 @@ function next() {
   const m = queue.shift();
   if (!m) return;
   job = { id: m.job, credits: m.credits, cancelled: false, wake: null };
+  if (m.type === 'small') {
+    try { runSmall(m); } catch (e) { parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }); }
+    job = null;
+    next();
+    return;
+  }
   run(m, job).catch((e) => parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }))
     .finally(() => { job = null; next(); });
 }
@@ -48,7 +66,7 @@ function sealOne(m, plain) {
   const id = createHmac('sha256', m.macKey).update(plain).digest();
   const item = Buffer.from(m.itemId, 'utf8');
   const aad = Buffer.concat([id, Buffer.from([item.length]), item, Buffer.from([1])]);
-  const nonce = randomBytes(12);
+  const nonce = nonce12();
   const c = createCipheriv('aes-256-gcm', m.key, nonce);
   c.setAAD(aad);
   const out = c.update(plain);
@@ -56,6 +74,80 @@ function sealOne(m, plain) {
   // the ciphertext is sent as it is (transferred, not copied) when it owns its memory
   const body = out.byteOffset === 0 && out.buffer.byteLength === out.length ? new Uint8Array(out.buffer) : new Uint8Array(out);
   return { id: new Uint8Array(id), nonce: new Uint8Array(nonce), body, tag: new Uint8Array(c.getAuthTag()) };
+}
+// Reads a small file whole into the reused buffer; null when it has grown past the limit
+// since it was listed (the parent then streams it instead).
+function readSmall(path, limit) {
+  if (!smallBuf || smallBuf.length < limit + 1) smallBuf = Buffer.allocUnsafe(limit + 1);
+  const fd = openSync(path, 'r');
+  try {
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, smallBuf, n, smallBuf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > limit) return null;
+    }
+    return smallBuf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+// A batch of small files: m.keys holds each file's 32-byte item key in file order. The
+// answer is one buffer with every chunk id (32 bytes) and sealed chunk (nonce, ciphertext,
+// tag), and per file [idAt, sealedAt, sealedLength, plainLength] for each chunk, or an error.
+function runSmall(m) {
+  const p = m.cut;
+  const pieces = [];
+  let at = 0;
+  const files = [];
+  const item = (id) => Buffer.from(id, 'utf8');
+  for (let f = 0; f < m.files.length; f++) {
+    const file = m.files[f];
+    let plain;
+    try {
+      plain = readSmall(file.path, m.limit);
+    } catch (e) {
+      files.push({ error: (e && e.code) || 'EIO', message: String((e && e.message) || e) });
+      continue;
+    }
+    if (plain === null) { files.push({ error: 'GROWN' }); continue; }
+    const key = m.keys.subarray(f * 32, f * 32 + 32);
+    const itemId = item(file.itemId);
+    const chunks = [];
+    let start = 0;
+    let over = false;
+    while (start < plain.length) {
+      const len = cutPoint(plain.subarray(start), true, p.gear, p.maskS, p.maskL, p.minSize, p.avgSize, p.maxSize);
+      if (chunks.length + 1 > file.maxSeals) { over = true; break; }
+      const data = plain.subarray(start, start + len);
+      const id = createHmac('sha256', m.macKey).update(data).digest();
+      const aad = Buffer.allocUnsafe(32 + 1 + itemId.length + 1);
+      id.copy(aad, 0);
+      aad[32] = itemId.length;
+      itemId.copy(aad, 33);
+      aad[aad.length - 1] = 1;
+      const nonce = nonce12();
+      const c = createCipheriv('aes-256-gcm', key, nonce);
+      c.setAAD(aad);
+      const body = c.update(data);
+      c.final();
+      const tag = c.getAuthTag();
+      const idAt = at;
+      pieces.push(id, nonce, body, tag);
+      at += 32;
+      const sealedAt = at;
+      at += nonce.length + body.length + tag.length;
+      chunks.push(idAt, sealedAt, at - sealedAt, len);
+      start += len;
+    }
+    files.push(over ? { error: 'BUDGET' } : { size: plain.length, chunks });
+  }
+  // an exact-size buffer of its own, so transferring it moves no one else's memory
+  const out = new Uint8Array(at);
+  let o = 0;
+  for (const b of pieces) { out.set(b, o); o += b.length; }
+  parentPort.postMessage({ type: 'small-done', job: m.job, data: out, files }, [out.buffer]);
 }
 async function run(m, j) {
   const p = m.cut;
@@ -113,8 +205,25 @@ export interface FileJob {
   maxSeals: number;
 }
 
+/** One small file of a batch: read whole and sealed on a worker. */
+export interface SmallFile {
+  path: string;
+  key: Buffer;
+  itemId: string;
+  /** Encryptions the item key may still make. */
+  maxSeals: number;
+}
+
+export type SmallResult =
+  | { size: number; chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }> }
+  /** GROWN: the file is now bigger than the limit (read it another way); BUDGET: nonce budget reached; else an fs error code. */
+  | { error: string; message?: string };
+
+type SmallReply = { error: string; message?: string } | { size: number; chunks: number[] };
+
 type Msg =
   | { type: 'chunk'; job: number; id: Uint8Array; nonce: Uint8Array; body: Uint8Array; tag: Uint8Array; plain: number }
+  | { type: 'small-done'; job: number; data: Uint8Array; files: SmallReply[] }
   | { type: 'done'; job: number; size: number }
   | { type: 'error'; job: number; code: string; message: string };
 
@@ -189,12 +298,68 @@ export class SealPool {
           if (m.code === 'BUDGET') throw new KeepsakeError('FORBIDDEN', 'This key has reached its safe number of encryptions; the item must be re-keyed before more data is added.');
           throw Object.assign(new Error(m.message), { code: m.code });
         }
+        if (m.type !== 'chunk') continue;
         worker.postMessage({ type: 'ack', job: id });
         const buf = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
         yield { id: buf(m.id), parts: [buf(m.nonce), buf(m.body), buf(m.tag)], plain: m.plain };
       }
     } finally {
       if (!finished && !this.failed) worker.postMessage({ type: 'cancel', job: id });
+      this.jobs.delete(id);
+      this.release(worker);
+    }
+  }
+
+  /**
+   * Reads, cuts, MACs and seals a batch of small files (each at most `limit` bytes) on one
+   * worker; results in batch order. A file that cannot be read is reported in its slot,
+   * not thrown: the others of the batch are still good.
+   */
+  async sealSmall(files: readonly SmallFile[], macKey: Buffer, cut: CutParams, limit: number): Promise<SmallResult[]> {
+    if (this.failed) throw this.failed;
+    const worker = await this.acquire();
+    const id = this.seq++;
+    const running: Running = { worker, inbox: [], wake: null };
+    this.jobs.set(id, running);
+    // every item key of the batch in one array, wiped once the message has copied it
+    const keys = new Uint8Array(files.length * 32);
+    try {
+      if (this.failed) throw this.failed;
+      files.forEach((f, i) => keys.set(f.key, i * 32));
+      worker.postMessage({
+        type: 'small',
+        job: id,
+        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals })),
+        keys,
+        macKey: new Uint8Array(macKey),
+        cut,
+        limit,
+      });
+      keys.fill(0);
+      for (;;) {
+        if (this.failed) throw this.failed;
+        const m = running.inbox.shift();
+        if (!m) {
+          await new Promise<void>((resolve) => {
+            running.wake = resolve;
+          });
+          continue;
+        }
+        if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
+        if (m.type !== 'small-done') continue;
+        const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+        return m.files.map((r): SmallResult => {
+          if ('error' in r) return r;
+          const chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }> = [];
+          for (let c = 0; c + 3 < r.chunks.length; c += 4) {
+            const [idAt, sealedAt, sealedLength, plain] = [r.chunks[c]!, r.chunks[c + 1]!, r.chunks[c + 2]!, r.chunks[c + 3]!];
+            chunks.push({ id: data.subarray(idAt, idAt + 32), sealed: data.subarray(sealedAt, sealedAt + sealedLength), plain });
+          }
+          return { size: r.size, chunks };
+        });
+      }
+    } finally {
+      keys.fill(0);
       this.jobs.delete(id);
       this.release(worker);
     }

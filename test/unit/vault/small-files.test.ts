@@ -1,0 +1,180 @@
+// Small files sealed on the seal workers in batches (SealPool.sealSmall, ChunkSink.addSmallFile)
+// must store exactly what the main-thread path stores: the same cuts and chunk ids, each
+// chunk sealed under its own item's key with (id, item, type) bound, the nonce budget
+// honoured per file, a missing file named in its own slot without spoiling the batch,
+// and a file that grew past the limit read the ordinary way. End to end, a folder of
+// small files backs up and restores byte for byte with workers and without.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChunkSink } from '../../../main/core/vault/chunk-sink';
+import { Chunker } from '../../../main/core/vault/chunker';
+import type { VaultContext } from '../../../main/core/vault/context';
+import { chunkAad, chunkId, NonceBudget, open } from '../../../main/core/vault/item-crypto';
+import { readPackHeader } from '../../../main/core/vault/pack-store';
+import { packPath } from '../../../main/core/vault/layout';
+import { SealPool, type SmallResult } from '../../../main/core/vault/seal-pool';
+import type { Vault } from '../../../main/core/vault/vault';
+import { newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
+
+let t: ReturnType<typeof tempDir>;
+let pool: SealPool | null = null;
+beforeEach(() => {
+  t = tempDir('ks-small-');
+});
+afterEach(() => {
+  pool?.close();
+  pool = null;
+  t.cleanup();
+});
+
+const PARAMS = { minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 };
+
+function ok(r: SmallResult | undefined): Extract<SmallResult, { size: number }> {
+  if (!r || 'error' in r) throw new Error(`expected sealed chunks, got ${JSON.stringify(r)}`);
+  return r;
+}
+
+describe('SealPool.sealSmall', () => {
+  it('seals each file of a batch as the main thread would cut and MAC it, under its own key; errors stay in their slot', async () => {
+    const macKey = randomBytes(32);
+    const chunker = new Chunker(PARAMS, macKey);
+    const sizes = [0, 1, 4000, 16 * 1024, 200 * 1024 + 7]; // empty, tiny, one chunk, at min, several chunks
+    const files = sizes.map((size, i) => {
+      const path = join(t.dir, `f${i}.txt`);
+      writeFileSync(path, pseudoRandom(size, i + 1));
+      return { path, key: randomBytes(32), itemId: `item-${i}`, maxSeals: 1000 };
+    });
+    const missing = { path: join(t.dir, 'gone.txt'), key: randomBytes(32), itemId: 'item-gone', maxSeals: 1000 };
+    const grown = join(t.dir, 'grown.bin');
+    writeFileSync(grown, pseudoRandom(300_000, 3));
+    const over = { path: files[4]!.path, key: randomBytes(32), itemId: 'item-over', maxSeals: 1 };
+    pool = new SealPool(2);
+    const batch = [...files, missing, { path: grown, key: randomBytes(32), itemId: 'item-grown', maxSeals: 1000 }, over];
+    const results = await pool.sealSmall(batch, macKey, chunker.cutParams, 256 * 1024);
+
+    sizes.forEach((size, i) => {
+      const r = ok(results[i]);
+      const data = pseudoRandom(size, i + 1);
+      const expected = size === 0 ? [] : chunker.split(data);
+      expect(r.size).toBe(size);
+      expect(r.chunks.map((c) => c.plain)).toEqual(expected.map((c) => c.length));
+      let off = 0;
+      r.chunks.forEach((c, k) => {
+        const plain = expected[k]!;
+        expect(c.id.equals(chunkId(macKey, plain))).toBe(true);
+        expect(open(files[i]!.key, c.sealed, chunkAad(c.id, `item-${i}`)).equals(data.subarray(off, off + plain.length))).toBe(true);
+        // bound to its item, and unreadable under another file's key
+        expect(() => open(files[i]!.key, c.sealed, chunkAad(c.id, `item-${(i + 1) % sizes.length}`))).toThrow(/integrity/);
+        expect(() => open(files[(i + 1) % sizes.length]!.key, c.sealed, chunkAad(c.id, `item-${i}`))).toThrow(/integrity/);
+        off += plain.length;
+      });
+    });
+    expect(results[5]).toMatchObject({ error: 'ENOENT' });
+    expect(results[6]).toEqual({ error: 'GROWN' });
+    expect(results[7]).toEqual({ error: 'BUDGET' });
+    // every nonce is fresh
+    const nonces = results.flatMap((r) => (r && 'chunks' in r ? r.chunks.map((c) => c.sealed.subarray(0, 12).toString('hex')) : []));
+    expect(new Set(nonces).size).toBe(nonces.length);
+  });
+});
+
+/** The vault's internal context, for driving a ChunkSink directly. */
+function contextOf(vault: Vault): VaultContext {
+  return (vault as unknown as { ctx: VaultContext }).ctx;
+}
+
+describe('ChunkSink.addSmallFile', () => {
+  it('places worker-sealed chunks into packs that open, and reads a file that grew past the limit on this thread', async () => {
+    const { vault } = await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS });
+    try {
+      const ctx = contextOf(vault);
+      expect(ctx.sealPool()).not.toBeNull();
+      const sink = new ChunkSink(ctx);
+      const big = join(t.dir, 'big.bin');
+      writeFileSync(big, pseudoRandom(3 * 1024 * 1024, 77)); // > SMALL_FILE_LIMIT: the worker answers GROWN
+      const paths = Array.from({ length: 150 }, (_, i) => {
+        const p = join(t.dir, `n${i}.txt`);
+        writeFileSync(p, pseudoRandom(100 + i * 37, i));
+        return p;
+      });
+      const key = randomBytes(32);
+      const budget = new NonceBudget(0);
+      sink.markNew('item-s');
+      const all = await Promise.all([...paths, big].map((p) => sink.addSmallFile('item-s', key, budget, p)));
+      const packs = await sink.flush();
+      const header = new Map(packs.flatMap((p) => p.entries.map((e) => [`${e.id}`, { pack: p.id, e }] as const)));
+      [...paths, big].forEach((p, i) => {
+        const want = readFileSync(p);
+        const got = all[i]!;
+        expect(got.size).toBe(want.length);
+        const plain = Buffer.concat(
+          got.refs.map((r) => {
+            const at = header.get(r.id.toString('hex'))!;
+            const file = readFileSync(packPath(ctx.layout, at.pack));
+            return open(key, file.subarray(at.e.offset, at.e.offset + at.e.length), chunkAad(r.id, 'item-s'));
+          }),
+        );
+        expect(plain.equals(want)).toBe(true);
+      });
+      expect(budget.uses).toBe(all.reduce((n, r) => n + r.refs.length, 0));
+      // the packs' own headers list the chunks (the index can be rebuilt from them)
+      const listed = packs.reduce((n, p) => n + readPackHeader(readFileSync(packPath(ctx.layout, p.id)), p.id, ctx.keys.packHeader).length, 0);
+      expect(listed).toBe(header.size);
+    } finally {
+      vault.close();
+    }
+  });
+
+  it('a missing file rejects with a plain IO error and the other files of its batch still resolve', async () => {
+    const { vault } = await newVault(join(t.dir, 'home'));
+    try {
+      const ctx = contextOf(vault);
+      const sink = new ChunkSink(ctx);
+      const good = join(t.dir, 'a.txt');
+      writeFileSync(good, 'hello');
+      const key = randomBytes(32);
+      const results = await Promise.allSettled([good, join(t.dir, 'nope.txt')].map((p) => sink.addSmallFile('i1', key, new NonceBudget(0), p)));
+      expect(results[0]).toMatchObject({ status: 'fulfilled', value: { size: 5 } });
+      expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'IO', message: expect.stringMatching(/could not read a file to back up: a file is missing/) } });
+      sink.abort();
+    } finally {
+      vault.close();
+    }
+  });
+});
+
+describe('folder backup of many small files', () => {
+  it('stores and restores them byte for byte with the workers and without; changes become versions', async () => {
+    const src = join(t.dir, 'src');
+    for (let d = 0; d < 5; d++) mkdirSync(join(src, `d${d}`), { recursive: true });
+    const write = (i: number, seed: number): void => writeFileSync(join(src, `d${i % 5}`, `note-${i}.txt`), pseudoRandom((i * 131) % 9000, seed));
+    for (let i = 0; i < 400; i++) write(i, i + 1);
+    writeFileSync(join(src, 'd0', 'clip.mp4'), pseudoRandom(1_300_000, 999)); // one large file on the other lane
+    for (const workers of [true, false]) {
+      const { vault } = await newVault(join(t.dir, `home-${workers}`), { workers });
+      try {
+        const first = await vault.backupFolder(src);
+        expect(first).toMatchObject({ files: 401, added: 401 });
+        const out = join(t.dir, `out-${workers}`);
+        await vault.restoreSnapshot('latest', out);
+        for (let i = 0; i < 400; i += 7) expect(readFileSync(join(out, `d${i % 5}`, `note-${i}.txt`)).equals(readFileSync(join(src, `d${i % 5}`, `note-${i}.txt`)))).toBe(true);
+        expect(statSync(join(out, 'd0', 'clip.mp4')).size).toBe(1_300_000);
+        for (let i = 0; i < 400; i += 20) write(i, i + 5000);
+        rmSync(join(src, 'd1', 'note-1.txt'));
+        const second = await vault.backupFolder(src);
+        expect(second).toMatchObject({ files: 400, updated: 20, unchanged: 380 });
+        const out2 = join(t.dir, `out2-${workers}`);
+        await vault.restoreSnapshot('latest', out2);
+        expect(readFileSync(join(out2, 'd0', 'note-20.txt')).equals(pseudoRandom((20 * 131) % 9000, 5020))).toBe(true);
+        const check = await vault.check({ readData: true });
+        expect(check.problems).toEqual([]);
+      } finally {
+        vault.close();
+      }
+      // restore the sources changed by this round for the next one
+      for (let i = 0; i < 400; i++) write(i, i + 1);
+    }
+  });
+});
