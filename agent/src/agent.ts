@@ -2,13 +2,14 @@
 // folder with protocol v1 (manifest → resumable range uploads → commits acknowledged
 // only when durable), resumes after a cut, reports deletions, and receives restores.
 // Tests, benchmarks and demos drive this class; bin/keepsake-agent.mjs is its CLI.
-import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
 import { makeSelfSignedIdentity } from '../../main/core/devices/certificate';
 import {
-  ACKED, ALPN_PAIR, ALPN_SYNC, decodePairingUri, PATHS,
-  type CommitResponse, type ErasureAckResponse, type ErasuresResponse, type HelloResponse, type ManifestResponse, type PairResponse, type UploadStatus,
+  ACKED, ALPN_PAIR, ALPN_SYNC, decodePairingUri, encodeBatchHead, FEATURES, LIMITS, PATHS,
+  type CommitResponse, type ErasureAckResponse, type ErasuresResponse, type HelloResponse, type ManifestResponse, type PairResponse, type UploadBatchResponse, type UploadStatus,
 } from '../../main/core/devices/wire';
 import { AgentError, PinnedClient, parseJson, probeCertificate } from './pinned-client';
 import { receiveRestore, type RestoreSummary } from './restore';
@@ -24,6 +25,12 @@ export interface SyncOptions {
   /** A commit waits for this many items or bytes, whichever comes first, unless uploading is over. */
   commitMinItems?: number;
   commitMinBytes?: number;
+  /**
+   * Files up to this size (default 1 MiB; 0: never) go several to a request when the
+   * desktop lists the 'upload-batch/1' feature, up to `batchBytes` (default 8 MiB) a request.
+   */
+  batchFileBytes?: number;
+  batchBytes?: number;
   /** Parallel uploads (default 3; the desktop allows 8 connections per device). */
   concurrency?: number;
   /** Retries per item after a cut connection (each resumes where the desktop stopped). */
@@ -45,6 +52,8 @@ export interface SyncSummary {
   tombstoned: number;
   removedReported: number;
   uploadedBytes: number;
+  /** Upload requests sent (ranges, batches and the retries of either). */
+  uploadRequests: number;
   acked: number;
   notAcked: Array<{ id: string; status: string; message?: string }>;
   blocked: string | null;
@@ -112,7 +121,7 @@ export class KeepsakeAgent {
     const t0 = Date.now();
     try {
       const hello = await client.json<HelloResponse>('GET', PATHS.hello);
-      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, acked: 0, notAcked: [], blocked: hello.blocked, erasuresAcked: 0, durationMs: 0 };
+      const sum: SyncSummary = { scanned: 0, offered: 0, needed: 0, have: 0, tombstoned: 0, removedReported: 0, uploadedBytes: 0, uploadRequests: 0, acked: 0, notAcked: [], blocked: hello.blocked, erasuresAcked: 0, durationMs: 0 };
       if (hello.blocked) return sum;
       const files = await scanPhone(this.phoneRoot, this.state.state.files);
       this.state.save();
@@ -207,6 +216,12 @@ export class KeepsakeAgent {
           pump();
         });
     };
+    // Small whole files go several to a request when the desktop serves it [Note: Upload batches].
+    const batching = (hello.features ?? []).includes(FEATURES.uploadBatch);
+    const smallMax = batching ? Math.min(opts.batchFileBytes ?? 1024 * 1024, rangeBytes) : 0;
+    const groupBytes = Math.min(opts.batchBytes ?? 8 * 1024 * 1024, rangeBytes);
+    const groupItems = Math.min(hello.limits.batchItems ?? LIMITS.batchItems, LIMITS.batchItems);
+    const small = (j: { file: ScannedFile; offset: number } | undefined): j is { file: ScannedFile; offset: number } => !!j && j.offset === 0 && j.file.size > 0 && j.file.size <= smallMax;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < need.length && !commitError) {
@@ -214,14 +229,24 @@ export class KeepsakeAgent {
         while (full() && inFlight) await inFlight;
         const job = need[next++];
         if (!job) break;
+        const group = [job.file];
+        let bytes = job.file.size;
+        if (small(job)) {
+          for (let j = need[next]; small(j) && group.length < groupItems && bytes + j.file.size <= groupBytes; j = need[next]) {
+            group.push(j.file);
+            bytes += j.file.size;
+            next += 1;
+          }
+        }
         uploading += 1;
         try {
-          await this.uploadFile(client, job.file, job.offset, rangeBytes, opts, sum);
+          if (group.length > 1) await this.uploadGroup(client, group, rangeBytes, opts, sum);
+          else await this.uploadFile(client, job.file, job.offset, rangeBytes, opts, sum);
         } finally {
           uploading -= 1;
         }
-        batch.push(job.file);
-        batchBytes += job.file.size;
+        batch.push(...group);
+        batchBytes += bytes;
         pump();
       }
     };
@@ -238,12 +263,58 @@ export class KeepsakeAgent {
     if (commitError) throw commitError;
   }
 
+  /**
+   * Sends whole small files in one request (POST /v1/upload-batch). [Note: Upload batches]
+   * One request per screenshot cost the desktop a request and a response each; a batch
+   * costs one. Anything the batch did not deliver whole — a file refused in its slot, a
+   * file that changed size since the scan, or the whole batch after a cut — is sent on
+   * its own with the usual resumable ranges (the desktop skips bytes it already holds).
+   */
+  private async uploadGroup(client: PinnedClient, files: ScannedFile[], rangeBytes: number, opts: SyncOptions, sum: SyncSummary): Promise<void> {
+    const parts: Buffer[] = [];
+    const sent: ScannedFile[] = [];
+    const alone: ScannedFile[] = [];
+    for (const f of files) {
+      let data: Buffer | null = null;
+      try {
+        data = readFileSync(f.path);
+      } catch {
+        data = null;
+      }
+      if (data && data.length === f.size) {
+        parts.push(data);
+        sent.push(f);
+      } else alone.push(f);
+    }
+    let results: UploadBatchResponse['results'] = [];
+    if (sent.length) {
+      const head = Buffer.from(encodeBatchHead({ items: sent.map((f) => ({ id: f.id, size: f.size })) }));
+      const length = head.length + sent.reduce((n, f) => n + f.size, 0);
+      sum.uploadRequests += 1;
+      try {
+        const res = await client.send('POST', PATHS.uploadBatch, { body: Readable.from([head, ...parts], { objectMode: false }), length, headers: { 'content-type': 'application/octet-stream' } });
+        results = parseJson<UploadBatchResponse>(res).results;
+      } catch (e) {
+        if ((e as AgentError).code === 'PIN_MISMATCH') throw e;
+        results = []; // everything below goes on its own
+      }
+    }
+    for (const [i, f] of sent.entries()) {
+      const r = results[i];
+      if (r && r.id === f.id && !('error' in r) && r.received === f.size) sum.uploadedBytes += f.size;
+      else alone.push(f);
+    }
+    opts.onProgress?.({ uploadedBytes: sum.uploadedBytes, acked: sum.acked });
+    for (const f of alone) await this.uploadFile(client, f, 0, rangeBytes, opts, sum);
+  }
+
   private async uploadFile(client: PinnedClient, f: ScannedFile, startAt: number, rangeBytes: number, opts: SyncOptions, sum: SyncSummary): Promise<void> {
     let offset = startAt;
     let attempts = 0;
     while (offset < f.size) {
       const end = Math.min(f.size, offset + rangeBytes) - 1;
       try {
+        sum.uploadRequests += 1;
         const res = await client.send('PUT', `${PATHS.upload}${encodeURIComponent(f.id)}`, {
           // 1 MiB reads: fewer reads and wake-ups per file than the 64 KiB default.
           body: createReadStream(f.path, { start: offset, end, highWaterMark: 1 << 20 }),

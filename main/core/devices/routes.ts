@@ -8,8 +8,9 @@ import { KeepsakeError } from '../../../common/errors';
 import { parseContentRange, parseRange, readJson, sendError, sendJson, tooLarge } from './http-io';
 import type { PairedDevice } from './pairings-store';
 import type { SyncService } from './sync-service';
+import { receiveBatch } from './upload-batch';
 import {
-  CommitRequest, ErasureAckRequest, LocationRequest, ManifestRequest, PairRequest, PATHS, PROTOCOL_VERSION, RestoreAckRequest,
+  CommitRequest, ErasureAckRequest, FEATURES, LIMITS, LocationRequest, ManifestRequest, PairRequest, PATHS, PROTOCOL_VERSION, RestoreAckRequest,
   type HelloResponse, type PairResponse,
 } from './wire';
 
@@ -56,7 +57,8 @@ export async function routeDevice(req: IncomingMessage, res: ServerResponse, ctx
       deviceId: device.id,
       desktopName: ctx.desktopName,
       blocked: sync.blockedReason(device),
-      limits: { jsonBody: ctx.limits.jsonBody, rangeBody: ctx.limits.rangeBody, manifestItems: 5000, commitItems: 1000 },
+      limits: { jsonBody: ctx.limits.jsonBody, rangeBody: ctx.limits.rangeBody, manifestItems: LIMITS.manifestItems, commitItems: LIMITS.commitItems, batchItems: LIMITS.batchItems },
+      features: [FEATURES.uploadBatch],
     };
     sendJson(res, 200, hello);
     return;
@@ -79,6 +81,10 @@ export async function routeDevice(req: IncomingMessage, res: ServerResponse, ctx
       sendJson(res, 200, await sync.receiveRange(device, id, range, req as AsyncIterable<Buffer>));
       return;
     }
+  }
+  if (method === 'POST' && path === PATHS.uploadBatch) {
+    sendJson(res, 200, await receiveBatch(req, device, sync, ctx.limits.rangeBody));
+    return;
   }
   if (method === 'POST' && path === PATHS.commit) {
     sendJson(res, 200, await sync.commit(device, (await readJson(req, ctx.limits.jsonBody, CommitRequest)).ids));

@@ -6,6 +6,7 @@
 // written after that, so a crash at any point leaves the phone holding every item the
 // desktop has not durably stored.
 import { createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
@@ -38,6 +39,9 @@ export interface SyncDeps {
 
 /** Disk staging writes at least this much at a time (TLS hands the body over in 16 KiB pieces). */
 const STAGING_WRITE_BYTES = 1 << 20;
+
+/** SHA-256 of no bytes: an empty file is committed without any range (and without staging). */
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 const MIME_BY_EXT: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', heic: 'image/heic', gif: 'image/gif', webp: 'image/webp',
@@ -375,6 +379,8 @@ export class SyncService {
    * in place, no stream and no copy into the chunking window); a staged one as a stream.
    */
   private fileOf(row: UploadRow): IngestFile {
+    // An empty file never had a range, so it has no staging file either.
+    if (row.size === 0) return { name: row.name, mime: row.mime, size: 0, sha256: row.hash, open: () => Readable.from([]), data: Buffer.alloc(0) };
     const file: IngestFile = { name: row.name, mime: row.mime, size: row.size, sha256: row.hash, open: () => this.held.open(row.staging) ?? this.d.staging.reader(row.staging, row.size) };
     const held = this.held.data(row.staging);
     if (held) file.data = held;
@@ -383,6 +389,7 @@ export class SyncService {
 
   /** SHA-256 of a complete upload: on the worker for a held file, while it arrived for a staged one, else over the held or staged bytes. */
   private async contentHash(row: UploadRow): Promise<string> {
+    if (row.size === 0) return EMPTY_SHA256;
     const pending = this.digests.get(row.staging);
     if (pending) {
       this.digests.delete(row.staging);

@@ -11,11 +11,21 @@ export const PROTOCOL_VERSION = 1;
 export const ALPN_SYNC = 'keepsake-sync/1';
 export const ALPN_PAIR = 'keepsake-pair/1';
 
+/**
+ * Optional additions to protocol v1, listed by the desktop in `hello.features`. A device
+ * uses one only when the desktop lists it; a desktop still serves devices that never do.
+ */
+export const FEATURES = {
+  /** POST /v1/upload-batch: several whole small files in one request (docs/protocol.md §3.3.1). */
+  uploadBatch: 'upload-batch/1',
+} as const;
+
 export const PATHS = {
   pair: '/v1/pair',
   hello: '/v1/hello',
   manifest: '/v1/manifest',
   upload: '/v1/uploads/', // + encodeURIComponent(item id)
+  uploadBatch: '/v1/upload-batch',
   commit: '/v1/commit',
   location: '/v1/location',
   restoreList: '/v1/restore',
@@ -35,6 +45,9 @@ export const LIMITS = {
   manifestItems: 5000,
   /** Items per commit. */
   commitItems: 1000,
+  /** Files per upload batch, and the largest batch directory (the JSON before the bytes). */
+  batchItems: 256,
+  batchDirectory: 256 * 1024,
   /** Largest file a device may offer (64 GiB). */
   itemSize: 64 * 1024 ** 3,
   idLength: 1024,
@@ -83,7 +96,9 @@ export const HelloResponse = z.object({
   desktopName: z.string(),
   /** Why this device may not sync right now (a child device without guardian consent), or null. */
   blocked: z.string().nullable(),
-  limits: z.object({ jsonBody: z.number(), rangeBody: z.number(), manifestItems: z.number(), commitItems: z.number() }),
+  limits: z.object({ jsonBody: z.number(), rangeBody: z.number(), manifestItems: z.number(), commitItems: z.number(), batchItems: z.number().optional() }),
+  /** Optional additions this desktop serves (FEATURES); absent on desktops from before them. */
+  features: z.array(z.string()).optional(),
 });
 export type HelloResponse = z.infer<typeof HelloResponse>;
 
@@ -123,6 +138,33 @@ export type ManifestResponse = z.infer<typeof ManifestResponse>;
 
 export const UploadStatus = z.object({ id: z.string(), received: z.number().int().min(0), size: z.number().int().min(0) });
 export type UploadStatus = z.infer<typeof UploadStatus>;
+
+/**
+ * The directory at the head of an upload batch body: the files that follow, in order,
+ * each whole (bytes 0 to size). Their total is at most the range limit.
+ */
+export const UploadBatchDirectory = z.object({
+  items: z.array(z.object({ id: ItemId, size: z.number().int().min(1).max(LIMITS.rangeBody) }).strict()).min(1).max(LIMITS.batchItems),
+}).strict();
+export type UploadBatchDirectory = z.infer<typeof UploadBatchDirectory>;
+
+/** One answer per file of a batch, in order: its status, or why it was not taken (upload it on its own). */
+export const UploadBatchResult = z.union([
+  UploadStatus,
+  z.object({ id: z.string(), error: z.object({ code: z.string(), message: z.string() }), received: z.number().int().min(0).optional() }),
+]);
+export type UploadBatchResult = z.infer<typeof UploadBatchResult>;
+export const UploadBatchResponse = z.object({ results: z.array(UploadBatchResult) });
+export type UploadBatchResponse = z.infer<typeof UploadBatchResponse>;
+
+/** Encodes an upload batch's head: 4-byte big-endian directory length, then the directory as JSON. */
+export function encodeBatchHead(dir: UploadBatchDirectory): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(dir));
+  const head = new Uint8Array(4 + json.length);
+  new DataView(head.buffer).setUint32(0, json.length);
+  head.set(json, 4);
+  return head;
+}
 
 export const CommitRequest = z.object({ ids: z.array(ItemId).min(1).max(LIMITS.commitItems) }).strict();
 export type CommitRequest = z.infer<typeof CommitRequest>;
