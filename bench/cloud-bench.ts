@@ -24,7 +24,6 @@ import { S3Target } from '../main/core/cloud/s3-target';
 import type { CloudTarget } from '../main/core/cloud/target';
 import { WebDavTarget } from '../main/core/cloud/webdav-target';
 import { Vault } from '../main/core/vault/vault';
-import { startWebDavServer } from '../test/support/webdav-server';
 import type { BenchSection } from './run';
 import { ensureDataset, heal, modify } from './vault-dataset';
 
@@ -143,6 +142,37 @@ export async function startS3ServerProcess(dir: string, buckets: string[]): Prom
   };
 }
 
+/**
+ * webdav-server in a child process, like s3rver: in this process it would share one event
+ * loop (and one core) with the client it serves, and its CPU would count as the client's.
+ * Same setup as test/support/webdav-server.ts: Basic auth, a physical folder.
+ */
+export async function startWebDavServerProcess(dir: string): Promise<{ url: string; username: string; password: string; pid: number | undefined; close(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const username = 'keepsake';
+  const password = 'bench-password-not-secret';
+  const code = `
+    const { v2: webdav } = require('webdav-server'); const http = require('http');
+    const users = new webdav.SimpleUserManager(); const user = users.addUser(${JSON.stringify(username)}, ${JSON.stringify(password)}, false);
+    const privileges = new webdav.SimplePathPrivilegeManager(); privileges.setRights(user, '/', ['all']);
+    const server = new webdav.WebDAVServer({ hostname: '127.0.0.1', requireAuthentification: true, httpAuthentication: new webdav.HTTPBasicAuthentication(users, 'bench'),
+      privilegeManager: privileges, rootFileSystem: new webdav.PhysicalFileSystem(${JSON.stringify(dir)}) });
+    const s = http.createServer((req, res) => server.executeRequest(req, res));
+    s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: s.address().port })));`;
+  const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port));
+    child.once('exit', (c) => reject(new Error(`webdav-server exited (${c})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    username,
+    password,
+    pid: child.pid,
+    close: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))),
+  };
+}
+
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** A throwaway self-signed certificate for 127.0.0.1 (openssl, Debian's). */
@@ -174,17 +204,17 @@ export const cloudSection: BenchSection = {
     // share one event loop with Keepsake's client but not with restic.
     const tls = selfSigned(work);
     const s3 = await startS3ServerProcess(join(work, 's3rver'), ['keepsake-bench', 'restic-bench', 'plain-bench']);
-    const dav = await startWebDavServer();
+    const dav = await startWebDavServerProcess(join(work, 'webdav'));
     const { vault } = await Vault.create(join(work, 'home'), 'bench-passphrase-not-secret', { fastKdfForTests: true });
     try {
       const backupFirst = await seconds(() => vault.backupFolder(ds.dir));
       const store = new CloudStore(vault.indexDb);
       const source = mirrorSourceOf(vault);
-      const targets: Array<{ label: string; id: string; target: CloudTarget }> = [
-        { label: 'S3 (s3rver)', id: store.add({ kind: 's3', bucket: 'keepsake-bench', endpoint: s3.endpoint, pathStyle: true }, { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }).id, target: new S3Target({ endpoint: s3.endpoint, bucket: 'keepsake-bench', pathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, caCertificate: tls.cert }) },
-        { label: 'WebDAV', id: store.add({ kind: 'webdav', url: dav.url, username: dav.username }, { password: dav.password }).id, target: new WebDavTarget({ url: dav.url, username: dav.username, password: dav.password }) },
+      const targets: Array<{ label: string; id: string; target: CloudTarget; pid: number | undefined }> = [
+        { label: 'S3 (s3rver)', id: store.add({ kind: 's3', bucket: 'keepsake-bench', endpoint: s3.endpoint, pathStyle: true }, { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }).id, target: new S3Target({ endpoint: s3.endpoint, bucket: 'keepsake-bench', pathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, caCertificate: tls.cert }), pid: s3.pid },
+        { label: 'WebDAV', id: store.add({ kind: 'webdav', url: dav.url, username: dav.username }, { password: dav.password }).id, target: new WebDavTarget({ url: dav.url, username: dav.username, password: dav.password }), pid: dav.pid },
       ];
-      const sync = (t: (typeof targets)[number]): Promise<Measured> => measure(s3.pid, async () => (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded);
+      const sync = (t: (typeof targets)[number]): Promise<Measured> => measure(t.pid, async () => (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded);
       const first: Record<string, Measured> = {};
       for (const t of targets) first[t.label] = await sync(t);
 
@@ -211,7 +241,7 @@ export const cloudSection: BenchSection = {
       const cpu = (v: number | null): string => (v === null ? '' : v.toFixed(1));
       const row = (label: string, m: Measured, withRate = true): string[] => [label, m.s.toFixed(2), m.bytes ? (m.bytes / 1e6).toFixed(m.bytes < 1e8 ? 1 : 0) : '', withRate ? (mb / m.s).toFixed(0) : '', cpu(m.cpu), cpu(m.serverCpu)];
       const rows: string[][] = [
-        ['', 'seconds', 'MB up', 'MB/s (data set)', 'client CPU s', 's3rver CPU s'],
+        ['', 'seconds', 'MB up', 'MB/s (data set)', 'client CPU s', 'server CPU s'],
         row('keepsake sync → S3, first', s3First),
         row('keepsake sync → WebDAV, first', first.WebDAV!),
         ['keepsake backup + sync → S3, first', (backupFirst + s3First.s).toFixed(2), '', (mb / (backupFirst + s3First.s)).toFixed(0), '', ''],

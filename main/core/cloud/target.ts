@@ -53,6 +53,13 @@ export interface TargetCapabilities {
 /** What every put accepts: a buffer (retries can resend it) or a factory for a fresh stream. */
 export type Body = Buffer | (() => Readable);
 
+/** What a target holds under a name, read back and hashed by the target itself. */
+export interface StoredDigest {
+  size: number;
+  /** SHA-256 (hex) of the stored bytes. */
+  sha256: string;
+}
+
 export interface CloudTarget {
   readonly kind: TargetKind;
   /** A short description for people: "S3 bucket photos at https://s3.example.com". No secrets. */
@@ -71,6 +78,11 @@ export interface CloudTarget {
   list(prefix?: string, signal?: AbortSignal): Promise<ObjectInfo[]>;
   /** Removes the object and, where the target keeps versions, every version of it. */
   delete(name: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: reads the object back and hashes it while it streams (null when missing) —
+   * cheaper than get() for verifying an upload on a target without server checksums.
+   */
+  digest?(name: string, signal?: AbortSignal): Promise<StoredDigest | null>;
   /** Aborts multipart uploads left by an interrupted run; returns how many were aborted. */
   abortOrphanedUploads?(olderThanMs: number): Promise<number>;
   close(): Promise<void>;

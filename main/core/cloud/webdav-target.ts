@@ -5,14 +5,14 @@
 // name, because a plain WebDAV PUT is visible to readers while it is still arriving.
 // WebDAV returns no content checksum, so the mirror verifies these objects by reading
 // them back (capabilities().serverChecksum is false).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileStat, WebDAVClient } from 'webdav';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
-import { HashingStream, type Digests } from './hashing';
+import { ByteCounter, HashingStream, type Digests } from './hashing';
 import { toCloudError } from './retry';
-import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type TargetCapabilities } from './target';
+import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type StoredDigest, type TargetCapabilities } from './target';
 
 export interface WebDavTargetOptions {
   url: string;
@@ -78,21 +78,54 @@ export class WebDavTarget implements CloudTarget {
     const { dir, file } = this.pathOf(name);
     const c = await this.dav();
     const tmp = `${dir}/${TMP_PREFIX}${randomBytes(8).toString('hex')}`;
-    // A buffer the caller already hashed is not hashed again on the way out.
-    const trusted = Buffer.isBuffer(body) && known?.size === body.length ? known : null;
+    // Bytes the caller already hashed (the mirror hashes each pack once, on a worker) are
+    // only counted on the way out, not hashed again: WebDAV has no server checksum, so the
+    // mirror reads every object back and compares it with those same hashes anyway.
+    const trusted = known?.size === size ? known : null;
     const hasher = new HashingStream();
+    const counter = new ByteCounter();
     try {
       await this.ensureDir(dir, signal);
       const source = bodyStream(body, this.bucket, signal);
-      const stream: Readable = trusted ? source : source.pipe(hasher);
+      const stream: Readable = trusted ? source.pipe(counter) : source.pipe(hasher);
       await c.putFileContents(tmp, stream, { overwrite: true, contentLength: size, ...(signal ? { signal } : {}) });
       const d = trusted ?? hasher.digests();
-      if (d.size !== size) throw new KeepsakeError('NETWORK', `Sent ${d.size} bytes but expected ${size}.`, { retryable: true });
+      const sent = trusted ? counter.bytes : d.size;
+      if (sent !== size) throw new KeepsakeError('NETWORK', `Sent ${sent} bytes but expected ${size}.`, { retryable: true });
       await c.moveFile(tmp, file, { overwrite: true, ...(signal ? { signal } : {}) });
       return d;
     } catch (e) {
       await c.deleteFile(tmp).catch(() => undefined);
       throw davError(e, 'upload an object');
+    }
+  }
+
+  /**
+   * Reads the object back and hashes it as it streams (one GET, nothing buffered): how the
+   * mirror verifies an upload here. null when the object is not there.
+   */
+  async digest(name: string, signal?: AbortSignal): Promise<StoredDigest | null> {
+    const { file } = this.pathOf(name);
+    const c = await this.dav();
+    try {
+      const res = await c.customRequest(file, { method: 'GET', ...(signal ? { signal } : {}) });
+      const sha = createHash('sha256');
+      let size = 0;
+      // In Node the fetch body is a stream (the type is kept platform-neutral); an empty object may have none.
+      const body = (res as unknown as { body: AsyncIterable<Uint8Array> | null }).body ?? [];
+      for await (const chunk of body) {
+        sha.update(chunk);
+        size += chunk.length;
+      }
+      const declared = res.headers.get('content-length');
+      if (declared !== null && Number(declared) !== size) {
+        throw new KeepsakeError('NETWORK', `Could not read an object back: got ${size} of ${declared} bytes.`, { retryable: true });
+      }
+      return { size, sha256: sha.digest('hex') };
+    } catch (e) {
+      const err = davError(e, 'check an object');
+      if (err.code === 'NOT_FOUND') return null;
+      throw err;
     }
   }
 

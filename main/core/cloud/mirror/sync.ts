@@ -27,6 +27,9 @@ import { HashPool } from './hash-pool';
 import { RecordBatch } from './record-batch';
 import { verifiedPut } from './verify-upload';
 
+/** Pack files are read in 1 MiB pieces (not 64 KiB): 16× fewer reads and socket writes per pack. */
+const PACK_READ_BYTES = 1024 * 1024;
+
 export interface MirrorSource {
   vaultId: string;
   /** purposeKey(masterKey, 'cloud'); copied, and wiped after use. */
@@ -137,7 +140,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const name = objectName(keys, `pack/${p.id}`);
       const k = known.get(name);
       if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
-      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path), digests: await hashes.hash(p.path) }) });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashes.hash(p.path) }) });
     }
 
     const prevIndex = remote.newest?.index ?? null;

@@ -52,6 +52,15 @@ export async function verifiedPut(
 }
 
 export async function verifyStored(target: CloudTarget, caps: TargetCapabilities, name: string, size: number, wantSha: string, wantMd5: string | null, signal?: AbortSignal): Promise<void> {
+  if (!caps.serverChecksum && target.digest) {
+    // No checksum to compare: the content is read back anyway, so one streamed GET checks
+    // presence, size and bytes at once (no HEAD first, nothing buffered).
+    const back = await target.digest(name, signal);
+    if (!back) throw mismatch('is not there after upload');
+    if (back.size !== size) throw mismatch(`has ${back.size} bytes instead of ${size}`);
+    if (back.sha256 !== wantSha) throw mismatch('reads back different from what was sent');
+    return;
+  }
   const head = await target.head(name, signal);
   if (!head) throw mismatch('is not there after upload');
   if (head.size !== size) throw mismatch(`has ${head.size} bytes instead of ${size}`);
