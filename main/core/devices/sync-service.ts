@@ -363,8 +363,11 @@ export class SyncService {
       for (const a of acks) {
         const name = staged.get(a.itemId) as string;
         this.completeInMemory.delete(name);
+        // A file still held was never staged (held means it arrived whole and was not
+        // spilled): no file to remove, and no rm/lstat pair per photo on the thread pool.
+        const onDisk = !this.held.has(name);
         this.held.drop(name);
-        this.d.staging.removeSoon(name);
+        if (onDisk) this.d.staging.removeSoon(name);
       }
     } else {
       this.d.pairings.touchSync(device.id, this.d.now());
