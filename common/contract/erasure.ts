@@ -49,6 +49,8 @@ export const LocationOutcome = z.object({
   /** When a location that was pending completed. */
   doneAt: z.number().optional(),
   detail: z.string().optional(),
+  /** A phone line: the paired device it stands for. */
+  deviceId: z.string().optional(),
 });
 
 export const Receipt = z.object({

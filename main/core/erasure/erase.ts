@@ -87,7 +87,7 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
   locations.push(...eraseFromExports(db, copies.filter((c) => c.kind === 'export'), (ids) => new Set(ids.map((id) => categoryOf.get(id) ?? ''))));
 
   for (const p of phones) {
-    locations.push({ location: p.name, kind: 'phone', outcome: 'pending', items: p.items, detail: 'The phone is told at its next sync and deletes its own copy as its settings say; this receipt gets a new revision when it confirms.' });
+    locations.push({ location: p.name, kind: 'phone', deviceId: p.deviceId, outcome: 'pending', items: p.items, detail: 'The phone is told at its next sync and deletes its own copy as its settings say; this receipt gets a new revision when it confirms.' });
   }
 
   report('Erasing other copies');

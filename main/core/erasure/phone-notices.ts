@@ -100,20 +100,31 @@ export class PhoneErasureNotices {
             ? `The phone confirmed the erasure at ${when}; it holds no copy it sent to Keepsake.`
             : `The phone confirmed the erasure at ${when} and deleted its ${a.deleted.length === 1 ? 'copy' : `${a.deleted.length} copies`}.`;
       const book = new ReceiptBook(this.db, this.ledgerKey, this.now);
-      let matched = false;
+      const line = this.pendingLine(a.receiptId, deviceId, n.location);
       const revised = book.revise(a.receiptId, (body) => ({
         ...body,
-        locations: body.locations.map((l) => {
-          if (matched || l.kind !== 'phone' || l.location !== n.location || l.outcome !== 'pending') return l;
-          matched = true;
-          return { ...l, outcome, doneAt: at, detail };
-        }),
+        locations: body.locations.map((l, i) => (i === line ? { ...l, outcome, doneAt: at, detail } : l)),
       }));
-      if (!matched) throw new KeepsakeError('CONFLICT', 'The receipt has no pending line for this phone; nothing changed.');
       // The phone's ids are personal (file paths): once answered they are no longer needed.
       run(this.db, sql`UPDATE erasure_notices SET acked_at = ${at}, item_ids = '[]' WHERE receipt_id = ${a.receiptId} AND device_id = ${deviceId}`);
       return { revised: true, outcome, revision: revised.revision };
     });
     return tx();
+  }
+
+  /**
+   * Which line of the receipt is this phone's: the pending phone line with its device id.
+   * Two phones can share a name ("Pixel 8"), so the name alone never decides — except on a
+   * receipt written before lines carried the device id, and then only when exactly one
+   * pending line has that name.
+   */
+  private pendingLine(receiptId: string, deviceId: string, name: string): number {
+    const lines = new ReceiptBook(this.db, this.ledgerKey, this.now).get(receiptId)?.locations ?? [];
+    const pending = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === 'phone' && l.outcome === 'pending');
+    const mine = pending.find(({ l }) => l.deviceId === deviceId);
+    if (mine) return mine.i;
+    const legacy = pending.filter(({ l }) => l.deviceId === undefined && l.location === name);
+    if (legacy.length === 1) return legacy[0]!.i;
+    throw new KeepsakeError('CONFLICT', legacy.length ? 'The receipt names more than one phone by this name and cannot tell which is this one; nothing changed.' : 'The receipt has no pending line for this phone; nothing changed.');
   }
 }

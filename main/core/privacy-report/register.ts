@@ -6,6 +6,7 @@
 // transaction as the rename into place — if the rename fails, nothing is recorded.
 import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
 import type { RecoveryReport } from '../../../common/contract/recovery';
+import { KeepsakeError } from '../../../common/errors';
 import { get, run, sql, type Db } from '../vault/sql';
 import type { Destination } from './destination';
 import type { WrittenFile } from './item-files';
@@ -31,6 +32,10 @@ export function registerAndMove(db: Db, dest: Destination, recoveryId: string, f
       run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${dest.final}, ${f.path}, ${f.category}, ${f.sha256}, ${f.size})`);
     }
     for (const id of itemIds) {
+      // An item erased while the report ran is in its files: the report must not be kept.
+      if (!get(db, sql`SELECT 1 AS x FROM items WHERE id = ${id}`)) {
+        throw new KeepsakeError('CONFLICT', 'Something was erased while your data was being written, and the folder still held it; nothing was kept. Run it again.');
+      }
       run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${id}, ${loc}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
     }
     const rec = get<{ report: string }>(db, sql`SELECT report FROM recoveries WHERE id = ${recoveryId}`);

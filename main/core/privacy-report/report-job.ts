@@ -21,7 +21,10 @@ import { MANIFEST, newRecoveryId, runRecovery } from '../recovery/recovery-job';
 import { requireFreshIdentity } from '../security/reverify';
 import { all, sql } from '../vault/sql';
 import { checkOutsideDataFolder, prepareDestination } from './destination';
-import { writeItemFiles, type WrittenFile } from './item-files';
+import { markRunning, removeAbandonedReports } from './abandoned';
+import type { EntrySpool } from './entry-spool';
+import { writeItemFiles, type IndexEntry, type WrittenFile } from './item-files';
+import { JsonDocumentStream, type StreamedFile } from './json-stream';
 import { writeLedgerFiles } from './ledger-files';
 import { readmeHtml } from './readme';
 import { forgetTemporary, locationName, registerAndMove } from './register';
@@ -69,15 +72,40 @@ export function startPrivacyReport(core: Core, limiter: RateLimiter, input: { di
   return started;
 }
 
+/** index.json, streamed: the head, every item from the spool, then every file of the bundle. */
+async function writeIndex(path: string, head: { createdAt: number; appVersion: string; counts: Record<string, number> }, entries: EntrySpool<IndexEntry>, files: WrittenFile[]): Promise<StreamedFile> {
+  const doc = await JsonDocumentStream.open(path);
+  try {
+    await doc.field('format', 'keepsake-privacy-report');
+    await doc.field('version', 1);
+    await doc.field('createdAt', head.createdAt);
+    await doc.field('appVersion', head.appVersion);
+    await doc.field('counts', head.counts);
+    doc.beginArray('items');
+    for await (const e of entries.entries()) await doc.push(e);
+    doc.endArray();
+    doc.beginArray('files');
+    for (const { path: p, category, sha256: h, size } of files) await doc.push({ path: p, category, sha256: h, size });
+    doc.endArray();
+  } catch (e) {
+    await doc.abort();
+    throw e;
+  }
+  return doc.close();
+}
+
 /** The report itself (the job's body; tests call it with their own control). */
 export async function runPrivacyReport(core: Core, dir: string, control: Pick<JobControl, 'report' | 'checkpoint'> & { id?: string }): Promise<PrivacyReportResult> {
   const vault = openVault(core);
   const db = vault.indexDb;
   const requestedAt = core.clock.now();
+  // A report killed earlier left its temporary folder (plaintext) on the data map: gone first.
+  removeAbandonedReports(db);
   const dest = prepareDestination(dir, core.dataFolder, requestedAt);
   const recoveryId = newRecoveryId();
+  const unmark = markRunning(db, dest.tmp);
   let written: WrittenFile[];
-  let pass: Awaited<ReturnType<typeof writeItemFiles>>;
+  let pass: Awaited<ReturnType<typeof writeItemFiles>> | undefined;
   try {
     await mkdir(dest.tmp, { mode: 0o700 });
     control.report({ phase: 'Writing contacts, calendar, messages, mail, notes and photos in standard formats' });
@@ -89,33 +117,20 @@ export async function runPrivacyReport(core: Core, dir: string, control: Pick<Jo
       { grant: true, recoveryId, ...(control.id ? { jobId: control.id } : {}) },
     );
     if (!report.ok) throw new KeepsakeError('IO', 'Some files did not read back as they were written; nothing was kept. Check the disk and try again.');
+    // The standard-format files, read before the item pass records its own files under the same key.
+    const recoveryFiles = all<WrittenFile>(db, sql`SELECT path, category, sha256, size FROM recovery_files WHERE recovery_key = ${dest.tmp}`);
     pass = await writeItemFiles(vault, dest.tmp, report, control);
     control.report({ phase: 'Writing the consent ledger, receipts and data map' });
     const ledgerFiles = await writeLedgerFiles(core, dest.tmp, requestedAt);
-    const recoveryFiles = all<WrittenFile>(db, sql`SELECT path, category, sha256, size FROM recovery_files WHERE recovery_key = ${dest.tmp}`);
     const manifest = await hashFile(inside(dest.tmp, MANIFEST));
     if (!manifest) throw new KeepsakeError('IO', 'The recovery report of the bundle is missing; nothing was kept.');
     const before: WrittenFile[] = [...recoveryFiles, { path: MANIFEST, category: '*', ...manifest }, ...pass.files, ...ledgerFiles];
-    const index = Buffer.from(
-      `${JSON.stringify(
-        {
-          format: 'keepsake-privacy-report',
-          version: 1,
-          createdAt: requestedAt,
-          appVersion: core.version,
-          counts: pass.counts,
-          items: pass.entries,
-          files: before.map(({ path, category, sha256: h, size }) => ({ path, category, sha256: h, size })),
-        },
-        null,
-        2,
-      )}\n`,
-      'utf8',
-    );
-    await writeAtomic(inside(dest.tmp, INDEX), index);
+    control.report({ phase: 'Writing the index' });
+    const index = await writeIndex(inside(dest.tmp, INDEX), { createdAt: requestedAt, appVersion: core.version, counts: pass.counts }, pass.entries, before);
+    await pass.entries.remove();
     const readme = Buffer.from(readmeHtml({ createdAt: requestedAt, counts: pass.counts, files: before.length + 2, appVersion: core.version }), 'utf8');
     await writeAtomic(inside(dest.tmp, README), readme);
-    written = [...before, { path: INDEX, category: '*', sha256: sha256(index), size: index.length }, { path: README, category: 'readme', sha256: sha256(readme), size: readme.length }];
+    written = [...before, { path: INDEX, category: '*', ...index }, { path: README, category: 'readme', sha256: sha256(readme), size: readme.length }];
 
     // Re-read every file: nothing is called exported that does not read back as written.
     let checked = 0;
@@ -127,14 +142,17 @@ export async function runPrivacyReport(core: Core, dir: string, control: Pick<Jo
     }
     await control.checkpoint(); // the last moment a cancel leaves nothing behind
     control.report({ phase: 'Moving the folder into place' });
-    registerAndMove(db, dest, recoveryId, written, pass.entries.map((e) => e.id), core.clock.now());
+    registerAndMove(db, dest, recoveryId, written, pass.itemIds, core.clock.now());
   } catch (e) {
+    await pass?.entries.remove();
     await rm(dest.tmp, { recursive: true, force: true });
     forgetTemporary(db, dest.tmp);
     throw e;
+  } finally {
+    unmark();
   }
 
-  const items = pass.entries.length;
+  const items = pass.itemIds.length;
   const bytes = written.reduce((a, f) => a + f.size, 0);
   control.report({ phase: 'Writing the receipt' });
   const receipt = receiptBook(core).issue({

@@ -24,6 +24,8 @@ export interface LocationOutcome {
   until?: number;
   /** When a location that was pending completed (ms). */
   doneAt?: number;
+  /** A phone line: the paired device it stands for (its acknowledgement revises this line, never another phone's of the same name). */
+  deviceId?: string;
   /** Plain words: what happened or what is still to happen. */
   detail?: string;
 }

@@ -137,6 +137,43 @@ describe('phone erasure: pending → done', () => {
     expect(receiptBook(core).verify().ok).toBe(true);
   }, 60_000);
 
+  it('two phones with the same name: each acknowledgement revises its own line, never the other phone’s', async () => {
+    await backOnline();
+    const twinPhone = join(dir, 'phone-twin');
+    mkdirSync(join(twinPhone, 'DCIM', 'Camera'), { recursive: true });
+    copyFileSync(join(FIXTURES, 'photos', 'exifr__RangeError_Offset_outside_bounds.jpg'), join(twinPhone, 'DCIM', 'Camera', 'IMG_9.jpg'));
+    const twin = new KeepsakeAgent(twinPhone, join(dir, 'agent-twin'));
+    await twin.pair((await devicesFor(core).startPairing()).uri, { name: 'Pixel of Ann', kind: 'android' });
+    expect((await twin.sync()).acked).toBe(1);
+
+    // Ann's first phone's photos come first, so its line is the first "Pixel of Ann" on the receipt.
+    const receipt = await erase(photoIds().map((p) => p.id));
+    const lines = receipt.locations.filter((l) => l.kind === 'phone');
+    expect(lines.map((l) => [l.location, l.items, l.outcome])).toEqual([
+      ['Pixel of Ann', 2, 'pending'],
+      ['Pixel of Ann', 1, 'pending'],
+    ]);
+    expect(new Set(lines.map((l) => l.deviceId)).size).toBe(2);
+
+    // The twin answers first: only its own line (1 item) is done; the other phone is still pending.
+    expect((await twin.sync({ deleteErased: true })).erasuresAcked).toBe(1);
+    const afterTwin = receiptBook(core).get(receipt.id)!;
+    expect(afterTwin.locations.filter((l) => l.kind === 'phone').map((l) => [l.items, l.outcome])).toEqual([
+      [2, 'pending'],
+      [1, 'erased'],
+    ]);
+    expect(afterTwin.complete).toBe(false);
+
+    expect((await agent.sync({ deleteErased: true })).erasuresAcked).toBe(1);
+    const afterBoth = receiptBook(core).get(receipt.id)!;
+    expect(afterBoth.locations.filter((l) => l.kind === 'phone').map((l) => [l.items, l.outcome])).toEqual([
+      [2, 'erased'],
+      [1, 'erased'],
+    ]);
+    expect(afterBoth.complete).toBe(true);
+    expect(receiptBook(core).verify()).toEqual({ ok: true, count: 3 });
+  }, 60_000);
+
   it('replayed, foreign, unknown and malformed acknowledgements change nothing', async () => {
     const receipt = await erase([photoIds()[0]!.id]);
     await backOnline();
