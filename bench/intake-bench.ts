@@ -7,6 +7,8 @@
 // Target (issue 4): ≤ 15 s for 1,000,000 messages. Flags:
 //   --count N (default 1000000)   --cache DIR (default $TMPDIR/keepsake-intake-bench)
 //   --first-only (skip the second, all-duplicates import)
+//   --vault-only (parse in memory first, then time only vault.putRecords in the import
+//                 job's batches, in-process: the storage cost without the CLI or parser)
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { importSmsXml } from '../main/core/intake/records/sms-xml';
 import { fileInput } from '../main/core/intake/records/util';
 import { collectingContext } from '../main/core/intake/types';
+import type { RecordItem } from '../main/core/vault/record-store';
+import { Vault } from '../main/core/vault/vault';
 import type { BenchSection } from './run';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -46,17 +50,49 @@ function timed(args: string[], env: NodeJS.ProcessEnv): { seconds: number; cpuSe
   return { seconds, cpuSeconds: cpu('User') + cpu('System'), rssMb: m ? Number(m[1]) / 1024 : 0, load: `${before.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`, stdout: r.stdout };
 }
 
+/** The records batch size of the import job (intake/import-job.ts). */
+const RECORD_BATCH = 25_000;
+
+async function vaultOnly(file: string, cache: string): Promise<void> {
+  const items: RecordItem[] = [];
+  for await (const item of importSmsXml(fileInput(file), collectingContext())) items.push(item);
+  const home = join(cache, 'home-vault-only');
+  rmSync(home, { recursive: true, force: true });
+  const { vault } = await Vault.create(home, PASS, { fastKdfForTests: true });
+  const load = loadavg()[0]!;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < items.length; i += RECORD_BATCH) await vault.putRecords(items.slice(i, i + RECORD_BATCH));
+  const cpu = process.cpuUsage(c0);
+  const seconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const c1 = process.cpuUsage();
+  for (let i = 0; i < items.length; i += RECORD_BATCH) await vault.putRecords(items.slice(i, i + RECORD_BATCH));
+  const cpuAgain = process.cpuUsage(c1);
+  const secondsAgain = (performance.now() - t1) / 1000;
+  vault.close();
+  const indexMb = statSync(join(home, 'vault', 'index.db')).size / 1e6;
+  rmSync(home, { recursive: true, force: true });
+  const us = ((cpu.user + cpu.system) / items.length).toFixed(1);
+  console.log(
+    `vault only, putRecords ×${items.length.toLocaleString('en')}: ${seconds.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (${us} µs/message), ` +
+      `index ${indexMb.toFixed(0)} MB (${((indexMb * 1e6) / items.length).toFixed(0)} B/message); again (duplicates) ${secondsAgain.toFixed(1)} s wall, ` +
+      `${((cpuAgain.user + cpuAgain.system) / 1e6).toFixed(1)} s CPU; load ${load.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`,
+  );
+}
+
 export const intakeSection: BenchSection = {
   name: 'intake',
   summary: 'import N generated SMS into an encrypted vault with full-text indexing',
   async run(args) {
-    const { values } = parseArgs({ args, options: { count: { type: 'string' }, cache: { type: 'string' }, 'first-only': { type: 'boolean' } }, strict: false });
+    const { values } = parseArgs({ args, options: { count: { type: 'string' }, cache: { type: 'string' }, 'first-only': { type: 'boolean' }, 'vault-only': { type: 'boolean' } }, strict: false });
     const count = Number(values.count ?? 1_000_000);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-intake-bench');
     mkdirSync(cache, { recursive: true });
     const file = join(cache, `sms-${count}.xml`);
     if (!existsSync(file)) await generate(file, count);
     const mb = statSync(file).size / 1e6;
+    if (values['vault-only']) return vaultOnly(file, cache);
 
     const t0 = performance.now();
     const c0 = process.cpuUsage();

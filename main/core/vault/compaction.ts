@@ -108,7 +108,9 @@ export function destroyItems(ctx: VaultContext, ids: string[]): number {
     for (const id of ids) {
       const versions = all<{ fingerprint: Buffer; category: string }>(
         ctx.db,
-        sql`SELECT v.fingerprint, i.category FROM item_versions v JOIN items i ON i.id = v.item_id WHERE v.item_id = ${id}`,
+        // items.fingerprint too: a record stored in bulk has no item_versions row (version-rows.ts).
+        sql`SELECT v.fingerprint, i.category FROM item_versions v JOIN items i ON i.id = v.item_id WHERE v.item_id = ${id}
+            UNION SELECT fingerprint, category FROM items WHERE id = ${id}`,
       );
       for (const v of versions) {
         run(ctx.db, sql`INSERT INTO tombstones (fingerprint, category, erased_at) VALUES (${v.fingerprint}, ${v.category}, ${ctx.now()}) ON CONFLICT (fingerprint) DO NOTHING`);

@@ -14,6 +14,7 @@ import { fingerprint } from './fingerprint';
 import { NonceBudget, newItemKey, unwrapItemKey, wrapItemKey } from './item-crypto';
 import { get, run, sql, type Db } from './sql';
 import { FILE_ROLES, type FileRole, type NewFile, type NewItem, type PutResult } from './types';
+import { materializeVersion } from './version-rows';
 
 /** A file given by path (folder backup reads it with large synchronous reads). */
 export interface PathFile {
@@ -177,7 +178,15 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
   let itemKey: Buffer;
   let wrappedKey: Buffer;
   let budget: NonceBudget;
-  if (existing) {
+  if (existing && existing.wrapped_key.length === 0) {
+    // A record stored in bulk has no data key until something is sealed under it
+    // (record-store.ts): it gets its own now, saved by commitOne with the new version.
+    itemId = existing.id;
+    itemKey = newItemKey();
+    ctx.budgets.itemWrap.take();
+    wrappedKey = wrapItemKey(ctx.keys.itemWrap, itemKey, itemId);
+    budget = new NonceBudget(0);
+  } else if (existing) {
     itemId = existing.id;
     itemKey = unwrapItemKey(ctx.keys.itemWrap, existing.wrapped_key, itemId);
     wrappedKey = existing.wrapped_key;
@@ -233,13 +242,15 @@ function commitOne(ctx: VaultContext, p: Prepared): PutResult {
       return { id: p.existing.id, status: 'duplicate', version: p.existing.version };
     }
     const version = p.existing.version + 1;
+    // A record stored in bulk has no row for its current version yet (version-rows.ts).
+    materializeVersion(db, p.existing.id);
     writeVersion(ctx, p, version, now);
     const i = p.item;
     run(
       db,
       sql`UPDATE items SET occurred_at = ${i.occurredAt ?? null}, title = ${i.title ?? ''}, summary = ${summaryOf(i.text)}, body = ${i.text ?? ''},
           fields = ${JSON.stringify(i.fields)}, lat = ${i.location?.lat ?? null}, lon = ${i.location?.lon ?? null}, personal = ${i.personal ? 1 : 0},
-          fingerprint = ${p.fp}, key_uses = ${p.budget.uses}, version = ${version}, updated_at = ${now} WHERE id = ${p.itemId}`,
+          fingerprint = ${p.fp}, wrapped_key = ${p.wrappedKey}, key_uses = ${p.budget.uses}, version = ${version}, updated_at = ${now} WHERE id = ${p.itemId}`,
     );
     return { id: p.itemId, status: 'updated', version };
   }

@@ -3,8 +3,9 @@
 // packs, then rows — and pays for that machinery per item; a record has none of it, so
 // putRecords() writes a batch of thousands in ONE transaction with cached prepared
 // statements and nothing else. It keeps every guarantee putItems gives such an item:
-//  - the same rows: items, item_versions, item_sources, copies (and the FTS rows, which
-//    the items triggers write), so search, lists, snapshots and the data map see them;
+//  - the same rows: items, item_sources, copies (and the FTS rows, which the items
+//    triggers write), so search, lists, snapshots and the data map see them — except the
+//    copy of version 1 in item_versions, which the items row already is (version-rows.ts);
 //  - the same identity rules: (device, source key) finds the item again (re-import is a
 //    duplicate, changed content a new version, content equal to an earlier version keeps
 //    the person's edit); equal content from a new source is one item with a second
@@ -12,22 +13,24 @@
 //  - the same fingerprint (fingerprint.ts, called exactly as putItems calls it for an
 //    item without files), so a record stored here and the same item stored by putItems
 //    are one item;
-//  - the same per-item key: a fresh random data key, wrapped under the vault's
-//    item-key-wrap key with the item id bound as associated data, counted against that
-//    key's nonce budget. Nothing of a row-only item is encrypted under it today (its
-//    personal fields live in the encrypted index, and erasure removes them with
-//    secure_delete), but a file added later (updateItem) is sealed under it, so it must
-//    exist and be destroyable exactly like any other item's;
+//  - per-item keys, made when they are first needed: nothing of a row-only item is
+//    encrypted under a data key (its personal fields live in the encrypted index, and
+//    erasure removes them with secure_delete), so a record is stored with an EMPTY
+//    wrapped_key and gets its own fresh key — wrapped under the vault's item-key-wrap key
+//    with its id bound, counted against that key's nonce budget — when a file is added
+//    later (item-store.ts, updateItem). Erasing it deletes that key row like any other
+//    item's. docs/vault.md ("Row-only items") explains why this is equivalent; it saved
+//    a random key, a random nonce and an AES-GCM wrap per message;
 //  - durability: the promise resolves after COMMIT under synchronous=FULL.
 // docs/vault.md ("Row-only items") records the measurements behind this file.
 import { randomBytes } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
-import { saveBudgets, type VaultContext } from './context';
+import type { VaultContext } from './context';
 import { fingerprint } from './fingerprint';
-import { wrapItemKey } from './item-crypto';
-import { newItemId, summaryOf, validateItem } from './item-store';
+import { summaryOf, validateItem } from './item-store';
 import { get, run, sql } from './sql';
 import type { NewItem, PutResult } from './types';
+import { materializeVersion } from './version-rows';
 
 /** A row-only item: a NewItem without files (one that has files is refused). */
 export type RecordItem = Omit<NewItem, 'files'>;
@@ -35,7 +38,8 @@ export type RecordItem = Omit<NewItem, 'files'>;
 /** One transaction holds at most this many records (memory and WAL size stay bounded). */
 export const MAX_RECORDS_PER_BATCH = 50_000;
 
-const KEY_BYTES = 32;
+/** An item id is 12 hex digits of time and 10 random bytes, as newItemId() makes it. */
+const ID_RANDOM_BYTES = 10;
 
 /**
  * Page cache (KiB) while records are stored in bulk. Two indexes take inserts in random
@@ -49,6 +53,9 @@ const KEY_BYTES = 32;
  */
 export const BULK_CACHE_KIB = 256 * 1024;
 const LARGE_BATCH = 1000;
+
+/** wrapped_key of an item with nothing encrypted under a data key yet (see the header). */
+const NO_KEY_YET = Buffer.alloc(0);
 
 interface ExistingRow {
   id: string;
@@ -68,29 +75,26 @@ export function putRecords(ctx: VaultContext, batch: readonly RecordItem[]): Put
   const db = ctx.db;
   if (batch.length >= LARGE_BATCH) raiseCache(ctx);
   const results: PutResult[] = [];
-  // Fresh data keys for the whole batch from one call to the CSPRNG (one syscall instead
-  // of one per item); the buffer is wiped when the batch ends, stored or not.
-  const keys = randomBytes(KEY_BYTES * batch.length);
-  try {
-    db.transaction(() => {
-      const now = ctx.now();
-      // No tombstones at all (the common case for a first import): skip the per-item lookup.
-      // Read inside the transaction, so no erasure can slip in between.
-      const anyTombstone = get(db, sql`SELECT 1 AS x FROM tombstones LIMIT 1`) !== undefined;
-      const devices = new Set<string>();
-      batch.forEach((item, index) => {
-        const deviceId = item.deviceId ?? 'local';
-        if (!devices.has(deviceId)) {
-          run(db, sql`INSERT INTO devices (id, name, created_at) VALUES (${deviceId}, ${deviceId}, ${now}) ON CONFLICT (id) DO NOTHING`);
-          devices.add(deviceId);
-        }
-        results.push(storeOne(ctx, item, deviceId, keys.subarray(index * KEY_BYTES, (index + 1) * KEY_BYTES), anyTombstone, now));
-      });
-      saveBudgets(ctx);
-    })();
-  } finally {
-    keys.fill(0);
-  }
+  // The random part of every new id in the batch from one call to the CSPRNG (a call per
+  // item was the largest single JavaScript cost of storing a message).
+  const idRandom = randomBytes(ID_RANDOM_BYTES * batch.length).toString('hex');
+  const idTime = Date.now().toString(16).padStart(12, '0').slice(-12);
+  db.transaction(() => {
+    const now = ctx.now();
+    // No tombstones at all (the common case for a first import): skip the per-item lookup.
+    // Read inside the transaction, so no erasure can slip in between.
+    const anyTombstone = get(db, sql`SELECT 1 AS x FROM tombstones LIMIT 1`) !== undefined;
+    const devices = new Set<string>();
+    batch.forEach((item, index) => {
+      const deviceId = item.deviceId ?? 'local';
+      if (!devices.has(deviceId)) {
+        run(db, sql`INSERT INTO devices (id, name, created_at) VALUES (${deviceId}, ${deviceId}, ${now}) ON CONFLICT (id) DO NOTHING`);
+        devices.add(deviceId);
+      }
+      const hex = ID_RANDOM_BYTES * 2;
+      results.push(storeOne(ctx, item, deviceId, idTime + idRandom.slice(index * hex, (index + 1) * hex), anyTombstone, now));
+    });
+  })();
   return results;
 }
 
@@ -102,7 +106,7 @@ function raiseCache(ctx: VaultContext): void {
   if (kib < BULK_CACHE_KIB) ctx.db.pragma(`cache_size=-${BULK_CACHE_KIB}`);
 }
 
-function storeOne(ctx: VaultContext, item: RecordItem, deviceId: string, itemKey: Buffer, anyTombstone: boolean, now: number): PutResult {
+function storeOne(ctx: VaultContext, item: RecordItem, deviceId: string, newId: string, anyTombstone: boolean, now: number): PutResult {
   const db = ctx.db;
   const fp = fingerprint(ctx.keys.fingerprint, {
     category: item.category,
@@ -134,6 +138,7 @@ function storeOne(ctx: VaultContext, item: RecordItem, deviceId: string, itemKey
       return { id: existing.id, status: 'duplicate', version: existing.version };
     }
     const version = existing.version + 1;
+    materializeVersion(db, existing.id);
     run(
       db,
       sql`INSERT INTO item_versions (item_id, version, occurred_at, title, summary, body, fields, lat, lon, fingerprint, created_at)
@@ -152,20 +157,14 @@ function storeOne(ctx: VaultContext, item: RecordItem, deviceId: string, itemKey
     run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${deviceId}, ${item.sourceKey}, ${twin.id}, ${now})`);
     return { id: twin.id, status: 'duplicate', version: twin.version };
   }
-  const id = newItemId();
-  ctx.budgets.itemWrap.take();
-  const wrapped = wrapItemKey(ctx.keys.itemWrap, itemKey, id);
+  const id = newId;
   run(
     db,
     sql`INSERT INTO items (id, category, device_id, personal, occurred_at, title, summary, body, fields, lat, lon, fingerprint, wrapped_key, key_uses, version, created_at, updated_at)
         VALUES (${id}, ${item.category}, ${deviceId}, ${item.personal ? 1 : 0}, ${occurredAt}, ${title}, ${summary}, ${text},
-                ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${wrapped}, 0, 1, ${now}, ${now})`,
+                ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${NO_KEY_YET}, 0, 1, ${now}, ${now})`,
   );
-  run(
-    db,
-    sql`INSERT INTO item_versions (item_id, version, occurred_at, title, summary, body, fields, lat, lon, fingerprint, created_at)
-        VALUES (${id}, 1, ${occurredAt}, ${title}, ${summary}, ${text}, ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${now})`,
-  );
+  // No item_versions row for version 1: the items row is it (version-rows.ts).
   run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${deviceId}, ${item.sourceKey}, ${id}, ${now})`);
   run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${id}, 1, 'present', ${now}, ${now}, 'aes-256-gcm/item-key')`);
   return { id, status: 'added', version: 1 };

@@ -5,6 +5,7 @@ import type { VaultContext } from './context';
 import { writeHead } from './head-file';
 import { all, get, run, sql, type Db } from './sql';
 import type { SnapshotInfo } from './types';
+import { materializeDeviceVersions } from './version-rows';
 
 const SNAPSHOT_ROWS_PER_STATEMENT = 5000;
 
@@ -47,6 +48,10 @@ export function createSnapshot(ctx: VaultContext, opts: { deviceId?: string; lab
   const deviceId = opts.deviceId ?? 'local';
   let id = 0;
   ctx.db.transaction(() => {
+    // A snapshot pins versions (snapshot_items references item_versions): records stored in
+    // bulk get their version rows now (version-rows.ts). Folder backups hold only items
+    // with files, which always have them.
+    materializeDeviceVersions(ctx.db, deviceId);
     const entries = all<{ itemId: string; version: number }>(ctx.db, sql`SELECT id AS itemId, version FROM items WHERE device_id = ${deviceId}`).map((r) => ({
       ...r,
       path: '',

@@ -44,20 +44,38 @@ describe('putRecords', () => {
     expect(rec).toMatchObject({ category: 'message', title: 'Person 2', text: sms(2).text, fields: sms(2).fields, version: 1, deviceId: 'local', personal: true, files: [] });
     expect(rec.sources).toEqual([{ deviceId: 'local', sourceKey: 'sms:2' }]);
     expect(rec.summary).toBe(sms(2).text!.replace(/\s+/g, ' '));
-    expect(count('item_versions', `WHERE item_id = '${id}' AND version = 1`)).toBe(1);
+    // Version 1 of a record is its items row: no copy in item_versions (version-rows.ts).
+    expect(count('item_versions')).toBe(0);
     expect(get<{ state: string; encryption: string }>(vault.indexDb, sql`SELECT state, encryption FROM copies WHERE item_id = ${id} AND location_id = 1`)).toEqual({ state: 'present', encryption: 'aes-256-gcm/item-key' });
     expect(vault.search('zeppelin2').map((h) => h.id)).toEqual([id]);
     expect(vault.listItems({ category: 'message' })).toHaveLength(3);
-    // The wrapped key opens under the vault's wrap key with this item's id, and only with it.
-    const wrapped = get<{ wrapped_key: Buffer }>(vault.indexDb, sql`SELECT wrapped_key FROM items WHERE id = ${id}`)!.wrapped_key;
-    const wrapKey = (vault as unknown as { ctx: { keys: { itemWrap: Buffer } } }).ctx.keys.itemWrap;
-    expect(unwrapItemKey(wrapKey, wrapped, id)).toHaveLength(32);
-    expect(() => unwrapItemKey(wrapKey, wrapped, results[0]!.id)).toThrow(/integrity/);
-    const keys = all<{ k: Buffer }>(vault.indexDb, sql`SELECT wrapped_key AS k FROM items`).map((r) => r.k.toString('hex'));
-    expect(new Set(keys).size).toBe(3);
-    expect(get<{ uses: number }>(vault.indexDb, sql`SELECT uses FROM key_usage WHERE purpose = 'item-key-wrap'`)!.uses).toBe(3);
-    // A snapshot records (item, version) for records like for any item.
+    // No data key yet: nothing of a record is encrypted under one (record-store.ts); the
+    // key is made when a file is added (the test 'a file added to a record later').
+    expect(count('items', 'WHERE length(wrapped_key) = 0')).toBe(3);
+    expect(get(vault.indexDb, sql`SELECT uses FROM key_usage WHERE purpose = 'item-key-wrap'`)?.uses ?? 0).toBe(0);
+    // A snapshot records (item, version) for records like for any item; it pins version 1,
+    // so the version rows it references are written then.
     expect((await vault.createSnapshot()).itemCount).toBe(3);
+    expect(count('item_versions', 'WHERE version = 1')).toBe(3);
+    expect(count('snapshot_items s JOIN item_versions v ON v.item_id = s.item_id AND v.version = s.version')).toBe(3);
+  });
+
+  it('writes version 1\'s row from the items row when a second version comes, and erasure tombstones every version', async () => {
+    const [a, b] = await vault.putRecords([sms(1), sms(2)]);
+    const v1 = get<{ fingerprint: Buffer; body: string; fields: string }>(vault.indexDb, sql`SELECT fingerprint, body, fields FROM items WHERE id = ${a!.id}`)!;
+    // A change from the source (putRecords) and a person's edit (updateItem → putItems) both keep version 1.
+    await vault.putRecords([sms(1, { text: 'changed on the phone' })]);
+    await vault.updateItem(b!.id, { title: 'Renamed' });
+    for (const id of [a!.id, b!.id]) expect(all<{ version: number }>(vault.indexDb, sql`SELECT version FROM item_versions WHERE item_id = ${id} ORDER BY version`).map((r) => r.version)).toEqual([1, 2]);
+    expect(get(vault.indexDb, sql`SELECT fingerprint, body, fields FROM item_versions WHERE item_id = ${a!.id} AND version = 1`)).toEqual(v1);
+    // Re-importing version 1's content now finds it among the versions: the newer content stays.
+    expect((await vault.putRecords([sms(1)]))[0]).toMatchObject({ id: a!.id, status: 'duplicate', version: 2 });
+    // Erased: both versions' content is kept out, the never-edited record's too.
+    const [c] = await vault.putRecords([sms(3)]);
+    await vault.destroyItems([a!.id, c!.id]);
+    const back = await vault.putRecords([sms(1), sms(1, { text: 'changed on the phone' }), sms(3)]);
+    expect(back.map((r) => r.status)).toEqual(['tombstoned', 'tombstoned', 'tombstoned']);
+    expect(count('tombstones')).toBe(3);
   });
 
   it('gives the same item as putItems: same fingerprint, dedup in both directions', async () => {
@@ -113,9 +131,20 @@ describe('putRecords', () => {
   it('a file added to a record later is sealed under the record\'s own key', async () => {
     const [r] = await vault.putRecords([sms(7)]);
     const bytes = Buffer.from('a photo sent later');
+    const [other] = await vault.putRecords([sms(8)]);
     const u = await vault.updateItem(r!.id, { files: [{ role: 'attachment', name: 'p.jpg', mime: 'image/jpeg', data: bytes }] });
     expect(u.version).toBe(2);
     expect((await readAll(vault.readFile(r!.id, 'attachment'))).equals(bytes)).toBe(true);
+    // Its own key now: it opens under the vault's wrap key with this item's id, and only with it.
+    const wrapped = get<{ wrapped_key: Buffer }>(vault.indexDb, sql`SELECT wrapped_key FROM items WHERE id = ${r!.id}`)!.wrapped_key;
+    const wrapKey = (vault as unknown as { ctx: { keys: { itemWrap: Buffer } } }).ctx.keys.itemWrap;
+    expect(unwrapItemKey(wrapKey, wrapped, r!.id)).toHaveLength(32);
+    expect(() => unwrapItemKey(wrapKey, wrapped, other!.id)).toThrow(/integrity/);
+    expect(get<{ uses: number }>(vault.indexDb, sql`SELECT uses FROM key_usage WHERE purpose = 'item-key-wrap'`)!.uses).toBe(1);
+    // Adding a second file unwraps that key (no new one).
+    await vault.updateItem(r!.id, { files: [{ role: 'attachment', name: 'q.jpg', mime: 'image/jpeg', data: Buffer.from('another') }] });
+    expect(get<{ wrapped_key: Buffer }>(vault.indexDb, sql`SELECT wrapped_key FROM items WHERE id = ${r!.id}`)!.wrapped_key.equals(wrapped)).toBe(true);
+    expect((await readAll(vault.readFile(r!.id, 'attachment'))).toString()).toBe('another');
     expect((await vault.check({ readData: true })).ok).toBe(true);
   });
 
