@@ -96,7 +96,11 @@ export class HashPool {
     const drop = (): void => {
       const i = this.workers.indexOf(slot);
       if (i >= 0) this.workers.splice(i, 1);
-      for (const p of slot.busy.values()) hashOnMainThread(p.path).then(p.resolve, p.reject);
+      // After close() nobody waits for these any more (a sync that stopped early): drop them.
+      for (const p of slot.busy.values()) {
+        if (this.closed) p.reject(new KeepsakeError('CANCELLED', 'The upload reader was closed.'));
+        else hashOnMainThread(p.path).then(p.resolve, p.reject);
+      }
       slot.busy.clear();
     };
     worker.on('error', drop);

@@ -58,9 +58,19 @@ export function clearReservedBytes(image: Buffer): void {
   for (let end = pageSize; end <= image.length; end += pageSize) image.fill(0, end - reserved, end);
 }
 
+/** The keyed MAC of each segment (first 16 bytes): what identifies a segment across copies. */
+export function segmentMacs(keys: CloudKeys, image: Buffer, segSize = PAGE_SEGMENT_BYTES): Buffer[] {
+  const count = Math.ceil(image.length / segSize);
+  const macs: Buffer[] = [];
+  for (let i = 0; i < count; i++) macs.push(Buffer.from(contentMac(keys, image.subarray(i * segSize, (i + 1) * segSize)), 'hex').subarray(0, MAC_BYTES));
+  return macs;
+}
+
 export interface PlanOptions {
   segmentBytes?: number;
   bundleBytes?: number;
+  /** segmentMacs(image), when the caller computed them already. */
+  macs?: Buffer[];
   /** The index of the newest manifest on the target, or null. */
   previous: Manifest['index'] | null;
   /** Whether an object the previous manifest names is known to be on the target, whole. */
@@ -73,14 +83,20 @@ export function planIndex(keys: CloudKeys, image: Buffer, opts: PlanOptions): In
   const segSize = opts.segmentBytes ?? PAGE_SEGMENT_BYTES;
   const bundleBytes = opts.bundleBytes ?? BUNDLE_BYTES;
   const count = Math.ceil(image.length / segSize);
-  const macs: Buffer[] = [];
-  for (let i = 0; i < count; i++) macs.push(Buffer.from(contentMac(keys, image.subarray(i * segSize, (i + 1) * segSize)), 'hex').subarray(0, MAC_BYTES));
+  const macs = opts.macs ?? segmentMacs(keys, image, segSize);
+  if (macs.length !== count) throw new KeepsakeError('INTERNAL', 'The index segments and their checksums do not match.');
 
   // Where each segment of the previous copy lives, by MAC.
   const old = new Map<string, { bundle: number; offset: number; length: number }>();
   const prev = opts.previous;
   if (!opts.fresh && prev?.table !== undefined && prev.segmentSize === segSize) {
-    const table = decodeTable(prev, segSize);
+    // A table that does not decode (it opened, so it is ours: a bug) carries nothing over.
+    let table: Entry[] = [];
+    try {
+      table = decodeTable(prev, segSize);
+    } catch {
+      table = [];
+    }
     table.forEach((e, i) => {
       const key = e.mac.toString('hex');
       const ref = prev.segments[e.bundle];

@@ -19,7 +19,7 @@ import type { Body, CloudTarget, ObjectInfo } from '../target';
 import { deriveCloudKeys, keySlotObjectNames, objectName, open, sha256, wipeCloudKeys } from './cloud-crypto';
 import type { CloudStore } from './cloud-store';
 import { snapshotIndex } from './index-snapshot';
-import { clearReservedBytes, planIndex } from './index-bundles';
+import { clearReservedBytes, PAGE_SEGMENT_BYTES, planIndex, segmentMacs } from './index-bundles';
 import { listLocalPacks, pool } from './local-packs';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { readCurrentManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
@@ -100,6 +100,17 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     const caps = await withRetry(() => target.capabilities(), policy, signal);
     report(opts, 'Reading the cloud copy', 0, 0, 0, 0);
     const record = store.get(targetId);
+    const known = store.objects(targetId);
+    const hashing = new Map<string, Promise<Digests>>();
+    const hashOf = (path: string): Promise<Digests> => {
+      let h = hashing.get(path);
+      if (!h) {
+        h = hashes.hash(path);
+        h.catch(() => undefined); // observed by the upload that needs it
+        hashing.set(path, h);
+      }
+      return h;
+    };
     // The round trips that do not depend on each other run at once (a sync that changed
     // little is mostly waiting on them). The lock must be ours before the listing is taken
     // (row 8: a clean-up finishing meanwhile could remove what the listing shows), and
@@ -113,9 +124,15 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       let erasures = '';
       const image = await snapshotIndex(source.db, signal, () => (erasures = erasureMark(source.db)));
       clearReservedBytes(image);
-      return { image, erasures, packs: await listLocalPacks(source.packsDir) };
+      // The MACs of every segment, the plan's costly part, while the requests are out.
+      const macs = segmentMacs(keys, image, opts.segmentBytes ?? PAGE_SEGMENT_BYTES);
+      const packs = await listLocalPacks(source.packsDir);
+      // Packs this target has never verified are sent whatever the listing says: their
+      // hashing starts now, on the workers, while the round trips above are out.
+      for (const p of packs.filter((x) => !known.has(objectName(keys, `pack/${x.id}`))).slice(0, opts.concurrency ?? 8)) hashOf(p.path);
+      return { image, erasures, macs, packs };
     })();
-    const [leased, remote, present, { image, erasures, packs }] = await settleAll([
+    const [leased, remote, present, { image, erasures, macs, packs }] = await settleAll([
       locking,
       readCurrentManifests(target, keys, source.vaultId, record.highestCounter, policy, signal),
       listing,
@@ -124,7 +141,6 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       cleanupOrphans(target, opts.log),
     ] as const);
     if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
-    const known = store.objects(targetId);
 
     const isThere = (name: string, size: number): boolean => {
       const k = known.get(name);
@@ -140,40 +156,18 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const name = objectName(keys, `pack/${p.id}`);
       const k = known.get(name);
       if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
-      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashes.hash(p.path) }) });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashOf(p.path) }) });
     }
 
-    const prevIndex = remote.newest?.index ?? null;
-    const plan = planIndex(keys, image, {
-      ...(opts.segmentBytes !== undefined ? { segmentBytes: opts.segmentBytes } : {}),
-      previous: prevIndex,
-      usable: (ref) => known.get(ref.name)?.sha256 === ref.sha256 && isThere(ref.name, ref.size),
-      fresh: prevIndex?.erasures !== erasures,
-    });
-    image.fill(0);
-    const segJobs = plan.uploads.map((b): Job => ({ kind: 'segment', logical: b.ref.mac, name: b.ref.name, size: b.sealed.length, sha256: b.ref.sha256, data: async () => ({ body: b.sealed, digests: b.digests }) }));
-
-    const slotBytes = await readFile(source.keySlotsPath);
-    const slotSha = sha256(slotBytes);
-    const slotNames = keySlotObjectNames();
-    let keySlotsUploaded = false;
-    for (const name of slotNames) {
-      const k = known.get(name);
-      if (k && k.sha256 === slotSha && isThere(name, slotBytes.length)) continue;
-      jobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => ({ body: slotBytes }) });
-      keySlotsUploaded = true;
-    }
-
-    const all = [...jobs.filter((j) => j.kind === 'pack'), ...segJobs, ...jobs.filter((j) => j.kind === 'key-slots')];
-    const bytesTotal = all.reduce((n, j) => n + j.size, 0);
+    // Data, then index, then key slots: each stage completes (or fails) before the next
+    // starts uploading. The index bundles are planned and sealed while the packs go up.
+    const packJobs = jobs.filter((j) => j.kind === 'pack');
+    let total = packJobs.length;
+    let bytesTotal = packJobs.reduce((n, j) => n + j.size, 0);
     let done = 0;
-    report(opts, 'Uploading', 0, all.length, 0, bytesTotal);
-
-    // Data, then index, then key slots: each stage completes (or fails) before the next.
-    const failures: Array<{ job: Job; error: unknown }> = [];
-    for (const stage of ['pack', 'segment', 'key-slots'] as const) {
-      const stageJobs = all.filter((j) => j.kind === stage);
-      const failed = await pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 8), async (job) => {
+    report(opts, 'Uploading', 0, total, 0, bytesTotal);
+    const runStage = (stage: Job['kind'], stageJobs: Job[]): Promise<Array<{ item: Job; error: unknown }>> =>
+      pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 8), async (job) => {
         await checkpoint();
         const { body, digests } = await job.data();
         const up = await verifiedPut(target, caps, job.name, body, policy, signal, () => retries++, digests);
@@ -181,8 +175,51 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
         if (job.kind === 'pack') packRefs.push({ id: job.logical, name: job.name, size: up.size, sha256: up.sha256 });
         bytesUploaded += up.size;
         done++;
-        report(opts, stage === 'pack' ? 'Uploading packs' : stage === 'segment' ? 'Uploading the index' : 'Uploading the key slots', done, all.length, bytesUploaded, bytesTotal);
+        report(opts, stage === 'pack' ? 'Uploading packs' : stage === 'segment' ? 'Uploading the index' : 'Uploading the key slots', done, total, bytesUploaded, bytesTotal);
       });
+    const packsUp = runStage('pack', packJobs);
+    // One turn of the loop first, so the first pack requests are on their way.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+
+    const prevIndex = remote.newest?.index ?? null;
+    let plan: ReturnType<typeof planIndex>;
+    try {
+      plan = planIndex(keys, image, {
+        ...(opts.segmentBytes !== undefined ? { segmentBytes: opts.segmentBytes } : {}),
+        macs,
+        previous: prevIndex,
+        usable: (ref) => known.get(ref.name)?.sha256 === ref.sha256 && isThere(ref.name, ref.size),
+        fresh: prevIndex?.erasures !== erasures,
+      });
+    } catch (e) {
+      await packsUp; // nothing left running unobserved
+      throw e;
+    } finally {
+      image.fill(0);
+    }
+    const segJobs = plan.uploads.map((b): Job => ({ kind: 'segment', logical: b.ref.mac, name: b.ref.name, size: b.sealed.length, sha256: b.ref.sha256, data: async () => ({ body: b.sealed, digests: b.digests }) }));
+
+    const slotBytes = await readFile(source.keySlotsPath).catch(async (e: unknown) => {
+      await packsUp; // nothing left running unobserved
+      throw e;
+    });
+    const slotSha = sha256(slotBytes);
+    const slotNames = keySlotObjectNames();
+    const slotJobs: Job[] = [];
+    for (const name of slotNames) {
+      const k = known.get(name);
+      if (k && k.sha256 === slotSha && isThere(name, slotBytes.length)) continue;
+      slotJobs.push({ kind: 'key-slots', logical: 'key-slots', name, size: slotBytes.length, sha256: slotSha, data: async () => ({ body: slotBytes }) });
+    }
+    const keySlotsUploaded = slotJobs.length > 0;
+    const rest = [...segJobs, ...slotJobs];
+    total += rest.length;
+    bytesTotal += rest.reduce((n, j) => n + j.size, 0);
+
+    const failures: Array<{ job: Job; error: unknown }> = [];
+    const stages: Array<() => Promise<Array<{ item: Job; error: unknown }>>> = [() => packsUp, () => runStage('segment', segJobs), () => runStage('key-slots', slotJobs)];
+    for (const stage of stages) {
+      const failed = await stage();
       records.flush();
       for (const f of failed) {
         if (isKeepsakeError(f.error) && f.error.code === 'CANCELLED') throw f.error;
@@ -190,10 +227,10 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       }
       if (failures.length > 0) break;
     }
-    if (failures.length > 0) throw missingError(failures, all.length);
+    if (failures.length > 0) throw missingError(failures, total);
 
     await checkpoint();
-    report(opts, 'Publishing the new cloud copy', done, all.length, bytesUploaded, bytesTotal);
+    report(opts, 'Publishing the new cloud copy', done, total, bytesUploaded, bytesTotal);
     const counter = Math.max(remote.newest?.counter ?? 0, store.get(targetId).highestCounter) + 1;
     const manifest: Manifest = {
       format: 'keepsake-cloud-manifest',
@@ -221,8 +258,8 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     bytesUploaded += sealed.body.length;
     store.noteCounter(targetId, counter);
     store.recordSuccess(targetId, bytesUploaded, packRefs.length + plan.index.segments.length + 2);
-    report(opts, 'Finished', all.length, all.length, bytesUploaded, bytesTotal);
-    return { counter, packs: { total: packRefs.length, uploaded: jobs.filter((j) => j.kind === 'pack').length }, segments: { total: plan.segmentsTotal, uploaded: plan.segmentsNew }, keySlotsUploaded, bytesUploaded, retries };
+    report(opts, 'Finished', total, total, bytesUploaded, bytesTotal);
+    return { counter, packs: { total: packRefs.length, uploaded: packJobs.length }, segments: { total: plan.segmentsTotal, uploaded: plan.segmentsNew }, keySlotsUploaded, bytesUploaded, retries };
   } catch (e) {
     // What was verified before the failure is remembered, so the next sync skips it.
     try {
