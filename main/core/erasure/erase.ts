@@ -7,6 +7,7 @@
 import { KeepsakeError } from '../../../common/errors';
 import type { JobInfo } from '../../../common/contract/jobs';
 import type { Core } from '../core';
+import { removeAbandonedReports } from '../privacy-report/abandoned';
 import { openVault, receiptBook } from '../privacy/ledgers';
 import type { LocationOutcome, Receipt } from '../privacy/receipts';
 import { RATE_RULES, type RateLimiter } from '../rate-limit';
@@ -54,6 +55,9 @@ function total(r: Receipt): number {
 export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, report: (phase: string, done?: number) => void = () => undefined): Promise<Receipt> {
   const db = vault.indexDb;
   const requestedAt = core.clock.now();
+  // A privacy report killed mid-run left a temporary folder of plaintext copies on the data
+  // map: it is deleted whole now, so no copy of these items is left behind it.
+  removeAbandonedReports(db);
   const { free, held } = new LegalHolds(db).partition(req.itemIds);
 
   report('Finding every copy');

@@ -32,10 +32,7 @@ export function registerAndMove(db: Db, dest: Destination, recoveryId: string, f
       run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${dest.final}, ${f.path}, ${f.category}, ${f.sha256}, ${f.size})`);
     }
     for (const id of itemIds) {
-      // An item erased while the report ran is in its files: the report must not be kept.
-      if (!get(db, sql`SELECT 1 AS x FROM items WHERE id = ${id}`)) {
-        throw new KeepsakeError('CONFLICT', 'Something was erased while your data was being written, and the folder still held it; nothing was kept. Run it again.');
-      }
+      if (!get(db, sql`SELECT 1 AS x FROM items WHERE id = ${id}`)) throw erasedMeanwhile();
       run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${id}, ${loc}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
     }
     const rec = get<{ report: string }>(db, sql`SELECT report FROM recoveries WHERE id = ${recoveryId}`);
@@ -59,6 +56,16 @@ export function registerAndMove(db: Db, dest: Destination, recoveryId: string, f
     // Some platforms cannot fsync a folder; the rename itself is atomic.
   }
   return loc;
+}
+
+/** An item erased while the report ran may be in its files: such a report is never kept. */
+export function erasedMeanwhile(): KeepsakeError {
+  return new KeepsakeError('CONFLICT', 'Something was erased while your data was being written; nothing was kept, so no copy of it is left. Run it again for an up-to-date copy.');
+}
+
+/** Throws if any of the report's items is no longer in the vault. */
+export function checkNoneErased(db: Db, itemIds: string[]): void {
+  for (const id of itemIds) if (!get(db, sql`SELECT 1 AS x FROM items WHERE id = ${id}`)) throw erasedMeanwhile();
 }
 
 /** After a failed or cancelled run: forget what the recovery writer recorded for the temporary folder. */
