@@ -155,8 +155,10 @@ describe('folder backup of many small files', () => {
     for (const workers of [true, false]) {
       const { vault } = await newVault(join(t.dir, `home-${workers}`), { workers });
       try {
+        const cacheSize = vault.indexDb.pragma('cache_size', { simple: true });
         const first = await vault.backupFolder(src);
         expect(first).toMatchObject({ files: 401, added: 401 });
+        expect(vault.indexDb.pragma('cache_size', { simple: true })).toBe(cacheSize); // the backup's smaller page cache is undone
         const out = join(t.dir, `out-${workers}`);
         await vault.restoreSnapshot('latest', out);
         for (let i = 0; i < 400; i += 7) expect(readFileSync(join(out, `d${i % 5}`, `note-${i}.txt`)).equals(readFileSync(join(src, `d${i % 5}`, `note-${i}.txt`)))).toBe(true);
