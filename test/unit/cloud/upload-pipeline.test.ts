@@ -41,6 +41,16 @@ describe('HashPool', () => {
     }
   });
 
+  it.each([2, 0])('with %i worker threads and md5: false returns the same SHA-256 and no MD5 (targets without server checksums)', async (threads) => {
+    const pool = new HashPool(threads);
+    try {
+      const got = await Promise.all(files.map((f) => pool.hash(f, { md5: false })));
+      got.forEach((d, i) => expect(d).toEqual({ ...digestsOf(pseudoRandom(sizes[i]!, i + 1)), md5: '' }));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('says a pack disappeared (NOT_FOUND) instead of crashing, then keeps working', async () => {
     const pool = new HashPool(1);
     try {

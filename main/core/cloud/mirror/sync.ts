@@ -105,7 +105,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     const hashOf = (path: string): Promise<Digests> => {
       let h = hashing.get(path);
       if (!h) {
-        h = hashes.hash(path);
+        h = hashes.hash(path, { md5: caps.serverChecksum }); // MD5 only where a server checksum is compared
         h.catch(() => undefined); // observed by the upload that needs it
         hashing.set(path, h);
       }
