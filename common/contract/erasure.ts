@@ -145,9 +145,10 @@ export const erasureMethods = {
     output: ErasePreview,
   }),
   'erase.start': method({
-    doc: 'Erase the previewed items everywhere Keepsake keeps them (needs a fresh passphrase confirmation); ends with a receipt.',
+    doc: 'Erase the previewed items everywhere Keepsake keeps them (needs a fresh passphrase confirmation); ends with the receipt named by receiptId.',
     input: z.object({ itemIds: z.array(ItemId).min(1).max(100_000), scope: z.string().min(1).max(300) }).strict(),
-    output: JobInfo,
+    // The id of the receipt the job ends with: fetch that one (receipts.get), not the newest.
+    output: JobInfo.extend({ receiptId: z.string().uuid() }),
   }),
   'receipts.list': method({ doc: 'Every receipt (latest revision), newest first.', input: z.object({}).strict(), output: z.array(Receipt) }),
   'receipts.get': method({ doc: 'One receipt with its revision history.', input: z.object({ id: z.string().uuid() }).strict(), output: z.object({ receipt: Receipt, history: z.array(Receipt), html: z.string() }) }),

@@ -43,10 +43,11 @@ export const eraseCommand: Command = {
     const job = await call(core, 'erase.start', { itemIds: preview.itemIds, scope: preview.scope });
     const done = await waitForJob(core, job.id);
     if (done.state !== 'succeeded') throw new KeepsakeError(done.error?.code ?? 'INTERNAL', done.error?.message ?? 'The erase did not finish.');
-    const [receipt] = await call(core, 'receipts.list', {});
-    const lines = receipt!.locations.map((l) => `  ${l.location}: ${l.outcome}${l.detail ? ` — ${l.detail}` : ''}`).join('\n');
-    print(ctx, { receipt }, `${done.summary}\nReceipt ${receipt!.id}:\n${lines}`);
-    return receipt!.complete ? 0 : 12;
+    // This erase's own receipt (another may have a newer revision, e.g. from a phone's acknowledgement).
+    const { receipt } = await call(core, 'receipts.get', { id: job.receiptId });
+    const lines = receipt.locations.map((l) => `  ${l.location}: ${l.outcome}${l.detail ? ` — ${l.detail}` : ''}`).join('\n');
+    print(ctx, { receipt }, `${done.summary}\nReceipt ${receipt.id}:\n${lines}`);
+    return receipt.complete ? 0 : 12;
   },
 };
 

@@ -4,6 +4,7 @@
 // (cloud objects deleted, phones notified, exports removed) → a receipt naming every
 // location and its outcome. Held items are skipped and named; nothing is claimed that did
 // not happen.
+import { randomUUID } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
 import type { JobInfo } from '../../../common/contract/jobs';
 import type { Core } from '../core';
@@ -26,25 +27,32 @@ export interface EraseRequest {
   scope: string;
   /** 'retention' for rule runs; 'erasure' otherwise. */
   kind?: 'erasure' | 'retention';
+  /** The id the receipt will have (chosen when the job starts, so the caller can fetch that receipt). */
+  receiptId?: string;
 }
 
-/** Starts the erase job; throws REVERIFY at once if the passphrase was not confirmed recently. */
-export function startErase(core: Core, limiter: RateLimiter, req: EraseRequest): { info: JobInfo; result: Promise<Receipt> } {
+/**
+ * Starts the erase job; throws REVERIFY at once if the passphrase was not confirmed recently.
+ * `receiptId` is the id of the receipt the job ends with: other receipts can get newer
+ * revisions meanwhile (a phone's acknowledgement), so "the newest receipt" is not this one.
+ */
+export function startErase(core: Core, limiter: RateLimiter, req: EraseRequest): { info: JobInfo; receiptId: string; result: Promise<Receipt> } {
   const vault = openVault(core);
   requireFreshIdentity(core);
   limiter.take('erase', RATE_RULES.erase);
+  const receiptId = req.receiptId ?? randomUUID();
   const started = core.jobs.start({
     kind: 'erase',
     title: `Erase ${req.scope}`,
     canPause: false,
     run: async (control) => {
       control.report({ phase: 'Checking legal holds', total: req.itemIds.length, done: 0 });
-      return eraseItems(core, vault, req, (phase, done) => control.report(done === undefined ? { phase } : { phase, done }));
+      return eraseItems(core, vault, { ...req, receiptId }, (phase, done) => control.report(done === undefined ? { phase } : { phase, done }));
     },
     summarize: (r) => (r.complete ? `Erased ${total(r)} item${total(r) === 1 ? '' : 's'}; receipt ${r.id.slice(0, 8)}` : `Erased ${total(r)} item${total(r) === 1 ? '' : 's'}; some locations are pending`),
   });
   started.result.catch(() => undefined);
-  return started;
+  return { ...started, receiptId };
 }
 
 function total(r: Receipt): number {
@@ -119,7 +127,7 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
 
   core.log.info('erase.done', { items: free.length, held: held.length, locations: locations.length });
   report('Writing the receipt', destroyed);
-  const receipt = receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations });
+  const receipt = receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations }, req.receiptId);
   // Each phone learns of the erasure at its next sync; its acknowledgement revises this receipt.
   const notices = new PhoneErasureNotices(db, purposeKey(vault.masterKey, 'ledger'), () => core.clock.now());
   for (const p of phones) notices.record(receipt.id, p.deviceId, p.name, p.deviceItemIds);

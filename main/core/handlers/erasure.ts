@@ -24,7 +24,10 @@ function limiter(core: Core): RateLimiter {
 
 export const eraseHandlers: DomainHandlers<'erase'> = {
   'erase.preview': async ({ selection }, core) => previewErase(openVault(core), selection, core.clock.now()),
-  'erase.start': async (input, core) => startErase(core, limiter(core), input).info,
+  'erase.start': async (input, core) => {
+    const { info, receiptId } = startErase(core, limiter(core), input);
+    return { ...info, receiptId };
+  },
 };
 
 export const receiptHandlers: DomainHandlers<'receipts'> = {

@@ -67,8 +67,10 @@ export class ReceiptBook {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(body: ReceiptBody): Receipt {
-    return this.append(randomUUID(), 1, body);
+  /** A new receipt; `id` lets a job name its receipt before it exists (the erase dialog fetches that one). */
+  issue(body: ReceiptBody, id: string = randomUUID()): Receipt {
+    if (this.get(id)) throw new KeepsakeError('CONFLICT', 'A receipt with this id already exists.');
+    return this.append(id, 1, body);
   }
 
   /** Records a new revision of a receipt (pending parts completed, retries failed…). */

@@ -14,7 +14,12 @@ import { JobRow } from '../JobRow';
 import { ReverifyDialog } from '../ReverifyDialog';
 import { ReceiptView } from './ReceiptView';
 
-type Step = { kind: 'loading' } | { kind: 'preview'; preview: ErasePreview } | { kind: 'erasing'; job: JobInfo } | { kind: 'done'; receipt: Receipt } | { kind: 'error'; message: string };
+type Step =
+  | { kind: 'loading' }
+  | { kind: 'preview'; preview: ErasePreview }
+  | { kind: 'erasing'; job: JobInfo; receiptId: string }
+  | { kind: 'done'; receipt: Receipt }
+  | { kind: 'error'; message: string };
 
 interface Props {
   selection: Selection;
@@ -44,22 +49,23 @@ export function EraseDialog({ selection, label, open, onOpenChange, onErased }: 
 
   const job = useFollowedJob(step.kind === 'erasing' ? step.job : null);
   const finished = job?.finishedAt ? job : null;
+  const receiptId = step.kind === 'erasing' ? step.receiptId : null;
   useEffect(() => {
-    if (!finished) return;
-    const receipts = finished.state === 'succeeded' ? api.call('receipts.list', {}) : Promise.reject(new Error(finished.error?.message ?? 'The erase did not finish.'));
-    receipts.then(
-      ([latest]) => {
-        if (latest) setStep({ kind: 'done', receipt: latest });
-      },
-      (e: unknown) => setStep({ kind: 'error', message: e instanceof ApiError ? e.message : String(e) }),
+    if (!finished || !receiptId) return;
+    // This erase's own receipt, by the id the job named: not the newest one, which may be an
+    // older receipt that a phone's acknowledgement just revised.
+    const own = finished.state === 'succeeded' ? api.call('receipts.get', { id: receiptId }) : Promise.reject(new Error(finished.error?.message ?? 'The erase did not finish.'));
+    own.then(
+      ({ receipt }) => setStep({ kind: 'done', receipt }),
+      (e: unknown) => setStep({ kind: 'error', message: e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e) }),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per finished job, not per re-render
   }, [finished?.id]);
 
   async function erase(preview: ErasePreview): Promise<void> {
     try {
-      const job = await sensitive.run(() => api.call('erase.start', { itemIds: preview.itemIds, scope: preview.scope }));
-      setStep({ kind: 'erasing', job });
+      const { receiptId, ...job } = await sensitive.run(() => api.call('erase.start', { itemIds: preview.itemIds, scope: preview.scope }));
+      setStep({ kind: 'erasing', job, receiptId });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'CANCELLED') return;
       setStep({ kind: 'error', message: e instanceof ApiError ? e.message : String(e) });

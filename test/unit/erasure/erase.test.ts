@@ -9,7 +9,10 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Core } from '../../../main/core/core';
 import { dispatch } from '../../../main/core/dispatch';
+import { startErase } from '../../../main/core/erasure/erase';
 import { silentLog } from '../../../main/core/log';
+import { receiptBook } from '../../../main/core/privacy/ledgers';
+import { RateLimiter } from '../../../main/core/rate-limit';
 import { configureReverify } from '../../../main/core/security/reverify';
 import { purposeKey } from '../../../main/core/vault/keys/purpose-keys';
 import type { NewItem } from '../../../main/core/vault/types';
@@ -110,6 +113,29 @@ describe('erasure', () => {
 
     expect(core.vault!.getItem(ids[0]!)).toBeNull();
     expect(core.vault!.search(CANARY)).toEqual([]);
+  });
+
+  it('names its own receipt: the job result and erase.start carry its id, even when an older receipt gets a newer revision', async () => {
+    // An older erase whose phone line is pending: a phone acknowledging it later gives it a new revision.
+    const book = receiptBook(core);
+    const older = book.issue({ kind: 'erasure', scope: 'an older erase', requestedAt: 1, counts: { photo: 1 }, locations: [{ location: 'Pixel 8', kind: 'phone', deviceId: 'dev-1', outcome: 'pending', items: 1 }] });
+    await call(core, 'security.verifyIdentity', { passphrase: PASS });
+    const job = (await call(core, 'erase.start', { itemIds: [ids[1]], scope: 'this erase' })) as { id: string; receiptId: string };
+    expect(job.receiptId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await waitJob(core, job.id)).state).toBe('succeeded');
+    book.revise(older.id, (b) => ({ ...b, locations: b.locations.map((l) => ({ ...l, outcome: 'erased' as const, doneAt: 2 })) }));
+
+    // The newest by sequence is now the older receipt; the id names this erase's own.
+    const list = (await call(core, 'receipts.list', {})) as Array<{ id: string }>;
+    expect(list[0]!.id).toBe(older.id);
+    const own = (await call(core, 'receipts.get', { id: job.receiptId })) as { receipt: { id: string; scope: string; counts: Record<string, number> } };
+    expect(own.receipt).toMatchObject({ id: job.receiptId, scope: 'this erase', counts: { photo: 1 } });
+
+    // The job's own result is that receipt too.
+    const started = startErase(core, new RateLimiter(() => Date.now()), { itemIds: [ids[2]!], scope: 'a third erase' });
+    const result = await started.result;
+    expect(result.id).toBe(started.receiptId);
+    expect(book.get(started.receiptId)?.scope).toBe('a third erase');
   });
 
   it('keeps an erased item from coming back, and leaves other items readable', async () => {
