@@ -52,7 +52,7 @@ describe('putRecords', () => {
     // No data key yet: nothing of a record is encrypted under one (record-store.ts); the
     // key is made when a file is added (the test 'a file added to a record later').
     expect(count('items', 'WHERE length(wrapped_key) = 0')).toBe(3);
-    expect(get(vault.indexDb, sql`SELECT uses FROM key_usage WHERE purpose = 'item-key-wrap'`)?.uses ?? 0).toBe(0);
+    expect(get<{ uses: number }>(vault.indexDb, sql`SELECT uses FROM key_usage WHERE purpose = 'item-key-wrap'`)?.uses ?? 0).toBe(0);
     // A snapshot records (item, version) for records like for any item; it pins version 1,
     // so the version rows it references are written then.
     expect((await vault.createSnapshot()).itemCount).toBe(3);
