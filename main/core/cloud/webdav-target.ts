@@ -11,6 +11,7 @@ import type { FileStat, WebDAVClient } from 'webdav';
 import { KeepsakeError } from '../../../common/errors';
 import { bodyStream, type TokenBucket } from './bandwidth';
 import { ByteCounter, HashingStream, type Digests } from './hashing';
+import { pool } from './mirror/local-packs';
 import { toCloudError } from './retry';
 import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type StoredDigest, type TargetCapabilities } from './target';
 
@@ -21,6 +22,7 @@ export interface WebDavTargetOptions {
 }
 
 const TMP_PREFIX = '.tmp-';
+const LIST_CONCURRENCY = 8;
 
 export class WebDavTarget implements CloudTarget {
   readonly kind = 'webdav' as const;
@@ -173,20 +175,21 @@ export class WebDavTarget implements CloudTarget {
     } catch (e) {
       throw davError(e, 'list the WebDAV folder');
     }
-    const dirs = top.filter((s) => s.type === 'directory' && s.basename.length === 2).map((s) => s.basename);
-    for (const d of dirs.sort()) {
-      if (prefix.length >= 2 ? d !== prefix.slice(0, 2) : !d.startsWith(prefix)) continue;
-      let entries: FileStat[];
-      try {
-        entries = (await c.getDirectoryContents(`/${d}`, signal ? { signal } : {})) as FileStat[];
-      } catch (e) {
-        throw davError(e, 'list the WebDAV folder');
-      }
+    const dirs = top
+      .filter((s) => s.type === 'directory' && s.basename.length === 2)
+      .map((s) => s.basename)
+      .filter((d) => (prefix.length >= 2 ? d === prefix.slice(0, 2) : d.startsWith(prefix)));
+    // One Depth: 1 PROPFIND per fan-out folder (Depth: infinity is refused by many servers,
+    // Nextcloud included), several at once: up to 256 of them one after the other made the
+    // listing the slowest part of a small sync. Any folder that fails fails the listing.
+    const failed = await pool(dirs, LIST_CONCURRENCY, async (d) => {
+      const entries = (await c.getDirectoryContents(`/${d}`, signal ? { signal } : {})) as FileStat[];
       for (const s of entries) {
         if (s.type !== 'file' || s.basename.startsWith(TMP_PREFIX) || !s.basename.startsWith(prefix)) continue;
         out.push(toInfo(s));
       }
-    }
+    });
+    if (failed[0]) throw davError(failed[0].error, 'list the WebDAV folder');
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 

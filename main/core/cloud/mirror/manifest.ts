@@ -78,14 +78,16 @@ export async function readRemoteManifests(target: CloudTarget, keys: CloudKeys, 
   const names = manifestNames(keys);
   const found: Manifest[] = [];
   let damaged: KeepsakeError | null = null;
-  for (const slot of ['a', 'b'] as const) {
-    let body: Buffer;
-    try {
-      body = await target.get(names[slot], undefined, signal);
-    } catch (e) {
-      if (isKeepsakeError(e) && e.code === 'NOT_FOUND') continue;
+  // Both slots at once (one round trip); any failure but NOT_FOUND fails the whole read.
+  const fetchSlot = (slot: ManifestSlot): Promise<Buffer | null> =>
+    target.get(names[slot], undefined, signal).catch((e: unknown) => {
+      if (isKeepsakeError(e) && e.code === 'NOT_FOUND') return null;
       throw e;
-    }
+    });
+  const bodies = await Promise.all([fetchSlot('a'), fetchSlot('b')]);
+  for (const [i, slot] of (['a', 'b'] as const).entries()) {
+    const body = bodies[i];
+    if (!body) continue;
     try {
       const m = openManifest(keys, slot, body);
       if (vaultId !== null && m.vaultId !== vaultId) throw new KeepsakeError('CORRUPT', 'The cloud target holds a different vault: Keepsake will not mix them.');

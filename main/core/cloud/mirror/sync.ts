@@ -284,14 +284,17 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
  * vault in the clear; a different one stops the sync before anything is written.
  */
 async function refuseForeignVault(target: CloudTarget, vaultId: string, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
-  for (const name of keySlotObjectNames()) {
-    let body: Buffer;
-    try {
-      body = await withRetry(() => target.get(name, undefined, signal), policy, signal);
-    } catch (e) {
-      if (isKeepsakeError(e) && e.code === 'NOT_FOUND') continue;
-      throw e;
-    }
+  // Both copies at once; a failure other than NOT_FOUND stops the sync.
+  const bodies = await Promise.all(
+    keySlotObjectNames().map((name) =>
+      withRetry(() => target.get(name, undefined, signal), policy, signal).catch((e: unknown) => {
+        if (isKeepsakeError(e) && e.code === 'NOT_FOUND') return null;
+        throw e;
+      }),
+    ),
+  );
+  for (const body of bodies) {
+    if (!body) continue;
     let other: unknown;
     try {
       other = (JSON.parse(body.toString('utf8')) as { body?: { vaultId?: unknown } }).body?.vaultId;
