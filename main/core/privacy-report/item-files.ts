@@ -4,7 +4,8 @@
 // hold each item — its originals, its record, and the standard-format file the recovery
 // writer put it in (contacts.vcf, calendar.ics, sms.xml, calls.xml, mail.mbox, a note's
 // Markdown file, a photo in the dated tree). A photo whose dated-tree copy is byte for byte
-// its original is not written twice.
+// its original is not written twice. One item at a time: the records are streamed and the
+// index entries spooled to disk, so a vault of any size fits (json-stream.ts).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CategoryReport, RecoveryReport } from '../../../common/contract/recovery';
