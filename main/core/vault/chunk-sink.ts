@@ -188,6 +188,9 @@ export class ChunkSink {
       }
       let results;
       try {
+        // maxSeals bounds each file on the worker; placeSmall counts every chunk against the
+        // item's budget here as well, which is what refuses an item with several files
+        // in one batch that together go past the limit
         results = await pool.sealSmall(
           batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining })),
           this.ctx.keys.chunkId,
