@@ -186,9 +186,15 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
   let itemKey: Buffer;
   let wrappedKey: Buffer;
   let budget: NonceBudget;
-  if (existing && existing.wrapped_key.length === 0) {
+  if (existing && existing.wrapped_key.length === 0 && !item.files?.length) {
     // A record stored in bulk has no data key until something is sealed under it
-    // (record-store.ts): it gets its own now, saved by commitOne with the new version.
+    // (record-store.ts); an edit without files seals nothing, so it stays without one.
+    itemId = existing.id;
+    itemKey = Buffer.alloc(0);
+    wrappedKey = existing.wrapped_key;
+    budget = new NonceBudget(0);
+  } else if (existing && existing.wrapped_key.length === 0) {
+    // Its first file: it gets its own key now, saved by commitOne with the new version.
     itemId = existing.id;
     itemKey = newItemKey();
     ctx.budgets.itemWrap.take();

@@ -106,6 +106,8 @@ describe('putRecords', () => {
     expect(vault.search('zeppelin1')).toEqual([]);
     // The person edits the item; re-importing the unchanged source (version 1's content) keeps the edit.
     await vault.updateItem(first[1]!.id, { title: 'Renamed by me' });
+    // An edit without files encrypts nothing: still no data key (record-store.ts).
+    expect(get<{ n: number }>(vault.indexDb, sql`SELECT length(wrapped_key) AS n FROM items WHERE id = ${first[1]!.id}`)!.n).toBe(0);
     const [kept] = await vault.putRecords([sms(2)]);
     expect(kept!.status).toBe('duplicate');
     expect(vault.getItem(first[1]!.id)!.title).toBe('Renamed by me');
