@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KeepsakeAgent } from '../../../agent/src/agent';
 import { PinnedClient, parseJson, type Response } from '../../../agent/src/pinned-client';
 import { ALPN_SYNC, encodeBatchHead, FEATURES, PATHS, type CommitResponse, type HelloResponse, type ManifestResponse, type UploadBatchResponse } from '../../../main/core/devices/wire';
+import { cuttingProxy } from './support/cutting-proxy';
 import { pairedAgent, removeAll, startDesktop, tempDir, type Desktop } from './support/harness';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -84,6 +85,31 @@ describe('upload batches', () => {
     expect(s.uploadRequests).toBeLessThan(15);
     await expectStoredExactly(desktop, agent, phone, ids);
     expect(desktop.devices.sync.heldStats.bytes).toBe(0);
+  });
+
+  it('a batch cut mid-way keeps every file that arrived (whole or in part); the next sync sends only the rest', async () => {
+    desktop = await startDesktop();
+    const sizes = Array.from({ length: 24 }, (_, i) => 150_000 + i * 10_007);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const { phone, ids } = phoneWith(sizes);
+    const agent = await pairedAgent(desktop, phone);
+    const pinned = agent.state.state.desktop;
+    if (!pinned) throw new Error('not paired');
+    const proxy = await cuttingProxy(desktop.port, 2_000_000); // inside the first 8 MiB batch
+    pinned.port = proxy.port;
+    await expect(agent.sync({ retries: 0 })).rejects.toMatchObject({ code: 'NETWORK' });
+    await proxy.close();
+    pinned.port = desktop.port;
+    while (desktop.devices.sync.uploadsInFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    const c = rawClient(agent);
+    const before = await Promise.all(ids.map(async (id) => (await c.json<{ received: number }>('GET', `${PATHS.upload}${encodeURIComponent(id)}`)).received));
+    const kept = before.reduce((a, b) => a + b, 0);
+    expect(kept).toBeGreaterThan(1_000_000); // most of what crossed before the cut was kept
+    expect(before.filter((n, i) => n === sizes[i]).length).toBeGreaterThan(3); // several whole files among them
+    const s = await agent.sync();
+    expect(s.acked).toBe(ids.length);
+    expect(s.uploadedBytes).toBe(total - kept);
+    await expectStoredExactly(desktop, agent, phone, ids);
   });
 
   it('an agent that never batches (as before the feature) is served the same', async () => {
