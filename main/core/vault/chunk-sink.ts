@@ -12,7 +12,7 @@ import type { VaultContext } from './context';
 import { ioError } from './durable-fs';
 import { PACK_TARGET_BYTES, PackWriter, type WrittenPack } from './pack-store';
 import type { SmallResult } from './seal-pool';
-import { get, sql } from './sql';
+import { all, get, sql } from './sql';
 
 /** Queued pack bytes above which the reader waits for the disk (see throttle()). */
 const THROTTLE_BYTES = 8 * 1024 * 1024;
@@ -131,22 +131,40 @@ export class ChunkSink {
 
   /**
    * Like addFile, but the whole file — read, cut, chunk id, seal — is done by a worker
-   * thread (seal-pool.ts); this thread only places the sealed chunks. Chunks the item
-   * already has are sealed and then dropped: cheaper than a round trip to ask first.
-   * Every seal counts against the item key's nonce budget, dropped ones included.
+   * thread (seal-pool.ts); this thread only places the sealed chunks. The worker is
+   * given the ids of the chunks the item already has and does not seal those again (one
+   * query per changed file, no encryption and no nonce for an unchanged chunk). Every
+   * seal counts against the item key's nonce budget.
    */
   async addFileParallel(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): Promise<{ refs: ChunkRef[]; size: number }> {
     const pool = this.ctx.sealPool();
     if (!pool) return this.addFile(itemId, itemKey, budget, path);
     const refs: ChunkRef[] = [];
-    const chunks = pool.sealFile({ path, key: itemKey, macKey: this.ctx.keys.chunkId, itemId, cut: this.ctx.chunker.cutParams, maxSeals: budget.remaining });
+    // a re-run of a changed file: the chunks the item already has are not sealed again
+    const known = this.newItems.has(itemId) ? [] : all<{ chunk_id: Buffer }>(this.ctx.db, sql`SELECT chunk_id FROM chunks WHERE item_id = ${itemId}`);
+    const chunks = pool.sealFile({
+      path,
+      key: itemKey,
+      macKey: this.ctx.keys.chunkId,
+      itemId,
+      cut: this.ctx.chunker.cutParams,
+      maxSeals: budget.remaining,
+      ...(known.length ? { known: Buffer.concat(known.map((k) => k.chunk_id)) } : {}),
+    });
     try {
       for (;;) {
         const next = await chunks.next();
         if (next.done) return { refs, size: next.value };
         const c = next.value;
-        budget.take();
-        refs.push(this.place(itemId, c.id, c.plain, null, () => c.parts));
+        const parts = c.parts;
+        if (parts) budget.take();
+        refs.push(
+          this.place(itemId, c.id, c.plain, null, () => {
+            // only reached for a chunk not stored: a "known" one must be found by place()
+            if (!parts) throw new KeepsakeError('CONFLICT', 'The vault changed while this backup ran; run it again.');
+            return parts;
+          }),
+        );
         await this.throttle();
       }
     } catch (e) {

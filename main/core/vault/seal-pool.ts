@@ -62,8 +62,7 @@ function next() {
   run(m, job).catch((e) => parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }))
     .finally(() => { job = null; next(); });
 }
-function sealOne(m, plain) {
-  const id = createHmac('sha256', m.macKey).update(plain).digest();
+function sealOne(m, plain, id) {
   const item = Buffer.from(m.itemId, 'utf8');
   const aad = Buffer.concat([id, Buffer.from([item.length]), item, Buffer.from([1])]);
   const nonce = nonce12();
@@ -157,6 +156,11 @@ async function run(m, j) {
     if (!windowBuf || windowBuf.length < p.maxSize + (1 << 20)) windowBuf = Buffer.allocUnsafe(p.maxSize + (1 << 20));
     const buf = windowBuf;
     let start = 0, end = 0, eof = false, size = 0, seals = 0;
+    let known = null;
+    if (m.known && m.known.length) {
+      known = new Set();
+      for (let k = 0; k + 32 <= m.known.length; k += 32) known.add(Buffer.from(m.known.buffer, m.known.byteOffset + k, 32).toString('hex'));
+    }
     for (;;) {
       if (!eof) {
         if (buf.length - end < (1 << 20)) { buf.copy(buf, 0, start, end); end -= start; start = 0; }
@@ -167,15 +171,21 @@ async function run(m, j) {
       while (end > start) {
         const len = cutPoint(buf.subarray(start, end), eof, p.gear, p.maskS, p.maskL, p.minSize, p.avgSize, p.maxSize);
         if (len === 0) break;
-        if (++seals > m.maxSeals) {
+        const plain = buf.subarray(start, start + len);
+        const id = createHmac('sha256', m.macKey).update(plain).digest();
+        // a chunk the item already has is not sealed: only its id goes back (no encryption,
+        // so no nonce is spent; the parent finds the stored chunk by id)
+        const isKnown = known !== null && known.has(id.toString('hex'));
+        if (!isKnown && ++seals > m.maxSeals) {
           parentPort.postMessage({ type: 'error', job: m.job, code: 'BUDGET', message: 'nonce budget' });
           return;
         }
-        const s = sealOne(m, buf.subarray(start, start + len));
+        const s = isKnown ? null : sealOne(m, plain, id);
         while (j.credits <= 0 && !j.cancelled) await new Promise((r) => { j.wake = r; });
         if (j.cancelled) return;
         j.credits -= 1;
-        parentPort.postMessage({ type: 'chunk', job: m.job, id: s.id, nonce: s.nonce, body: s.body, tag: s.tag, plain: len }, [s.body.buffer]);
+        if (s) parentPort.postMessage({ type: 'chunk', job: m.job, id: s.id, nonce: s.nonce, body: s.body, tag: s.tag, plain: len }, [s.body.buffer]);
+        else parentPort.postMessage({ type: 'known', job: m.job, id: new Uint8Array(id), plain: len });
         start += len;
         size += len;
       }
@@ -190,8 +200,11 @@ async function run(m, j) {
 
 export interface SealedChunk {
   id: Buffer;
-  /** The sealed chunk in its three parts: nonce, ciphertext, tag (written in this order). */
-  parts: [Buffer, Buffer, Buffer];
+  /**
+   * The sealed chunk in its three parts: nonce, ciphertext, tag (written in this order);
+   * null for a chunk listed in the job's `known` ids (not sealed: the item has it stored).
+   */
+  parts: [Buffer, Buffer, Buffer] | null;
   plain: number;
 }
 
@@ -203,6 +216,8 @@ export interface FileJob {
   cut: CutParams;
   /** Encryptions the item key may still make (its nonce budget): the worker stops beyond. */
   maxSeals: number;
+  /** Chunk ids (32 bytes each, concatenated) the item already has: not sealed again. */
+  known?: Uint8Array;
 }
 
 /** One small file of a batch: read whole and sealed on a worker. */
@@ -223,6 +238,7 @@ type SmallReply = { error: string; message?: string } | { size: number; chunks: 
 
 type Msg =
   | { type: 'chunk'; job: number; id: Uint8Array; nonce: Uint8Array; body: Uint8Array; tag: Uint8Array; plain: number }
+  | { type: 'known'; job: number; id: Uint8Array; plain: number }
   | { type: 'small-done'; job: number; data: Uint8Array; files: SmallReply[] }
   | { type: 'done'; job: number; size: number }
   | { type: 'error'; job: number; code: string; message: string };
@@ -279,7 +295,18 @@ export class SealPool {
     let finished = false;
     try {
       // exact-size copies of the keys: a Buffer view may sit in a shared pool that must not be cloned
-      worker.postMessage({ type: 'job', job: id, path: job.path, key: new Uint8Array(job.key), macKey: new Uint8Array(job.macKey), itemId: job.itemId, cut: job.cut, maxSeals: job.maxSeals, credits: CREDITS });
+      worker.postMessage({
+        type: 'job',
+        job: id,
+        path: job.path,
+        key: new Uint8Array(job.key),
+        macKey: new Uint8Array(job.macKey),
+        itemId: job.itemId,
+        cut: job.cut,
+        maxSeals: job.maxSeals,
+        known: job.known ?? null,
+        credits: CREDITS,
+      });
       for (;;) {
         if (this.failed) throw this.failed;
         const m = running.inbox.shift();
@@ -298,10 +325,10 @@ export class SealPool {
           if (m.code === 'BUDGET') throw new KeepsakeError('FORBIDDEN', 'This key has reached its safe number of encryptions; the item must be re-keyed before more data is added.');
           throw Object.assign(new Error(m.message), { code: m.code });
         }
-        if (m.type !== 'chunk') continue;
+        if (m.type !== 'chunk' && m.type !== 'known') continue;
         worker.postMessage({ type: 'ack', job: id });
         const buf = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-        yield { id: buf(m.id), parts: [buf(m.nonce), buf(m.body), buf(m.tag)], plain: m.plain };
+        yield { id: buf(m.id), parts: m.type === 'chunk' ? [buf(m.nonce), buf(m.body), buf(m.tag)] : null, plain: m.plain };
       }
     } finally {
       if (!finished && !this.failed) worker.postMessage({ type: 'cancel', job: id });

@@ -145,6 +145,39 @@ describe('ChunkSink.addSmallFile', () => {
   });
 });
 
+describe('re-run of a changed large file', () => {
+  it('seals only the chunks the item does not have: the key spends a nonce per new chunk, not per chunk', async () => {
+    const src = join(t.dir, 'big-src');
+    mkdirSync(src);
+    const data = pseudoRandom(1_600_000, 42);
+    writeFileSync(join(src, 'VID.mp4'), data);
+    const { vault } = await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS });
+    try {
+      await vault.backupFolder(src);
+      const uses = (): { key_uses: number; chunks: number } =>
+        vault.indexDb.prepare('SELECT i.key_uses, (SELECT count(*) FROM chunks c WHERE c.item_id = i.id) AS chunks FROM items i').get() as { key_uses: number; chunks: number };
+      const first = uses();
+      expect(first.key_uses).toBe(first.chunks); // every chunk sealed once
+      expect(first.chunks).toBeGreaterThan(20);
+      // 4 KiB overwritten in the middle: content-defined cuts change one or two chunks
+      pseudoRandom(4096, 7).copy(data, 800_000);
+      writeFileSync(join(src, 'VID.mp4'), data);
+      expect(await vault.backupFolder(src)).toMatchObject({ updated: 1 });
+      const second = uses();
+      const added = second.chunks - first.chunks;
+      expect(added).toBeGreaterThan(0);
+      expect(added).toBeLessThanOrEqual(3);
+      expect(second.key_uses - first.key_uses).toBe(added);
+      const out = join(t.dir, 'big-out');
+      await vault.restoreSnapshot('latest', out);
+      expect(readFileSync(join(out, 'VID.mp4')).equals(data)).toBe(true);
+      expect((await vault.check({ readData: true })).problems).toEqual([]);
+    } finally {
+      vault.close();
+    }
+  });
+});
+
 describe('folder backup of many small files', () => {
   it('stores and restores them byte for byte with the workers and without; changes become versions', async () => {
     const src = join(t.dir, 'src');

@@ -42,7 +42,7 @@ describe('seal workers', () => {
     const path = join(t.dir, 'VID.mp4');
     writeFileSync(path, data);
     pool = new SealPool(2);
-    const got: Array<{ id: Buffer; plain: number; parts: Buffer[] }> = [];
+    const got: Array<{ id: Buffer; plain: number; parts: Buffer[] | null }> = [];
     const it = pool.sealFile({ path, key, macKey, itemId: 'item-a', cut: chunker.cutParams, maxSeals: 1000 });
     let size = 0;
     for (;;) {
@@ -61,11 +61,18 @@ describe('seal workers', () => {
       const plain = expected[i]!;
       expect(g.id.equals(chunkId(macKey, plain))).toBe(true);
       // it opens under the item key with (id, item, type) bound, and nowhere else
-      const sealed = Buffer.concat(g.parts);
+      const sealed = Buffer.concat(g.parts!);
       expect(open(key, sealed, chunkAad(g.id, 'item-a')).equals(data.subarray(off, off + plain.length))).toBe(true);
       expect(() => open(key, sealed, chunkAad(g.id, 'item-b'))).toThrow(/integrity/);
       off += plain.length;
     });
+
+    // the ids the item already has: those chunks come back unsealed and spend no seal
+    const known = [got[1]!.id, got[3]!.id];
+    const again: Array<{ id: Buffer; parts: Buffer[] | null }> = [];
+    for await (const c of pool.sealFile({ path, key, macKey, itemId: 'item-a', cut: chunker.cutParams, maxSeals: got.length - 2, known: Buffer.concat(known) })) again.push(c);
+    expect(again.map((c) => c.id.toString('hex'))).toEqual(got.map((g) => g.id.toString('hex')));
+    again.forEach((c, i) => expect(c.parts === null).toBe(i === 1 || i === 3));
   });
 
   it('stop at the nonce budget, can be cancelled midway, and name a missing file', async () => {
