@@ -1,10 +1,8 @@
 // The one reading of what a person types into a search box, used by every FTS5 query in
 // Keepsake (library search and the vault's own search): the words as FTS5 string
 // literals, so nothing typed is ever query syntax; "quoted words" stay a phrase; a
-// trailing * is a prefix when the word has two characters at least: the index has no
-// prefix indexes (vault migration 1000, they cost more per stored message than they saved
-// per search), so FTS5 answers "ph*" by walking the sorted terms from "ph" to "pi", and
-// "p*" would walk a twenty-sixth of the vocabulary.
+// trailing * is a prefix when the word has two characters at least (the index keeps 2-
+// and 3-character prefixes, so "ph*" is one doclist, while "p*" would scan the vocabulary).
 // Pure functions, no imports: the vault may use them without depending on the library.
 
 export interface Term {
