@@ -214,9 +214,21 @@ export const cloudSection: BenchSection = {
         { label: 'S3 (s3rver)', id: store.add({ kind: 's3', bucket: 'keepsake-bench', endpoint: s3.endpoint, pathStyle: true }, { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }).id, target: new S3Target({ endpoint: s3.endpoint, bucket: 'keepsake-bench', pathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, caCertificate: tls.cert }), pid: s3.pid },
         { label: 'WebDAV', id: store.add({ kind: 'webdav', url: dav.url, username: dav.username }, { password: dav.password }).id, target: new WebDavTarget({ url: dav.url, username: dav.username, password: dav.password }), pid: dav.pid },
       ];
-      const sync = (t: (typeof targets)[number]): Promise<Measured> => measure(t.pid, async () => (await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency })).bytesUploaded);
+      // When each phase of a sync began (ms from its start): where a short sync's time goes.
+      const timelines: string[] = [];
+      const sync = (t: (typeof targets)[number], label: string): Promise<Measured> =>
+        measure(t.pid, async () => {
+          const t0 = performance.now();
+          const seen: string[] = [];
+          const progress = (p: { phase: string }): void => {
+            if (seen.at(-1)?.startsWith(p.phase) !== true) seen.push(`${p.phase} @${(performance.now() - t0).toFixed(0)}`);
+          };
+          const r = await syncToTarget(source, { targetId: t.id, target: t.target, store, concurrency, progress });
+          timelines.push(`${label} ${t.label}: ${seen.join(' → ')} → done @${(performance.now() - t0).toFixed(0)} ms; retries ${r.retries}`);
+          return r.bytesUploaded;
+        });
       const first: Record<string, Measured> = {};
-      for (const t of targets) first[t.label] = await sync(t);
+      for (const t of targets) first[t.label] = await sync(t, 'first');
 
       const resticEnv = { RESTIC_PASSWORD: 'bench-passphrase-not-secret', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_CACHE_DIR: join(work, 'restic-cache') };
       const repo = ['-r', `s3:${s3.endpoint}/restic-bench`, '--cacert', join(work, 'cert.pem')];
@@ -232,7 +244,7 @@ export const cloudSection: BenchSection = {
       const changed = modify(ds, sizeMb);
       const backupIncr = await seconds(() => vault.backupFolder(ds.dir));
       const incr: Record<string, Measured> = {};
-      for (const t of targets) incr[t.label] = await sync(t);
+      for (const t of targets) incr[t.label] = await sync(t, 'after 5 %');
       const resticIncr = await resticRun();
       heal(ds, sizeMb);
 
@@ -258,6 +270,8 @@ export const cloudSection: BenchSection = {
       console.log(`\nratio, sync only vs restic (first): ${(resticFirst.s / s3First.s).toFixed(2)}× (target ≥ 2×)`);
       console.log(`ratio, backup + sync vs restic (first): ${(resticFirst.s / (backupFirst + s3First.s)).toFixed(2)}×`);
       console.log(`ratio, incremental sync only vs restic: ${(resticIncr.s / s3Incr.s).toFixed(2)}×`);
+      console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+      for (const line of timelines) console.log(line);
       console.log(`ceiling: plain PutObject vs restic (first): ${(resticFirst.s / plain.s).toFixed(2)}×; keepsake sync takes ${(s3First.s / plain.s).toFixed(2)}× the plain client's time`);
       for (const t of targets) await t.target.close();
     } finally {

@@ -95,26 +95,29 @@ export class S3Target implements CloudTarget {
 
   async capabilities(): Promise<TargetCapabilities> {
     if (this.caps) return this.caps;
-    let versioned: TargetCapabilities['versioned'] = 'unknown';
-    let objectLock: TargetCapabilities['objectLock'] = 'unknown';
-    try {
-      const v = await this.client.send(new GetBucketVersioningCommand({ Bucket: this.opts.bucket }));
-      // "Suspended" still keeps the versions written while it was enabled.
-      versioned = v.Status === 'Enabled' || v.Status === 'Suspended';
-    } catch (e) {
-      const err = s3Error(e, 'read the bucket versioning setting');
-      if (err.details?.code === 'NotImplemented') versioned = false;
-      else if (err.code !== 'UNAUTHORIZED') throw err;
-    }
-    try {
-      const l = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.opts.bucket }));
-      objectLock = l.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled';
-    } catch (e) {
-      const err = s3Error(e, 'read the bucket object-lock setting');
-      const code = err.details?.code;
-      if (code === 'ObjectLockConfigurationNotFoundError' || code === 'NotImplemented') objectLock = false;
-      else if (err.code !== 'UNAUTHORIZED') throw err;
-    }
+    // Both settings at once: one round trip at the start of every sync, not two.
+    const [versioned, objectLock] = await Promise.all([
+      this.client.send(new GetBucketVersioningCommand({ Bucket: this.opts.bucket })).then(
+        // "Suspended" still keeps the versions written while it was enabled.
+        (v): TargetCapabilities['versioned'] => v.Status === 'Enabled' || v.Status === 'Suspended',
+        (e: unknown): TargetCapabilities['versioned'] => {
+          const err = s3Error(e, 'read the bucket versioning setting');
+          if (err.details?.code === 'NotImplemented') return false;
+          if (err.code !== 'UNAUTHORIZED') throw err;
+          return 'unknown';
+        },
+      ),
+      this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.opts.bucket })).then(
+        (l): TargetCapabilities['objectLock'] => l.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled',
+        (e: unknown): TargetCapabilities['objectLock'] => {
+          const err = s3Error(e, 'read the bucket object-lock setting');
+          const code = err.details?.code;
+          if (code === 'ObjectLockConfigurationNotFoundError' || code === 'NotImplemented') return false;
+          if (err.code !== 'UNAUTHORIZED') throw err;
+          return 'unknown';
+        },
+      ),
+    ]);
     this.caps = { kind: 's3', serverChecksum: true, versioned, objectLock };
     return this.caps;
   }

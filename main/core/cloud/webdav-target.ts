@@ -208,19 +208,22 @@ export class WebDavTarget implements CloudTarget {
     const c = await this.dav();
     const cutoff = Date.now() - olderThanMs;
     let n = 0;
+    let top: FileStat[];
     try {
-      const top = (await c.getDirectoryContents('/')) as FileStat[];
-      for (const d of top.filter((s) => s.type === 'directory')) {
-        for (const s of (await c.getDirectoryContents(d.filename)) as FileStat[]) {
-          if (s.type === 'file' && s.basename.startsWith(TMP_PREFIX) && Date.parse(s.lastmod) < cutoff) {
-            await c.deleteFile(s.filename);
-            n++;
-          }
-        }
-      }
+      top = (await c.getDirectoryContents('/')) as FileStat[];
     } catch (e) {
       throw davError(e, 'clean up unfinished uploads');
     }
+    // Every sync runs this: the folders are read several at once, like list().
+    const failed = await pool(top.filter((s) => s.type === 'directory'), LIST_CONCURRENCY, async (d) => {
+      for (const s of (await c.getDirectoryContents(d.filename)) as FileStat[]) {
+        if (s.type === 'file' && s.basename.startsWith(TMP_PREFIX) && Date.parse(s.lastmod) < cutoff) {
+          await c.deleteFile(s.filename);
+          n++;
+        }
+      }
+    });
+    if (failed[0]) throw davError(failed[0].error, 'clean up unfinished uploads');
     return n;
   }
 
