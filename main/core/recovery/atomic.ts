@@ -47,7 +47,7 @@ export function inside(root: string, rel: string): string {
   return p;
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const h = await open(dir, 'r');
   try {
     await h.sync();
@@ -56,7 +56,9 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-function ioError(e: unknown, path: string): KeepsakeError {
+/** A write failure in plain words (disk full, not allowed, other). */
+export function writeError(e: unknown, path: string): KeepsakeError {
+  if (e instanceof KeepsakeError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return new KeepsakeError('IO', `The disk is full while writing ${path}; free some space and run the restore again — it resumes.`);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new KeepsakeError('IO', `Keepsake may not write to ${path}.`);
@@ -79,7 +81,7 @@ export async function writeAtomic(path: string, bytes: Buffer): Promise<string> 
     await syncDir(dirname(path));
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e instanceof KeepsakeError ? e : ioError(e, path);
+    throw e instanceof KeepsakeError ? e : writeError(e, path);
   }
   return sha256(bytes);
 }
@@ -109,7 +111,7 @@ export async function streamAtomic(path: string, source: NodeJS.ReadableStream):
     await syncDir(dirname(path));
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e instanceof KeepsakeError ? e : ioError(e, path);
+    throw e instanceof KeepsakeError ? e : writeError(e, path);
   }
   return { sha256: hash.digest('hex'), size };
 }

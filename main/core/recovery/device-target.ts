@@ -3,17 +3,18 @@
 // renames into place and acknowledges. The protocol serves the vault's original bytes, so
 // an item whose location the consent does not allow to travel unchanged is not offered —
 // the report says so and points to the export bundle, which carries a rewritten copy.
-// Offers are keyed by item, so a rerun never offers the same item twice.
+// Offers are keyed by item, so a rerun never offers the same item twice. Items are read
+// page by page and offered one at a time: no whole-category array, no whole-file string.
 import type { CategoryReport, RecoveryCategory, RecoveryReport } from '../../../common/contract/recovery';
 import type { Core } from '../core';
 import { devicesFor } from '../devices/registry';
 import { openVault } from '../privacy/ledgers';
-import { get, sql } from '../vault/sql';
+import { get, sql, type Db } from '../vault/sql';
 import { sha256, uniqueName } from './atomic';
 import { loadItem } from './load';
 import type { LocationPolicy } from './location';
 import type { RecoveryControl } from './recovery-job';
-import type { SelectedItem } from './select';
+import { eachSelected, type SelectedItem, type SelectPlan } from './select';
 import { mediaFolder, mediaName, prepareMedia } from './writers/media';
 
 const FOLDER: Record<RecoveryCategory, string> = {
@@ -28,14 +29,15 @@ const FOLDER: Record<RecoveryCategory, string> = {
   screenshot: 'Photos',
 };
 
-export async function offerToDevice(core: Core, deviceId: string, byCat: Map<RecoveryCategory, SelectedItem[]>, report: RecoveryReport, policy: LocationPolicy, control: RecoveryControl): Promise<void> {
+export async function offerToDevice(core: Core, deviceId: string, plan: SelectPlan, report: RecoveryReport, policy: LocationPolicy, control: RecoveryControl): Promise<void> {
   const vault = openVault(core);
   const devices = devicesFor(core);
   let done = 0;
-  const total = [...byCat.values()].reduce((a, l) => a + l.length, 0);
+  const total = report.categories.reduce((a, c) => a + c.expected, 0);
   for (const cat of report.categories as CategoryReport[]) {
     const used = new Set<string>();
-    for (const sel of byCat.get(cat.category) ?? []) {
+    // A page of the selection at a time (select.ts), never the whole category in memory.
+    for (const sel of pages(vault.indexDb, plan, cat.category)) {
       await control.checkpoint();
       done++;
       control.report({ phase: `Offering ${cat.category}s to the phone`, done, total });
@@ -76,4 +78,8 @@ export async function offerToDevice(core: Core, deviceId: string, byCat: Map<Rec
       cat.written++;
     }
   }
+}
+
+function* pages(db: Db, plan: SelectPlan, category: RecoveryCategory): Generator<SelectedItem> {
+  for (const page of eachSelected(db, plan, category)) yield* page;
 }

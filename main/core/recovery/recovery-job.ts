@@ -15,14 +15,11 @@ import type { JobControl } from '../jobs/job-manager';
 import { consentLedger, openVault, receiptBook } from '../privacy/ledgers';
 import { requireFreshIdentity } from '../security/reverify';
 import { all, get, run, sql } from '../vault/sql';
-import { hashFile, inside, sha256, streamAtomic, sweepTemporaries, uniqueName, writeAtomic } from './atomic';
+import { inside, sweepTemporaries, writeAtomic } from './atomic';
+import { writeBundle } from './bundle-writer';
 import { offerToDevice } from './device-target';
-import { loadItem } from './load';
 import { LocationPolicy, recoveryPurpose } from './location';
-import { selectItems, type SelectedItem } from './select';
-import { mediaFolder, mediaName, prepareMedia } from './writers/media';
-import { rewriteJpegGps, stripPngLocation } from './exif-gps';
-import { calendarText, callsText, contactText, mboxOf, messagesText, noteMarkdown, type LoadedItem } from './writers/records';
+import { countSelection, eachSelected } from './select';
 import { loadReport, saveReport } from './store';
 
 export type RecoveryControl = Pick<JobControl, 'report' | 'checkpoint'>;
@@ -34,7 +31,6 @@ export interface RunOptions {
 }
 
 export const CATEGORY_ORDER: RecoveryCategory[] = ['contact', 'event', 'message', 'call', 'note', 'email', 'photo', 'video', 'screenshot'];
-const MEDIA = new Set<RecoveryCategory>(['photo', 'video', 'screenshot']);
 export const MANIFEST = 'keepsake-recovery.json';
 
 export function newRecoveryId(): string {
@@ -98,174 +94,32 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
     consentId = ledger.grant({ subject: 'location', purpose, recipient, precision: plan.location.precision, expiresAt: now + plan.location.expiresInMinutes * 60_000 }).id;
   }
   const policy = new LocationPolicy(ledger, purpose, recipient);
-  const selection = selectItems(db, plan);
-  const byCat = new Map<RecoveryCategory, SelectedItem[]>();
-  for (const it of selection.items) byCat.set(it.category, [...(byCat.get(it.category) ?? []), it]);
+  // Counts only: the items themselves are read page by page while they are written.
+  const selection = countSelection(db, plan);
   const report: RecoveryReport = {
     id,
     state: 'running',
     target: plan.target.kind === 'bundle' ? { kind: 'bundle', dir: recipient } : plan.target,
     startedAt: now,
     finishedAt: null,
-    categories: CATEGORY_ORDER.filter((c) => byCat.has(c)).map((c) => emptyReport(c, byCat.get(c)!.length)),
+    categories: CATEGORY_ORDER.filter((c) => selection.counts.has(c)).map((c) => emptyReport(c, selection.counts.get(c)!)),
     location: { precision: plan.location.precision, consentId, shared: 0, coarsened: 0, removed: 0, notes: [], purgeReceiptId: null },
     erasedLeftOut: selection.erasedLeftOut,
     ok: false,
   };
   run(db, sql`INSERT INTO recoveries (id, job_id, plan, report, state, consent_id, created_at) VALUES (${id}, ${opts.jobId ?? null}, ${JSON.stringify(plan)}, ${JSON.stringify(report)}, 'running', ${consentId}, ${now})`);
-  const total = selection.items.length;
-  let done = 0;
+  const total = report.categories.reduce((a, c) => a + c.expected, 0);
   const logLocation = (itemId: string, what: string, before: { s: number; c: number }) => {
     const as = policy.shared > before.s ? 'precise' : policy.coarsened > before.c ? 'approximate' : null;
     if (as) run(db, sql`INSERT OR REPLACE INTO recovery_location_log (recovery_id, item_id, what, shared_as, at) VALUES (${id}, ${itemId}, ${what}, ${as}, ${core.clock.now()})`);
   };
   try {
     if (plan.target.kind === 'device') {
-      await offerToDevice(core, plan.target.deviceId, byCat, report, policy, control);
+      await offerToDevice(core, plan.target.deviceId, plan, report, policy, control);
     } else {
-      const root = recipient;
-      await sweepTemporaries(root);
-      const put = async (cat: CategoryReport, rel: string, bytes: Buffer): Promise<boolean> => {
-        const path = inside(root, rel);
-        const want = sha256(bytes);
-        // Recorded before the write, so a folder this recovery touched is always known as ours on a rerun.
-        run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${want}, ${bytes.length})`);
-        const have = await hashFile(path);
-        if (!have || have.sha256 !== want) await writeAtomic(path, bytes);
-        cat.files.push(rel);
-        const check = await hashFile(path);
-        return check?.sha256 === want;
-      };
-      for (const cat of report.categories) {
-        const items = byCat.get(cat.category)!;
-        const unsupported = { add: (f: string) => (cat.unsupported[f] = (cat.unsupported[f] ?? 0) + 1) };
-        control.report({ phase: `Restoring ${cat.category}s`, done, total });
-        if (MEDIA.has(cat.category)) {
-          const used = new Set<string>();
-          for (const sel of items) {
-            await control.checkpoint();
-            const before = { s: policy.shared, c: policy.coarsened };
-            const item = await loadItem(vault, sel.id, { skipLarge: true });
-            const original = item?.files.find((f) => f.role === 'original');
-            if (!item || !original) {
-              cat.skipped.push({ itemId: sel.id, reason: 'The item has no file to restore.' });
-              done++;
-              continue;
-            }
-            const folder = mediaFolder(item.occurredAt);
-            const rel = uniqueName(used, `${folder}/${mediaName(original.name)}`, item.id);
-            if (!Buffer.isBuffer(original.data)) {
-              // Too large for memory: only a file with no location (or precise allowed) can be streamed unchanged.
-              if (item.location && policy.effective().precision !== 'precise') {
-                policy.drop(cat.category, 'its location cannot be removed from a file this large');
-                cat.skipped.push({ itemId: item.id, reason: 'It carries a location that cannot be removed from a file this large, and precise location was not allowed; it was not shared.' });
-              } else {
-                if (item.location) policy.point(cat.category, item.location);
-                const path = inside(root, rel);
-                run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, '', 0)`);
-                const r = await streamAtomic(path, original.data());
-                run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${cat.category}, ${r.sha256}, ${r.size})`);
-                cat.files.push(rel);
-                cat.written++;
-                if ((await hashFile(path))?.sha256 === r.sha256) cat.verified++;
-              }
-              logLocation(item.id, 'media GPS', before);
-              done++;
-              continue;
-            }
-            const copy = prepareMedia(cat.category, original.mime, original.data, item.location, policy);
-            if (!copy.ok) {
-              cat.skipped.push({ itemId: item.id, reason: copy.reason });
-            } else {
-              cat.written++;
-              if (await put(cat, rel, copy.bytes)) cat.verified++;
-            }
-            logLocation(item.id, 'media GPS', before);
-            done++;
-            control.report({ done, total, bytesDone: 0 });
-          }
-          continue;
-        }
-        // Record categories: one file per category (notes and e-mail: per note / one mailbox).
-        const loaded: LoadedItem[] = [];
-        for (const sel of items) {
-          await control.checkpoint();
-          const item = await loadItem(vault, sel.id);
-          if (!item) cat.skipped.push({ itemId: sel.id, reason: 'The item is no longer in the vault.' });
-          else loaded.push(item);
-        }
-        const before = { s: policy.shared, c: policy.coarsened };
-        let ok = false;
-        let count = loaded.length;
-        switch (cat.category) {
-          case 'contact':
-            ok = await put(cat, 'Contacts/contacts.vcf', Buffer.from(loaded.map((i) => contactText(i, policy, unsupported)).join(''), 'utf8'));
-            break;
-          case 'event': {
-            const withData = loaded.filter((i) => Array.isArray(i.fields.jcal));
-            for (const i of loaded) if (!withData.includes(i)) cat.skipped.push({ itemId: i.id, reason: 'The event has no stored iCalendar data.' });
-            count = withData.length;
-            ok = await put(cat, 'Calendar/calendar.ics', Buffer.from(calendarText(withData, policy, unsupported), 'utf8'));
-            break;
-          }
-          case 'message':
-            ok = await put(cat, 'Messages/sms.xml', Buffer.from(messagesText(loaded, policy), 'utf8'));
-            break;
-          case 'call':
-            ok = await put(cat, 'Messages/calls.xml', Buffer.from(callsText(loaded), 'utf8'));
-            break;
-          case 'email': {
-            const raws: Buffer[] = [];
-            for (const i of loaded) {
-              const raw = i.files.find((f) => f.role === 'original' && Buffer.isBuffer(f.data));
-              if (!raw) {
-                cat.skipped.push({ itemId: i.id, reason: 'The message has no stored original to write.' });
-                continue;
-              }
-              // The mbox carries the original message, attachments included: a photo
-              // attached with GPS would travel untouched, so without precise consent such
-              // a message is left out rather than shared (rewriting MIME is not safe here).
-              if (policy.effective().precision !== 'precise' && attachmentsCarryLocation(i)) {
-                policy.drop('email', 'a photo attached to the message carries a location');
-                cat.skipped.push({ itemId: i.id, reason: 'A photo attached to this message carries a location, which your location choice does not allow to travel.' });
-                continue;
-              }
-              raws.push(raw.data as Buffer);
-            }
-            count = raws.length;
-            ok = await put(cat, 'Email/mail.mbox', mboxOf(raws));
-            break;
-          }
-          case 'note': {
-            const used = new Set<string>();
-            let verified = 0;
-            let labelLists = 0;
-            for (const i of loaded) {
-              await control.checkpoint();
-              if (i.fields.format === 'google-keep-labels') {
-                cat.skipped.push({ itemId: i.id, reason: 'A Google Keep label list is not a note; each note carries its own labels.' });
-                labelLists++;
-                continue;
-              }
-              const stem = (i.title.replace(/[^\p{L}\p{N} _-]+/gu, ' ').trim().slice(0, 60) || 'note').replace(/\s+/g, ' ');
-              const name = uniqueName(used, `${stem}.md`, i.id);
-              const b = { s: policy.shared, c: policy.coarsened };
-              if (await put(cat, `Notes/${name}`, noteMarkdown(i, policy, unsupported))) verified++;
-              logLocation(i.id, 'note location', b);
-            }
-            cat.written = loaded.length - labelLists;
-            cat.verified = verified;
-            done += items.length;
-            continue;
-          }
-        }
-        for (const i of loaded) logLocation(i.id, `${cat.category} location`, before);
-        cat.written = count;
-        cat.verified = ok ? count : 0;
-        done += items.length;
-        control.report({ done, total });
-      }
-      await registerExport(core, root, report);
+      await sweepTemporaries(recipient);
+      await writeBundle({ vault, root: recipient, plan, policy, control, logLocation, progress: { done: 0, total } }, report.categories);
+      await registerExport(core, recipient, report);
     }
     report.state = 'finished';
   } catch (e) {
@@ -333,27 +187,18 @@ async function registerExport(core: Core, root: string, report: RecoveryReport):
   const loc = get<{ id: number }>(db, sql`SELECT id FROM locations WHERE kind = 'export' AND ref = ${root}`)!;
   run(db, sql`UPDATE recoveries SET location_id = ${loc.id} WHERE id = ${report.id}`);
   const skipped = new Set(report.categories.flatMap((c) => c.skipped.map((s) => s.itemId)));
-  // Only the items this run selected: re-derived from the plan stored with the recovery.
+  // Only the items this run selected: re-derived from the plan stored with the recovery, a page at a time.
   const plan = JSON.parse(get<{ plan: string }>(db, sql`SELECT plan FROM recoveries WHERE id = ${report.id}`)!.plan) as RecoveryPlan;
-  const items = selectItems(db, plan).items.filter((i) => !skipped.has(i.id));
-  db.transaction(() => {
-    for (const i of items) run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${i.id}, ${loc.id}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
-  })();
+  for (const cat of report.categories) {
+    for (const page of eachSelected(db, plan, cat.category)) {
+      db.transaction(() => {
+        for (const i of page) {
+          if (skipped.has(i.id)) continue;
+          run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${i.id}, ${loc.id}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
+        }
+      })();
+    }
+  }
 }
 
 export { loadReport };
-
-/** Whether any attached image still carries a location (JPEG/PNG checked; HEIC/TIFF assumed). */
-function attachmentsCarryLocation(item: LoadedItem): boolean {
-  return item.files.some((f) => {
-    if (f.role !== 'attachment' || !Buffer.isBuffer(f.data)) return false;
-    const mime = f.mime.toLowerCase();
-    try {
-      if (mime === 'image/jpeg' || mime === 'image/jpg') return rewriteJpegGps(f.data, 'none').changed;
-      if (mime === 'image/png') return stripPngLocation(f.data).changed;
-    } catch {
-      return true; // unreadable metadata: do not let it travel on a guess
-    }
-    return mime === 'image/heic' || mime === 'image/heif' || mime === 'image/tiff';
-  });
-}

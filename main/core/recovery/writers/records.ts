@@ -4,7 +4,8 @@
 // back as its own bytes). The intake writers do the format work; this file applies the
 // location consent to the fields first (GEO coarsened or removed, Apple structured
 // locations removed — their map handle hides precise coordinates) and lists what a format
-// cannot hold.
+// cannot hold. Each item is serialised on its own (an entry between a head and a tail),
+// so the job streams a file of any size instead of building it as one string.
 import type { RecoveryCategory } from '../../../../common/contract/recovery';
 import { writeICalendar } from '../../intake/records/ical-writer';
 import { writeCallsXml, writeSmsXml } from '../../intake/records/sms-xml-writer';
@@ -28,6 +29,32 @@ export interface LoadedItem {
 
 export interface Unsupported {
   add(field: string): void;
+}
+
+/**
+ * How a streamed file starts and ends: `head(count)` + one entry per item + `tail` is byte
+ * for byte the document the intake writer builds from all the items at once. The frames
+ * are cut from the writer's own output (an empty document, a document of one item), so
+ * the format stays defined in one place.
+ */
+export interface Frame {
+  head(count: number): string;
+  tail: string;
+}
+
+function frameOf(empty: string, tail: string, count = (_n: number) => empty): Frame {
+  if (!empty.endsWith(tail)) throw new Error(`The writer's output no longer ends with ${JSON.stringify(tail)}`);
+  return { head: (n) => count(n).slice(0, -tail.length), tail };
+}
+
+export const SMS = frameOf(writeSmsXml([]), '</smses>\n', (n) => writeSmsXml([]).replace('<smses count="0">', `<smses count="${n}">`));
+export const CALLS = frameOf(writeCallsXml([]), '</calls>\n', (n) => writeCallsXml([]).replace('<calls count="0">', `<calls count="${n}">`));
+export const CALENDAR = frameOf(writeICalendar([]), 'END:VCALENDAR\r\n');
+
+/** The entry of a one-item document: what lies between its head and its tail. */
+function middle(doc: string, head: string, tail: string): string {
+  if (!doc.startsWith(head) || !doc.endsWith(tail)) throw new Error('The writer\'s output does not have the expected frame');
+  return doc.slice(head.length, doc.length - tail.length);
 }
 
 const GEO_URI = /geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/;
@@ -61,7 +88,7 @@ export function contactText(item: LoadedItem, policy: LocationPolicy, unsupporte
 type JCal = [string, Array<[string, Record<string, unknown>, string, ...unknown[]]>, JCal[]];
 
 /** Calendar: GEO coarsened or removed, structured locations removed unless precise, in every component. */
-function gateJcal(jcal: JCal, policy: LocationPolicy): JCal {
+export function gateJcal(jcal: JCal, policy: LocationPolicy): JCal {
   const [name, props, subs] = jcal;
   const kept: JCal[1] = [];
   for (const p of props) {
@@ -85,20 +112,14 @@ function gateJcal(jcal: JCal, policy: LocationPolicy): JCal {
   return [name, kept, (subs ?? []).map((s) => gateJcal(s, policy))];
 }
 
-export function calendarText(items: LoadedItem[], policy: LocationPolicy, unsupported: Unsupported): string {
-  const entries: Array<{ fields: Record<string, unknown> }> = [];
-  for (const i of items) {
-    if (!Array.isArray(i.fields.jcal)) {
-      unsupported.add('event without iCalendar data');
-      continue;
-    }
-    entries.push({ fields: { jcal: gateJcal(i.fields.jcal as JCal, policy) } });
-  }
-  return writeICalendar(entries);
+/** An event's VEVENT (with its alarms and time zones as stored), as calendar.ics holds it, or null without iCalendar data. */
+export function eventEntry(item: LoadedItem, policy: LocationPolicy): string | null {
+  if (!Array.isArray(item.fields.jcal)) return null;
+  return middle(writeICalendar([{ fields: { jcal: gateJcal(item.fields.jcal as JCal, policy) } }]), CALENDAR.head(0), CALENDAR.tail);
 }
 
 /** MMS image parts are photos too: a JPEG part's GPS follows the consent. */
-function gatedMessage(item: LoadedItem, policy: LocationPolicy): ParsedItem {
+export function gatedMessage(item: LoadedItem, policy: LocationPolicy): ParsedItem {
   const precision = policy.effective();
   const files = item.files.map((f) => {
     if (precision.precision === 'precise' || !Buffer.isBuffer(f.data) || !/jpe?g/i.test(f.mime)) return f;
@@ -113,31 +134,34 @@ function gatedMessage(item: LoadedItem, policy: LocationPolicy): ParsedItem {
   return { category: item.category, sourceKey: item.id, fields: item.fields, personal: true, files };
 }
 
-export function messagesText(items: LoadedItem[], policy: LocationPolicy): string {
-  return writeSmsXml(items.map((i) => gatedMessage(i, policy)));
+/** One message's <sms> or <mms> element and its line break, as sms.xml holds it. */
+export function smsEntry(item: LoadedItem, policy: LocationPolicy): string {
+  return middle(writeSmsXml([gatedMessage(item, policy)]), SMS.head(1), SMS.tail);
 }
 
-export function callsText(items: LoadedItem[]): string {
-  return writeCallsXml(items.map((i) => ({ category: 'call', sourceKey: i.id, fields: i.fields, personal: true })));
+/** One call's <call> element and its line break, as calls.xml holds it. */
+export function callEntry(item: LoadedItem): string {
+  return middle(writeCallsXml([callOf(item)]), CALLS.head(1), CALLS.tail);
+}
+
+export function callOf(item: LoadedItem): ParsedItem {
+  return { category: 'call', sourceKey: item.id, fields: item.fields, personal: true };
 }
 
 /** mboxrd: a "From " separator per message; body lines starting with >*From get one more '>'. */
-export function mboxOf(raws: Buffer[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const raw of raws) {
-    parts.push(Buffer.from('From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n'));
-    let start = 0;
-    while (start < raw.length) {
-      let end = raw.indexOf(0x0a, start);
-      end = end === -1 ? raw.length : end + 1;
-      const line = raw.subarray(start, end);
-      if (/^>*From /.test(line.subarray(0, 64).toString('latin1'))) parts.push(Buffer.from('>'));
-      parts.push(line);
-      start = end;
-    }
-    if (raw.length && raw[raw.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
-    parts.push(Buffer.from('\n'));
+export function mboxMessage(raw: Buffer): Buffer {
+  const parts: Buffer[] = [Buffer.from('From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n')];
+  let start = 0;
+  while (start < raw.length) {
+    let end = raw.indexOf(0x0a, start);
+    end = end === -1 ? raw.length : end + 1;
+    const line = raw.subarray(start, end);
+    if (/^>*From /.test(line.subarray(0, 64).toString('latin1'))) parts.push(Buffer.from('>'));
+    parts.push(line);
+    start = end;
   }
+  if (raw.length && raw[raw.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+  parts.push(Buffer.from('\n'));
   return Buffer.concat(parts);
 }
 
