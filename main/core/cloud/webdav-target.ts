@@ -29,6 +29,8 @@ export class WebDavTarget implements CloudTarget {
   readonly description: string;
   private client: WebDAVClient | null = null;
   private readonly madeDirs = new Set<string>();
+  /** Temporary files the last complete list() saw, for the next orphan clean-up. */
+  private leftovers: FileStat[] | null = null;
 
   constructor(
     private readonly opts: WebDavTargetOptions,
@@ -168,6 +170,7 @@ export class WebDavTarget implements CloudTarget {
   async list(prefix = '', signal?: AbortSignal): Promise<ObjectInfo[]> {
     const c = await this.dav();
     const out: ObjectInfo[] = [];
+    const tmp: FileStat[] = [];
     let top: FileStat[];
     try {
       // A missing root is an error, not an empty target [Note: A failed listing is not an empty one].
@@ -185,11 +188,15 @@ export class WebDavTarget implements CloudTarget {
     const failed = await pool(dirs, LIST_CONCURRENCY, async (d) => {
       const entries = (await c.getDirectoryContents(`/${d}`, signal ? { signal } : {})) as FileStat[];
       for (const s of entries) {
+        if (s.type === 'file' && s.basename.startsWith(TMP_PREFIX)) tmp.push(s);
         if (s.type !== 'file' || s.basename.startsWith(TMP_PREFIX) || !s.basename.startsWith(prefix)) continue;
         out.push(toInfo(s));
       }
     });
     if (failed[0]) throw davError(failed[0].error, 'list the WebDAV folder');
+    // A complete listing saw every leftover temporary file too: the orphan clean-up that
+    // follows it in a sync uses these instead of reading every folder a second time.
+    this.leftovers = prefix === '' ? tmp : null;
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
@@ -208,6 +215,20 @@ export class WebDavTarget implements CloudTarget {
     const c = await this.dav();
     const cutoff = Date.now() - olderThanMs;
     let n = 0;
+    const seen = this.leftovers;
+    this.leftovers = null;
+    if (seen) {
+      for (const s of seen.filter((x) => Date.parse(x.lastmod) < cutoff)) {
+        try {
+          await c.deleteFile(s.filename);
+        } catch (e) {
+          const err = davError(e, 'clean up unfinished uploads');
+          if (err.code !== 'NOT_FOUND') throw err;
+        }
+        n++;
+      }
+      return n;
+    }
     let top: FileStat[];
     try {
       top = (await c.getDirectoryContents('/')) as FileStat[];

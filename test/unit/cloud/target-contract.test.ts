@@ -47,6 +47,28 @@ describe.each(ALL_KINDS)('CloudTarget contract: %s', (kind) => {
     expect(await digest(hexName(10, 'f'))).toBeNull();
   });
 
+  it.runIf(kind === 'webdav')('removes temporary files left by a crashed upload, by its own walk or from what the last listing saw', async () => {
+    const { mkdirSync, writeFileSync, utimesSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const leave = (dir: string, file: string): string => {
+      mkdirSync(join(rig.directory, dir), { recursive: true });
+      const path = join(rig.directory, dir, file);
+      writeFileSync(path, 'half an upload');
+      const old = new Date(Date.now() - 48 * 3600 * 1000);
+      utimesSync(path, old, old);
+      return path;
+    };
+    const a = leave('ab', '.tmp-00000000000000aa');
+    expect(await rig.reopen().abortOrphanedUploads!(24 * 3600 * 1000)).toBe(1); // own walk, fresh target
+    expect(existsSync(a)).toBe(false);
+    const b = leave('cd', '.tmp-00000000000000bb');
+    const t = rig.reopen();
+    expect((await t.list()).some((o) => o.name.startsWith('.tmp-'))).toBe(false); // never listed as an object
+    expect(await t.abortOrphanedUploads!(24 * 3600 * 1000)).toBe(1); // from that listing
+    expect(existsSync(b)).toBe(false);
+    expect(await t.abortOrphanedUploads!(24 * 3600 * 1000)).toBe(0);
+  });
+
   it('reads byte ranges', async () => {
     const data = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
     const name = hexName(3);

@@ -138,7 +138,8 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       listing,
       imaging,
       refuseForeignVault(target, source.vaultId, policy, signal),
-      cleanupOrphans(target, opts.log),
+      // After the listing: a target may reuse what the listing saw (WebDAV's temporary files).
+      listing.then(() => cleanupOrphans(target, opts.log)),
     ] as const);
     if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
 
