@@ -251,6 +251,7 @@ export class SyncService {
     const hashing = run && run.upTo === row.received ? run : null;
     if (!hashing) this.running.delete(key);
     let seen = 0;
+    let hashed = 0;
     let failure: unknown = null;
     try {
       for await (const chunk of body) {
@@ -264,6 +265,7 @@ export class SyncService {
         }
         if (part.length) {
           hashing?.hash.update(part);
+          hashed += part.length;
           sink.write(part);
         }
       }
@@ -287,7 +289,10 @@ export class SyncService {
     } catch (e) {
       failure ??= e;
     }
-    if (hashing) hashing.upTo = row.received + landed;
+    // The running hash covers every byte that arrived; it stays usable only if all of
+    // them landed (a failed staging write leaves fewer on disk than were hashed).
+    if (hashing && landed === hashed) hashing.upTo = row.received + landed;
+    else if (hashing) this.running.delete(key);
     const total = row.received + landed;
     if (total === row.size && landed > 0) this.completeInMemory.set(row.staging, total);
     else if (landed > 0) this.d.sync.setReceived(device.id, row.itemId, total, this.d.now());
