@@ -278,6 +278,11 @@ export class SealPool {
     }
   }
 
+  /** True once a worker crashed or exited: the pool takes no more work (the vault makes a new one). */
+  get broken(): boolean {
+    return this.failed !== null;
+  }
+
   /**
    * Chunks, MACs and seals one file on a worker; yields its sealed chunks in file order
    * and returns the file's size. Breaking out of the loop cancels the job.

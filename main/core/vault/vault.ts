@@ -142,6 +142,12 @@ export class Vault {
       vaultId,
       budgets: { itemWrap: loadBudget(db, 'item-key-wrap'), packHeader: loadBudget(db, 'pack-header') },
       sealPool: () => {
+        // A crashed worker (out of memory, killed) fails the files it held; the files
+        // after them get a fresh pool instead of the broken one's error until the lock.
+        if (pool?.broken) {
+          pool.close();
+          pool = undefined;
+        }
         if (pool === undefined) {
           try {
             pool = opts.workers === false ? null : new SealPool();

@@ -213,3 +213,34 @@ describe('folder backup of many small files', () => {
     }
   });
 });
+
+describe('a seal worker that dies', () => {
+  it('fails only the work it held: the next backup gets a fresh pool and stores everything', async () => {
+    const { vault } = await newVault(join(t.dir, 'home'));
+    try {
+      const src = join(t.dir, 'src');
+      mkdirSync(src);
+      writeFileSync(join(src, 'a.bin'), pseudoRandom(2 * 1024 * 1024, 11));
+      await vault.backupFolder(src);
+      // A worker crash (out of memory, killed): the pool is broken from then on.
+      const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
+      const broken = ctx.sealPool();
+      if (!broken) throw new Error('expected seal workers');
+      const workers = (broken as unknown as { workers: Array<{ terminate(): Promise<number> }> }).workers;
+      await workers[0]?.terminate();
+      await new Promise((r) => setTimeout(r, 50)); // the exit event reaches the pool
+      expect(broken.broken).toBe(true);
+
+      writeFileSync(join(src, 'b.bin'), pseudoRandom(3 * 1024 * 1024, 12));
+      writeFileSync(join(src, 'small.txt'), 'still here');
+      await vault.backupFolder(src);
+      expect(ctx.sealPool()).not.toBe(broken);
+      const out = join(t.dir, 'out');
+      await vault.restoreSnapshot('latest', out);
+      expect(readFileSync(join(out, 'b.bin')).equals(pseudoRandom(3 * 1024 * 1024, 12))).toBe(true);
+      expect(readFileSync(join(out, 'small.txt'), 'utf8')).toBe('still here');
+    } finally {
+      vault.close();
+    }
+  });
+});
