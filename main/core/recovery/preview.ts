@@ -6,17 +6,22 @@ import type { RecoveryCategory, RecoveryPlan, RecoveryPreview } from '../../../c
 import { categoryLabels } from '../../../common/domain';
 import type { Vault } from '../vault/vault';
 import { get, sql } from '../vault/sql';
-import { selectItems } from './select';
+import { checkPlan, countSelection, eachSelected, type SelectedItem } from './select';
 
 const WHAT: Partial<Record<RecoveryCategory, string>> = { photo: 'photo GPS', video: 'video GPS', screenshot: 'screenshot GPS', event: 'event GEO', contact: 'contact GEO', note: 'note location', message: 'message location' };
 
 export function previewRecovery(vault: Vault, plan: RecoveryPlan): RecoveryPreview {
-  const sel = selectItems(vault.indexDb, plan);
+  const db = vault.indexDb;
+  const sel = countSelection(db, plan);
   const counts: Record<string, number> = {};
   let bytes = 0;
   const travel: RecoveryPreview['location']['items'] = [];
   const precision = plan.location.precision;
-  for (const i of sel.items) {
+  // Page by page (select.ts): only the items that carry a location are kept, for the list.
+  const each = function* (): Generator<SelectedItem> {
+    for (const c of checkPlan(db, plan).sort()) for (const page of eachSelected(db, plan, c)) yield* page;
+  };
+  for (const i of each()) {
     counts[i.category] = (counts[i.category] ?? 0) + 1;
     bytes += i.bytes;
     if (i.lat === null || i.lon === null) continue;

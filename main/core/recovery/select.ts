@@ -21,11 +21,6 @@ export interface SelectedItem {
   bytes: number;
 }
 
-export interface Selection {
-  items: SelectedItem[];
-  erasedLeftOut: number;
-}
-
 export type SelectPlan = Pick<RecoveryPlan, 'source' | 'categories' | 'from' | 'to'>;
 
 /** Items read per page: small enough to stay flat in memory, large enough for few queries. */
@@ -131,12 +126,4 @@ export function* eachSelected(db: Db, plan: SelectPlan, category: RecoveryCatego
 
 function toSelected(r: Row): SelectedItem {
   return { id: r.id, category: r.category, occurredAt: r.occurred_at, lat: r.lat, lon: r.lon, bytes: r.bytes ?? 0 };
-}
-
-/** The whole selection in memory — for the preview, which lists what travels item by item. */
-export function selectItems(db: Db, plan: SelectPlan): Selection {
-  const items: SelectedItem[] = [];
-  // By category name, as the preview has always listed them.
-  for (const c of checkPlan(db, plan).sort()) for (const page of eachSelected(db, plan, c)) items.push(...page);
-  return { items, erasedLeftOut: countSelection(db, plan).erasedLeftOut };
 }
