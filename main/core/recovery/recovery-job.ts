@@ -2,8 +2,11 @@
 // ledger, write an export bundle (or offer the items to a paired phone), verify every
 // file by re-reading it, end the consent, purge the location data collected for the
 // recovery with a receipt, and keep the verification report. A rerun with the same plan
-// and folder resumes: files already complete and identical are kept, the rest is
-// rewritten through temporaries, so the result is identical and nothing is duplicated.
+// and folder resumes: notes and media already complete and identical are kept, the rest
+// (and every standard-format file, which is generated as it is written) is rewritten
+// through temporaries, so the result is identical and nothing is duplicated.
+// Only counts are taken up front; items are read page by page and the standard-format
+// files streamed (bundle-writer.ts), so a vault of any size fits in bounded memory.
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';

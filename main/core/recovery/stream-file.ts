@@ -55,8 +55,9 @@ export class StreamFile {
   /** Writes the head: what `close({ head })` may later replace. Must come first. */
   async head(text: string): Promise<void> {
     if (this.size + this.pendingBytes > 0) throw new Error('StreamFile: the head must be written first');
-    await this.write(text);
-    this.headBytes = this.pendingBytes;
+    const b = Buffer.from(text, 'utf8');
+    await this.write(b);
+    this.headBytes = b.length;
   }
 
   /** Appends text (UTF-8) or bytes; waits when the disk is behind. */
