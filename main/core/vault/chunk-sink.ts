@@ -29,6 +29,7 @@ interface SmallRequest {
   itemKey: Buffer;
   budget: NonceBudget;
   path: string;
+  size: number;
   resolve(r: { refs: ChunkRef[]; size: number }): void;
   reject(e: unknown): void;
 }
@@ -178,10 +179,10 @@ export class ChunkSink {
    * files (SMALL_BATCH per message); this thread only places the sealed chunks. The
    * caller keeps itemKey intact until the promise settles. Without workers: addFile.
    */
-  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): Promise<{ refs: ChunkRef[]; size: number }> {
-    if (!this.ctx.sealPool()) return Promise.resolve(this.addFile(itemId, itemKey, budget, path));
+  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string, listedSize: number): Promise<{ refs: ChunkRef[]; size: number }> {
+    if (!this.ctx.sealPool()) return Promise.resolve(this.addFile(itemId, itemKey, budget, path, listedSize));
     return new Promise((resolve, reject) => {
-      this.smallQueue.push({ itemId, itemKey, budget, path, resolve, reject });
+      this.smallQueue.push({ itemId, itemKey, budget, path, size: listedSize, resolve, reject });
       if (this.smallQueue.length >= SMALL_BATCH) this.sendSmall();
       else if (!this.smallScheduled) {
         // the rest of this turn's files join the batch first (callers enqueue in a burst)
@@ -201,7 +202,7 @@ export class ChunkSink {
     const pool = this.ctx.sealPool();
     const work = (async () => {
       if (!pool) {
-        for (const r of batch) this.settleSmall(r, () => this.addFile(r.itemId, r.itemKey, r.budget, r.path));
+        for (const r of batch) this.settleSmall(r, () => this.addFile(r.itemId, r.itemKey, r.budget, r.path, r.size));
         return;
       }
       let results;
@@ -248,7 +249,7 @@ export class ChunkSink {
   }
 
   /** Reads a file with large synchronous reads straight into the chunking window. */
-  addFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): { refs: ChunkRef[]; size: number } {
+  addFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string, listedSize?: number): { refs: ChunkRef[]; size: number } {
     const refs: ChunkRef[] = [];
     let size = 0;
     const take = (c: Uint8Array): void => {
@@ -265,11 +266,15 @@ export class ChunkSink {
       this.window ??= new Window(this.ctx.chunker.params.maxSize);
       const window = this.window;
       window.reset();
+      let read = 0;
       for (;;) {
         const { n, short } = window.readFrom(fd);
-        // A regular file returns fewer bytes than asked only at its end: a small file is
-        // then done after one read instead of two (the second would return 0).
-        const eof = n === 0 || short;
+        read += n;
+        // A local file returns fewer bytes than asked only at its end: a small file whose
+        // size was listed is then done after one read instead of two (the second would
+        // return 0). A network or FUSE file system may return short reads anywhere, so
+        // a short read counts as the end only when it reached the listed size.
+        const eof = n === 0 || (short && read === listedSize);
         window.drain(this.ctx.chunker, eof, take);
         if (eof) break;
       }

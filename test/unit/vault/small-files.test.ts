@@ -4,6 +4,7 @@
 // honoured per file, a missing file named in its own slot without spoiling the batch,
 // and a file that grew past the limit read the ordinary way. End to end, a folder of
 // small files backs up and restores byte for byte with workers and without.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,7 +103,7 @@ describe('ChunkSink.addSmallFile', () => {
       const key = randomBytes(32);
       const budget = new NonceBudget(0);
       sink.markNew('item-s');
-      const all = await Promise.all([...paths, big].map((p) => sink.addSmallFile('item-s', key, budget, p)));
+      const all = await Promise.all([...paths, big].map((p) => sink.addSmallFile('item-s', key, budget, p, statSync(p).size)));
       const packs = await sink.flush();
       const header = new Map(packs.flatMap((p) => p.entries.map((e) => [`${e.id}`, { pack: p.id, e }] as const)));
       [...paths, big].forEach((p, i) => {
@@ -135,7 +136,7 @@ describe('ChunkSink.addSmallFile', () => {
       const good = join(t.dir, 'a.txt');
       writeFileSync(good, 'hello');
       const key = randomBytes(32);
-      const results = await Promise.allSettled([good, join(t.dir, 'nope.txt')].map((p) => sink.addSmallFile('i1', key, new NonceBudget(0), p)));
+      const results = await Promise.allSettled([good, join(t.dir, 'nope.txt')].map((p) => sink.addSmallFile('i1', key, new NonceBudget(0), p, 5)));
       expect(results[0]).toMatchObject({ status: 'fulfilled', value: { size: 5 } });
       expect(results[1]).toMatchObject({ status: 'rejected', reason: { code: 'IO', message: expect.stringMatching(/could not read a file to back up: a file is missing/) } });
       sink.abort();
@@ -239,6 +240,28 @@ describe('a seal worker that dies', () => {
       await vault.restoreSnapshot('latest', out);
       expect(readFileSync(join(out, 'b.bin')).equals(pseudoRandom(3 * 1024 * 1024, 12))).toBe(true);
       expect(readFileSync(join(out, 'small.txt'), 'utf8')).toBe('still here');
+    } finally {
+      vault.close();
+    }
+  });
+});
+
+describe('ChunkSink.addFile on a file system that returns short reads', () => {
+  it('reads on to the listed size instead of storing the first short read as the whole file', async () => {
+    // A FIFO hands over what its writer wrote so far: a short read in the middle, as a
+    // network or FUSE file system may give.
+    const { vault } = await newVault(join(t.dir, 'home'), { workers: false });
+    try {
+      const fifo = join(t.dir, 'slow.txt');
+      execFileSync('mkfifo', [fifo]);
+      const writer = spawn('sh', ['-c', `exec 3>'${fifo}'; printf 'first half,' >&3; sleep 0.3; printf ' second half' >&3`]);
+      const sink = new ChunkSink(contextOf(vault));
+      sink.markNew('item-f');
+      const listed = 'first half, second half'.length;
+      const { size } = sink.addFile('item-f', randomBytes(32), new NonceBudget(0), fifo, listed);
+      await new Promise((r) => writer.once('exit', r));
+      expect(size).toBe(listed);
+      await sink.flush();
     } finally {
       vault.close();
     }
