@@ -5,7 +5,9 @@
 // everything at once); Keepsake's sync uploads packs the vault already encrypted, so the
 // table shows both "sync only" and "vault backup + sync" against restic.
 // Where the time goes: each row also shows the CPU seconds of the client (this process,
-// worker threads included; restic's own process) and of the s3rver process, and a
+// worker threads included; restic's own process) and of the server process (s3rver and
+// webdav-server each run in their own process), each sync's phase timeline is printed
+// under the table, and a
 // "plain PutObject" row sends the same packs with a bare SDK client (streamed, no hashing,
 // no verification, no manifest) — the ceiling this server allows any client.
 //   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)   --concurrency N (default 8, as sync)
