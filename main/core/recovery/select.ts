@@ -103,12 +103,15 @@ export function* eachSelected(db: Db, plan: SelectPlan, category: RecoveryCatego
   const base = `SELECT ${COLUMNS} FROM items i WHERE ${w.text} AND NOT ${TOMB}`;
   const page = (extra: string, params: SqlValue[], order: string): Row[] =>
     all<Row>(db, { text: `${base} AND ${extra} ORDER BY ${order} LIMIT ${pageSize}`, params: [...w.params, ...params] });
-  const timed = function* (range: string): Generator<Row[]> {
-    let rows = page(range, [], 'i.occurred_at, i.id');
+  // `first` starts the stretch; a later page starts at the last time seen, with `bound` as
+  // the only other limit, so the index seeks straight to it (a constant like `> 0` beside
+  // it would make SQLite walk the index from the stretch's start on every page).
+  const timed = function* (first: string, bound: string): Generator<Row[]> {
+    let rows = page(first, [], 'i.occurred_at, i.id');
     while (rows.length) {
       yield rows;
       const last = rows[rows.length - 1]!;
-      rows = page(`${range} AND i.occurred_at >= ? AND (i.occurred_at > ? OR i.id > ?)`, [last.occurred_at, last.occurred_at, last.id], 'i.occurred_at, i.id');
+      rows = page(`${bound}i.occurred_at >= ? AND (i.occurred_at > ? OR i.id > ?)`, [last.occurred_at, last.occurred_at, last.id], 'i.occurred_at, i.id');
     }
   };
   const untimed = function* (): Generator<Row[]> {
@@ -119,7 +122,7 @@ export function* eachSelected(db: Db, plan: SelectPlan, category: RecoveryCatego
       rows = page(`${none} AND i.id > ?`, [rows[rows.length - 1]!.id], 'i.id');
     }
   };
-  for (const stretch of [timed('i.occurred_at < 0'), untimed(), timed('i.occurred_at > 0')]) {
+  for (const stretch of [timed('i.occurred_at < 0', 'i.occurred_at < 0 AND '), untimed(), timed('i.occurred_at > 0', '')]) {
     for (const rows of stretch) yield rows.map(toSelected);
   }
 }
