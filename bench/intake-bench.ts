@@ -7,6 +7,7 @@
 // Target (issue 4): ≤ 15 s for 1,000,000 messages. Flags:
 //   --count N (default 1000000)   --cache DIR (default $TMPDIR/keepsake-intake-bench)
 //   --first-only (skip the second, all-duplicates import)
+//   --record-batch N (with --vault-only: records per putRecords call; default the import job's)
 //   --vault-only (parse in memory first, then time only vault.putRecords in the import
 //                 job's batches, in-process: the storage cost without the CLI or parser)
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importSmsXml } from '../main/core/intake/records/sms-xml';
 import { fileInput } from '../main/core/intake/records/util';
+import { RECORD_BATCH_ITEMS } from '../main/core/intake/import-job';
 import { collectingContext } from '../main/core/intake/types';
 import type { RecordItem } from '../main/core/vault/record-store';
 import { Vault } from '../main/core/vault/vault';
@@ -50,10 +52,7 @@ function timed(args: string[], env: NodeJS.ProcessEnv): { seconds: number; cpuSe
   return { seconds, cpuSeconds: cpu('User') + cpu('System'), rssMb: m ? Number(m[1]) / 1024 : 0, load: `${before.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`, stdout: r.stdout };
 }
 
-/** The records batch size of the import job (intake/import-job.ts). */
-const RECORD_BATCH = 25_000;
-
-async function vaultOnly(file: string, cache: string): Promise<void> {
+async function vaultOnly(file: string, cache: string, RECORD_BATCH: number): Promise<void> {
   const items: RecordItem[] = [];
   for await (const item of importSmsXml(fileInput(file), collectingContext())) items.push(item);
   const home = join(cache, 'home-vault-only');
@@ -85,14 +84,15 @@ export const intakeSection: BenchSection = {
   name: 'intake',
   summary: 'import N generated SMS into an encrypted vault with full-text indexing',
   async run(args) {
-    const { values } = parseArgs({ args, options: { count: { type: 'string' }, cache: { type: 'string' }, 'first-only': { type: 'boolean' }, 'vault-only': { type: 'boolean' } }, strict: false });
+    const { values } = parseArgs({ args, options: { count: { type: 'string' }, cache: { type: 'string' }, 'first-only': { type: 'boolean' }, 'vault-only': { type: 'boolean' }, 'record-batch': { type: 'string' } }, strict: false });
     const count = Number(values.count ?? 1_000_000);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-intake-bench');
     mkdirSync(cache, { recursive: true });
     const file = join(cache, `sms-${count}.xml`);
     if (!existsSync(file)) await generate(file, count);
     const mb = statSync(file).size / 1e6;
-    if (values['vault-only']) return vaultOnly(file, cache);
+    // --record-batch N: records per putRecords call (default: the import job's).
+    if (values['vault-only']) return vaultOnly(file, cache, Number(values['record-batch'] ?? RECORD_BATCH_ITEMS));
 
     const t0 = performance.now();
     const c0 = process.cpuUsage();

@@ -36,6 +36,8 @@ export const BATCH_ITEMS = 500;
 export const RECORD_BATCH_ITEMS = 25_000;
 /** In-memory attachment bytes per batch, so 500 MMS with photos cannot pile up in RAM. */
 export const BATCH_BYTES = 32 * 1024 * 1024;
+/** Row-only items are also cut at this many bytes of text and fields per transaction. */
+export const RECORD_BATCH_BYTES = 64 * 1024 * 1024;
 /** Part refusals listed per file; beyond this they are counted in one summary line. */
 export const MAX_REFUSALS_PER_FILE = 1000;
 
@@ -48,6 +50,8 @@ export interface ImportOptions {
   title?: string;
   /** Row-only items per vault transaction (default RECORD_BATCH_ITEMS; tests use fewer). */
   recordBatchItems?: number;
+  /** Bytes of text and fields per records transaction (default RECORD_BATCH_BYTES; tests use fewer). */
+  recordBatchBytes?: number;
 }
 
 const reports = new WeakMap<Core, Map<string, ImportReport>>();
@@ -144,6 +148,17 @@ export function summarize(r: ImportReport): string {
 
 function emptyFileReport(path: string): ImportFileReport {
   return { path, status: 'imported', items: {}, added: 0, duplicates: 0, tombstoned: 0, notes: [] };
+}
+
+/**
+ * Roughly what a row-only item holds in memory: its text and the string fields beside it
+ * (an Evernote web clip keeps ~100 KB of ENML in `fields`). Counted so a batch of 25,000
+ * such records is cut at RECORD_BATCH_BYTES long before it reaches gigabytes.
+ */
+function recordBytes(item: ParsedItem): number {
+  let n = (item.text?.length ?? 0) + (item.title?.length ?? 0);
+  for (const v of Object.values(item.fields ?? {})) n += typeof v === 'string' ? v.length : 64;
+  return n;
 }
 
 function inlineBytes(item: ParsedItem): number {
@@ -295,6 +310,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
   let batch: ParsedItem[] = [];
   let batchBytes = 0;
   let records: ParsedItem[] = [];
+  let recordBatchBytes = 0;
   const fileKeys = new Set<string>();
   const recordKeys = new Set<string>();
   const keyOf = (item: ParsedItem) => `${item.deviceId ?? 'local'}\u0000${item.sourceKey}`;
@@ -320,6 +336,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     if (!records.length) return;
     const stored = records;
     records = [];
+    recordBatchBytes = 0;
     recordKeys.clear();
     count(stored, await vault.putRecords(stored));
     await control.checkpoint();
@@ -349,7 +366,8 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
         if (fileKeys.has(key)) await flushFiles();
         records.push(item);
         recordKeys.add(key);
-        if (records.length >= (options.recordBatchItems ?? RECORD_BATCH_ITEMS)) {
+        recordBatchBytes += recordBytes(item);
+        if (records.length >= (options.recordBatchItems ?? RECORD_BATCH_ITEMS) || recordBatchBytes >= (options.recordBatchBytes ?? RECORD_BATCH_BYTES)) {
           await flushRecords();
           hooks.onProgress(bytes, items);
         }

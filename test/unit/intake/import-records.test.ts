@@ -68,6 +68,23 @@ describe('import job: row-only items in bulk', () => {
     expect(itemCount()).toBe(total);
   });
 
+  it('cuts a batch of large records by bytes as well as by count (memory stays bounded)', async () => {
+    // 300 messages of ~20 KB each: far below the 2,000-item batch, past a 1 MB byte cap.
+    const big = 'x'.repeat(20_000);
+    const lines = Array.from({ length: 300 }, (_, n) => `<sms address="+1555${n}" date="${1_600_000_000_000 + n * 1000}" type="1" body="Long ${n} ${big}" read="1" />`);
+    const path = join(dir, 'sms-long.xml');
+    writeFileSync(path, `<smses count="300">\n${lines.join('\n')}\n</smses>\n`);
+    const seen: number[] = [];
+    const countEachCommit = async () => {
+      seen.push(itemCount());
+    };
+    const r = await runImport(core, [path], quiet(countEachCommit), undefined, { recordBatchItems: BATCH, recordBatchBytes: 1024 * 1024 });
+    expect(r.files[0]).toMatchObject({ status: 'imported', added: 300 });
+    const commits = [...new Set(seen)].filter((n) => n > 0 && n < 300);
+    expect(commits.length).toBeGreaterThanOrEqual(4); // ~50 records per MB-sized batch
+    expect(Math.min(...commits)).toBeLessThanOrEqual(60);
+  });
+
   it('an MMS listed twice, first without and then with its attachment, ends with the attachment', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
     const mms = (parts: string) =>
