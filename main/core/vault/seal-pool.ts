@@ -55,12 +55,18 @@ function next() {
   job = { id: m.job, credits: m.credits, cancelled: false, wake: null };
   if (m.type === 'small') {
     try { runSmall(m); } catch (e) { parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }); }
+    wipe(m);
     job = null;
     next();
     return;
   }
   run(m, job).catch((e) => parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }))
-    .finally(() => { job = null; next(); });
+    .finally(() => { wipe(m); job = null; next(); });
+}
+// This worker's copies of the keys a job brought are destroyed when the job ends, like
+// every other copy of a key (the parent wipes its own copies once they are posted).
+function wipe(m) {
+  for (const k of [m.key, m.keys, m.macKey]) if (k) k.fill(0);
 }
 function sealOne(m, plain, id) {
   const item = Buffer.from(m.itemId, 'utf8');
@@ -299,19 +305,24 @@ export class SealPool {
     this.jobs.set(id, running);
     let finished = false;
     try {
-      // exact-size copies of the keys: a Buffer view may sit in a shared pool that must not be cloned
+      // exact-size copies of the keys: a Buffer view may sit in a shared pool that must not
+      // be cloned; postMessage clones them, so the copies are wiped right after
+      const key = new Uint8Array(job.key);
+      const macKey = new Uint8Array(job.macKey);
       worker.postMessage({
         type: 'job',
         job: id,
         path: job.path,
-        key: new Uint8Array(job.key),
-        macKey: new Uint8Array(job.macKey),
+        key,
+        macKey,
         itemId: job.itemId,
         cut: job.cut,
         maxSeals: job.maxSeals,
         known: job.known ?? null,
         credits: CREDITS,
       });
+      key.fill(0);
+      macKey.fill(0);
       for (;;) {
         if (this.failed) throw this.failed;
         const m = running.inbox.shift();
@@ -355,6 +366,7 @@ export class SealPool {
     this.jobs.set(id, running);
     // every item key of the batch in one array, wiped once the message has copied it
     const keys = new Uint8Array(files.length * 32);
+    const macKeyCopy = new Uint8Array(macKey);
     try {
       if (this.failed) throw this.failed;
       files.forEach((f, i) => keys.set(f.key, i * 32));
@@ -363,11 +375,12 @@ export class SealPool {
         job: id,
         files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals })),
         keys,
-        macKey: new Uint8Array(macKey),
+        macKey: macKeyCopy,
         cut,
         limit,
       });
       keys.fill(0);
+      macKeyCopy.fill(0);
       for (;;) {
         if (this.failed) throw this.failed;
         const m = running.inbox.shift();
