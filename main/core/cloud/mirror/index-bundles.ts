@@ -127,6 +127,8 @@ export function planIndex(keys: CloudKeys, image: Buffer, opts: PlanOptions): In
     renumber.set(b, refs.length);
     refs.push(prev!.segments[b]!);
   }
+  const sameBundle = new Map<string, IndexRef>();
+  for (const ref of prev?.table !== undefined ? prev.segments : []) if (opts.usable(ref)) sameBundle.set(ref.name, ref);
   const table = Buffer.alloc(count * ENTRY);
   const placed = new Map<string, { bundle: number; offset: number }>();
   const uploads: NewBundle[] = [];
@@ -138,13 +140,21 @@ export function planIndex(keys: CloudKeys, image: Buffer, opts: PlanOptions): In
     const plain = Buffer.concat(parts, partBytes);
     const mac = contentMac(keys, plain);
     const logical = `index-bundle/${mac}`;
+    parts = [];
+    partBytes = 0;
+    // The same pages as a bundle already there (same MAC, so same name): name that one.
+    // Sealing again would overwrite it with other bytes (a new nonce), and the previous
+    // manifest, which names its SHA-256, could no longer be restored.
+    const existing = sameBundle.get(objectName(keys, logical));
+    if (existing) {
+      refs.push(existing);
+      return;
+    }
     const sealed = seal(keys, 'index-bundle', logical, plain);
     const digests = digestsOf(sealed);
     const ref = { name: objectName(keys, logical), size: sealed.length, sha256: digests.sha256, mac };
     refs.push(ref);
     uploads.push({ ref, sealed, digests });
-    parts = [];
-    partBytes = 0;
   };
   for (let i = 0; i < count; i++) {
     const m = macs[i]!;
