@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KeepsakeError } from '../../../common/errors';
 import { TMP_SUFFIX } from '../recovery/atomic';
+import { drained } from '../recovery/stream-file';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -80,17 +81,4 @@ function spoolError(e: unknown): KeepsakeError {
   return code === 'ENOSPC'
     ? new KeepsakeError('IO', 'The disk is full while writing your data; free some space and try again.')
     : new KeepsakeError('IO', `Writing the index of your data failed (${code ?? 'unknown error'}).`);
-}
-
-/** Until the stream takes more (or closes on an error), without leaving listeners behind. */
-function drained(out: WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
 }

@@ -2,17 +2,13 @@
 // elements are appended one at a time, so a report with half a million messages never
 // builds one string (or one array) of them all — V8 strings stop at ~536 M characters.
 // The bytes are exactly what `JSON.stringify(doc, null, 2) + '\n'` gives for the same
-// document, so readers see the same format. Written like every bundle file: to a hidden
-// temporary beside the target (0600), hashed as it goes, fsynced, renamed into place.
-import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// document, so readers see the same format. The file itself is a StreamFile (the bundle
+// writer's): a hidden temporary beside the target (0600), written with back-pressure,
+// hashed as it goes, fsynced, renamed into place, the folder fsynced.
 import { KeepsakeError } from '../../../common/errors';
-import { TMP_SUFFIX } from '../recovery/atomic';
+import { StreamFile, type Written } from '../recovery/stream-file';
 
-/** Bytes gathered before a write: few syscalls, bounded memory. */
+/** Text gathered before it is handed to the file. */
 const FLUSH_AT = 64 * 1024;
 
 /** One value as it sits at `depth` inside the document (continuation lines indented). */
@@ -21,40 +17,19 @@ function nested(value: unknown, depth: number): string | undefined {
   return text === undefined ? undefined : text.replace(/\n/g, `\n${'  '.repeat(depth)}`);
 }
 
-export interface StreamedFile {
-  sha256: string;
-  size: number;
-}
+export type StreamedFile = Written;
 
 export class JsonDocumentStream {
-  private pending = '';
+  private pending = '{';
   private props = 0;
   /** Elements in the open array, or -1 when no array is open. */
   private elements = -1;
-  private failed: Error | null = null;
-  private readonly hash = createHash('sha256');
-  private size = 0;
 
-  private constructor(
-    private readonly path: string,
-    private readonly tmp: string,
-    private readonly out: WriteStream,
-  ) {
-    out.on('error', (e) => (this.failed ??= e));
-  }
+  private constructor(private readonly file: StreamFile) {}
 
   /** Starts the document at `path` (its folder is created). */
   static async open(path: string): Promise<JsonDocumentStream> {
-    const tmp = join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
-    try {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    } catch (e) {
-      throw writeError(e, path);
-    }
-    const out = createWriteStream(tmp, { mode: 0o600 });
-    const doc = new JsonDocumentStream(path, tmp, out);
-    doc.pending = '{';
-    return doc;
+    return new JsonDocumentStream(await StreamFile.open(path, reportWriteError));
   }
 
   /** A plain property (skipped when JSON would skip it, like an undefined value). */
@@ -93,32 +68,18 @@ export class JsonDocumentStream {
     if (this.elements >= 0) this.endArray();
     this.pending += this.props ? '\n}\n' : '}\n';
     try {
-      await this.flush();
-      this.out.end();
-      await once(this.out, 'close');
-      if (this.failed) throw this.failed;
-      const h = await open(this.tmp, 'r+');
-      try {
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-      await rename(this.tmp, this.path);
+      await this.handOver();
     } catch (e) {
-      await this.abort();
-      throw writeError(e, this.path);
+      await this.file.abort();
+      throw e;
     }
-    return { sha256: this.hash.digest('hex'), size: this.size };
+    return this.file.close();
   }
 
   /** Gives up: the temporary is removed, nothing sits under the final name. */
   async abort(): Promise<void> {
     this.pending = '';
-    if (!this.out.closed) {
-      this.out.destroy();
-      await once(this.out, 'close').catch(() => undefined);
-    }
-    await rm(this.tmp, { force: true });
+    await this.file.abort();
   }
 
   private startProp(key: string): void {
@@ -127,41 +88,21 @@ export class JsonDocumentStream {
   }
 
   private async maybeFlush(): Promise<void> {
-    if (this.pending.length >= FLUSH_AT) await this.flush();
+    if (this.pending.length >= FLUSH_AT) await this.handOver();
   }
 
-  /** Hands the gathered text to the file, waiting while the disk is behind (back-pressure). */
-  private async flush(): Promise<void> {
-    if (this.failed) throw writeError(this.failed, this.path);
-    if (!this.pending) return;
-    const bytes = Buffer.from(this.pending, 'utf8');
+  private async handOver(): Promise<void> {
+    const text = this.pending;
     this.pending = '';
-    this.hash.update(bytes);
-    this.size += bytes.length;
-    if (!this.out.write(bytes)) {
-      await drained(this.out);
-      if (this.failed) throw writeError(this.failed, this.path);
-    }
+    await this.file.write(text);
   }
 }
 
-function writeError(e: unknown, path: string): KeepsakeError {
+/** A report is simply run again after a failed write (it does not resume like a restore). */
+export function reportWriteError(e: unknown, path: string): KeepsakeError {
   if (e instanceof KeepsakeError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return new KeepsakeError('IO', `The disk is full while writing ${path}; free some space and try again.`);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new KeepsakeError('IO', `Keepsake may not write to ${path}.`);
   return new KeepsakeError('IO', `Writing ${path} failed (${code ?? 'unknown error'}).`);
-}
-
-/** Until the stream takes more (or closes on an error), without leaving listeners behind. */
-function drained(out: WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
 }

@@ -19,6 +19,9 @@ import { streamAtomic, syncDir, TMP_SUFFIX, writeError } from './atomic';
 /** Bytes gathered before a write: few syscalls, bounded memory. */
 const FLUSH_AT = 64 * 1024;
 
+/** Words a failed write of `path` for the person (disk full, no permission, …). */
+export type ErrorOf = (e: unknown, path: string) => KeepsakeError;
+
 export interface Written {
   sha256: string;
   size: number;
@@ -36,20 +39,25 @@ export class StreamFile {
     private readonly path: string,
     private readonly tmp: string,
     private readonly out: WriteStream,
+    private readonly writeError: ErrorOf,
   ) {
     out.on('error', (e) => (this.failed ??= e));
   }
 
-  /** Starts the file at `path` (its folder is created); nothing appears under that name until `close`. */
-  static async open(path: string): Promise<StreamFile> {
+  /**
+   * Starts the file at `path` (its folder is created); nothing appears under that name
+   * until `close`. `errorOf` words a write failure for the caller's job (a restore
+   * resumes; a privacy report is simply run again).
+   */
+  static async open(path: string, errorOf: ErrorOf = writeError): Promise<StreamFile> {
     // Not the name streamAtomic uses, so a head rewrite can stream from this one into that one.
     const tmp = join(dirname(path), `.${basename(path)}.body${TMP_SUFFIX}`);
     try {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     } catch (e) {
-      throw writeError(e, path);
+      throw errorOf(e, path);
     }
-    return new StreamFile(path, tmp, createWriteStream(tmp, { mode: 0o600 }));
+    return new StreamFile(path, tmp, createWriteStream(tmp, { mode: 0o600 }), errorOf);
   }
 
   /** Writes the head: what `close({ head })` may later replace. Must come first. */
@@ -98,7 +106,7 @@ export class StreamFile {
       result = { sha256: this.hash.digest('hex'), size: this.size };
     } catch (e) {
       await this.abort();
-      throw e instanceof KeepsakeError ? e : writeError(e, this.path);
+      throw e instanceof KeepsakeError ? e : this.writeError(e, this.path);
     }
     return result;
   }
@@ -116,7 +124,7 @@ export class StreamFile {
 
   /** Hands the gathered bytes to the file, waiting while the disk is behind (back-pressure). */
   private async flush(): Promise<void> {
-    if (this.failed) throw writeError(this.failed, this.path);
+    if (this.failed) throw this.writeError(this.failed, this.path);
     if (this.pendingBytes === 0) return;
     const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
@@ -125,7 +133,7 @@ export class StreamFile {
     this.size += bytes.length;
     if (!this.out.write(bytes)) {
       await drained(this.out);
-      if (this.failed) throw writeError(this.failed, this.path);
+      if (this.failed) throw this.writeError(this.failed, this.path);
     }
   }
 }
@@ -136,7 +144,7 @@ async function* withHead(head: Buffer, body: AsyncIterable<unknown>): AsyncGener
 }
 
 /** Until the stream takes more (or closes on an error), without leaving listeners behind. */
-function drained(out: WriteStream): Promise<void> {
+export function drained(out: WriteStream): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       out.off('drain', done);
