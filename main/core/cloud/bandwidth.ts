@@ -1,7 +1,7 @@
 // Upload bandwidth limit: one token bucket per target, shared by every concurrent upload,
 // applied by a Transform in front of the request body so the limit holds for streamed
 // multipart parts as much as for single PUTs. A limit of 0 means unlimited.
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { abortableSleep } from './retry';
 
 export class TokenBucket {
@@ -63,7 +63,18 @@ export function throttle(bucket: TokenBucket, signal?: AbortSignal): Transform {
 export function bodyStream(data: Buffer | (() => Readable), bucket: TokenBucket | null, signal?: AbortSignal): Readable {
   const src = typeof data === 'function' ? data() : Readable.from(sliceBuffer(data));
   if (!bucket || bucket.limit <= 0) return src;
-  return src.pipe(throttle(bucket, signal));
+  return pipeInto(src, throttle(bucket, signal));
+}
+
+/**
+ * `src.pipe(dest)` that also hands src's error on to dest. `pipe` alone does not: a pack
+ * deleted by a compaction or a failing disk mid-upload was an uncaught 'error' event
+ * (the end of the process) while the request waited out its timeout with a body that
+ * never ended. Now the request fails with the error and is retried or named.
+ */
+export function pipeInto<T extends Writable>(src: Readable, dest: T): T {
+  src.on('error', (e) => dest.destroy(e));
+  return src.pipe(dest);
 }
 
 function* sliceBuffer(b: Buffer): Generator<Buffer> {

@@ -24,7 +24,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { KeepsakeError } from '../../../common/errors';
-import { bodyStream, type TokenBucket } from './bandwidth';
+import type { Readable } from 'node:stream';
+import { bodyStream, pipeInto, type TokenBucket } from './bandwidth';
 import { ByteCounter, digestsOf, HashingStream, type Digests } from './hashing';
 import { toCloudError } from './retry';
 import { checkObjectName, type Body, type CloudTarget, type ObjectInfo, type PutResult, type Range, type TargetCapabilities } from './target';
@@ -143,21 +144,23 @@ export class S3Target implements CloudTarget {
           // A stream whose hashes the caller computed beforehand (the mirror's packs, read
           // from disk): the same headers as a buffer, and only a byte count on the way.
           const counter = new ByteCounter();
-          const command = new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: bodyStream(body, this.bucket, signal).pipe(counter), ContentLength: size, ContentMD5: Buffer.from(known.md5, 'hex').toString('base64') });
+          const Body = pipeInto(bodyStream(body, this.bucket, signal), counter);
+          const command = new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body, ContentLength: size, ContentMD5: Buffer.from(known.md5, 'hex').toString('base64') });
           withPayloadHash(command, known.sha256);
-          const out = await this.client.send(command, opts);
+          const out = await sendWithBody(Body, signal, (o) => this.client.send(command, o));
           if (counter.bytes !== size) throw new KeepsakeError('NETWORK', `Sent ${counter.bytes} bytes but expected ${size}.`, { retryable: true });
           return withEtag(known, out.ETag);
         }
         const hasher = new HashingStream();
-        const stream = bodyStream(body, this.bucket, signal).pipe(hasher);
-        const out = await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: stream, ContentLength: size }), opts);
+        const stream = pipeInto(bodyStream(body, this.bucket, signal), hasher);
+        const command = new PutObjectCommand({ Bucket: this.opts.bucket, Key, Body: stream, ContentLength: size });
+        const out = await sendWithBody(stream, signal, (o) => this.client.send(command, o));
         return withEtag(hasher.digests(), out.ETag);
       }
       const hasher = new HashingStream();
       const upload = new Upload({
         client: this.client,
-        params: { Bucket: this.opts.bucket, Key, Body: bodyStream(body, this.bucket, signal).pipe(hasher), ContentLength: size },
+        params: { Bucket: this.opts.bucket, Key, Body: pipeInto(bodyStream(body, this.bucket, signal), hasher), ContentLength: size },
         partSize: Math.max(5 * MiB, this.opts.partSize ?? 8 * MiB),
         queueSize: 4,
         leavePartsOnError: false,
@@ -343,6 +346,31 @@ function incomplete(why: string): KeepsakeError {
 }
 
 /** Reads status, error code and Retry-After off an SDK error. */
+/**
+ * Sends a request whose body is a stream. The SDK pipes the body into the request without
+ * passing its errors on, so a body that fails mid-read (a pack deleted by a compaction, a
+ * failing disk) left the request waiting for its timeout with an unhandled 'error'. Here
+ * the failure aborts the request and is the error the caller sees.
+ */
+async function sendWithBody<T>(body: Readable, signal: AbortSignal | undefined, send: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  let failure: unknown = null;
+  const onAbort = (): void => ac.abort(signal?.reason);
+  if (signal?.aborted) ac.abort(signal.reason);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  body.on('error', (e: Error) => {
+    failure ??= e;
+    ac.abort(e);
+  });
+  try {
+    return await send({ abortSignal: ac.signal });
+  } catch (e) {
+    throw failure ?? e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 export function s3Error(e: unknown, what: string): KeepsakeError {
   if (e instanceof KeepsakeError) return e;
   const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };

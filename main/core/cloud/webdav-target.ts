@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileStat, WebDAVClient } from 'webdav';
 import { KeepsakeError } from '../../../common/errors';
-import { bodyStream, type TokenBucket } from './bandwidth';
+import { bodyStream, pipeInto, type TokenBucket } from './bandwidth';
 import { ByteCounter, HashingStream, type Digests } from './hashing';
 import { pool } from './mirror/local-packs';
 import { toCloudError } from './retry';
@@ -91,7 +91,7 @@ export class WebDavTarget implements CloudTarget {
     try {
       await this.ensureDir(dir, signal);
       const source = bodyStream(body, this.bucket, signal);
-      const stream: Readable = trusted ? source.pipe(counter) : source.pipe(hasher);
+      const stream: Readable = trusted ? pipeInto(source, counter) : pipeInto(source, hasher);
       await c.putFileContents(tmp, stream, { overwrite: true, contentLength: size, ...(signal ? { signal } : {}) });
       const d = trusted ?? hasher.digests();
       const sent = trusted ? counter.bytes : d.size;
