@@ -9,7 +9,7 @@
 // clean-up; `assertHeld()` notices (by its own clock and by re-reading the lock) and the
 // work stops before it publishes or deletes anything.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget } from '../target';
@@ -24,9 +24,24 @@ interface LockBody {
   holder: string;
   expiresAt: number;
   mode?: LockMode;
-  host?: string;
+  /** This boot of the computer that wrote it (see BOOT); with pid, tells a crashed holder here. */
+  boot?: string | null;
   pid?: number;
 }
+
+/**
+ * This boot of this computer. A process id means something only within one boot of one
+ * computer; a host name does not say which (a cloned image, a default name like
+ * "ubuntu"), and a lock of a live process elsewhere must never be taken over. Linux gives
+ * a random id per boot; where there is none, a lock left by a crash here simply runs out.
+ */
+const BOOT: string | null = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+})();
 
 export interface LockOptions {
   mode?: LockMode;
@@ -61,7 +76,7 @@ export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, po
     }
   };
   const write = async (at: number): Promise<void> => {
-    const mine = seal(keys, 'lock', LOGICAL, Buffer.from(JSON.stringify({ holder, expiresAt: at + ttl, mode, host: hostname(), pid: process.pid } satisfies LockBody)));
+    const mine = seal(keys, 'lock', LOGICAL, Buffer.from(JSON.stringify({ holder, expiresAt: at + ttl, mode, boot: BOOT, pid: process.pid } satisfies LockBody)));
     await withRetry(() => target.put(name, mine, mine.length, signal), policy, signal);
   };
 
@@ -141,7 +156,10 @@ export async function acquireRemoteLock(target: CloudTarget, keys: CloudKeys, po
       clearInterval(timer);
       heldHere.delete(holder);
       if (renewing) await renewing.catch(() => undefined);
-      // Never remove someone else's lock: only ours, and only if it is still ours.
+      // Never remove someone else's lock: only ours, and only if it is still ours. A lease
+      // found lost may read as ours only because our late renewal overwrote the lock
+      // another computer took over meanwhile: that one is left to run out.
+      if (lost) return;
       const seen = await withRetry(read, policy).catch(() => null);
       if (seen?.holder === holder) await withRetry(() => target.delete(name), policy).catch(() => undefined);
     },
@@ -167,7 +185,7 @@ const heldHere = new Set<string>();
  */
 function liveElsewhere(lock: LockBody, at: number): boolean {
   if (lock.expiresAt <= at) return false;
-  if (lock.host !== hostname() || typeof lock.pid !== 'number') return true;
+  if (BOOT === null || lock.boot !== BOOT || typeof lock.pid !== 'number') return true;
   if (lock.pid === process.pid) return heldHere.has(lock.holder);
   try {
     process.kill(lock.pid, 0);
