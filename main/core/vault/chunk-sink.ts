@@ -132,19 +132,21 @@ export class ChunkSink {
 
   /**
    * Like addFile, but the whole file — read, cut, chunk id, seal — is done by a worker
-   * thread (seal-pool.ts); this thread only places the sealed chunks. The worker is
+   * thread (seal-pool.ts); this thread only places the sealed chunks. `source` is a path,
+   * or bytes already in memory (a phone's upload held until its commit: shared memory,
+   * read by the worker in place). The worker is
    * given the ids of the chunks the item already has and does not seal those again (one
    * query per changed file, no encryption and no nonce for an unchanged chunk). Every
    * seal counts against the item key's nonce budget.
    */
-  async addFileParallel(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string): Promise<{ refs: ChunkRef[]; size: number }> {
+  async addFileParallel(itemId: string, itemKey: Buffer, budget: NonceBudget, source: string | Buffer): Promise<{ refs: ChunkRef[]; size: number }> {
     const pool = this.ctx.sealPool();
-    if (!pool) return this.addFile(itemId, itemKey, budget, path);
+    if (!pool) return typeof source === 'string' ? this.addFile(itemId, itemKey, budget, source) : this.addData(itemId, itemKey, budget, source);
     const refs: ChunkRef[] = [];
     // a re-run of a changed file: the chunks the item already has are not sealed again
     const known = this.newItems.has(itemId) ? [] : all<{ chunk_id: Buffer }>(this.ctx.db, sql`SELECT chunk_id FROM chunks WHERE item_id = ${itemId}`);
     const chunks = pool.sealFile({
-      path,
+      ...(typeof source === 'string' ? { path: source } : { data: source }),
       key: itemKey,
       macKey: this.ctx.keys.chunkId,
       itemId,

@@ -227,7 +227,9 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem): Pr
             : f.size !== undefined
               ? await sink.addSmallFile(itemId, itemKey, budget, f.path, f.size)
               : sink.addFile(itemId, itemKey, budget, f.path)
-          : await sink.addData(itemId, itemKey, budget, f.data);
+          : Buffer.isBuffer(f.data) && f.data.length >= PARALLEL_MIN_BYTES
+            ? await sink.addFileParallel(itemId, itemKey, budget, f.data)
+            : await sink.addData(itemId, itemKey, budget, f.data);
       files.push({ role: f.role, ordinal, name: f.name, mime: f.mime, size, refs });
     }
   } finally {

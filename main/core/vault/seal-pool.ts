@@ -156,12 +156,13 @@ function runSmall(m) {
 }
 async function run(m, j) {
   const p = m.cut;
-  const fd = openSync(m.path, 'r');
+  // in-memory bytes are cut where they lie (no window, no reads); a file through the window
+  const fd = m.data ? -1 : openSync(m.path, 'r');
   try {
     // one window per worker, reused for every file (a fresh one per file left many MiB for the GC)
-    if (!windowBuf || windowBuf.length < p.maxSize + (1 << 20)) windowBuf = Buffer.allocUnsafe(p.maxSize + (1 << 20));
-    const buf = windowBuf;
-    let start = 0, end = 0, eof = false, size = 0, seals = 0;
+    if (fd >= 0 && (!windowBuf || windowBuf.length < p.maxSize + (1 << 20))) windowBuf = Buffer.allocUnsafe(p.maxSize + (1 << 20));
+    const buf = m.data ? Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength) : windowBuf;
+    let start = 0, end = m.data ? buf.length : 0, eof = !!m.data, size = 0, seals = 0;
     let known = null;
     if (m.known && m.known.length) {
       known = new Set();
@@ -199,10 +200,19 @@ async function run(m, j) {
     }
     parentPort.postMessage({ type: 'done', job: m.job, size });
   } finally {
-    closeSync(fd);
+    if (fd >= 0) closeSync(fd);
   }
 }
 `;
+
+/**
+ * What to post for in-memory bytes: a view of shared memory goes as it is (the worker
+ * reads the same memory); anything else as an exact-size copy, since cloning a view
+ * clones its whole backing buffer (a Buffer's may be a pool shared with other data).
+ */
+function shareable(data: Uint8Array): Uint8Array {
+  return data.buffer instanceof SharedArrayBuffer ? data : new Uint8Array(data);
+}
 
 export interface SealedChunk {
   id: Buffer;
@@ -215,7 +225,14 @@ export interface SealedChunk {
 }
 
 export interface FileJob {
-  path: string;
+  /** The file to read, or `data`: bytes already in memory (a phone's held upload). */
+  path?: string;
+  /**
+   * In-memory bytes to cut and seal instead of a file. Memory backed by a
+   * SharedArrayBuffer is read by the worker in place; other memory is copied once into the
+   * message. Never transferred or kept after the job: the caller still owns it.
+   */
+  data?: Uint8Array;
   key: Buffer;
   macKey: Buffer;
   itemId: string;
@@ -312,7 +329,8 @@ export class SealPool {
       worker.postMessage({
         type: 'job',
         job: id,
-        path: job.path,
+        path: job.path ?? null,
+        data: job.data ? shareable(job.data) : null,
         key,
         macKey,
         itemId: job.itemId,

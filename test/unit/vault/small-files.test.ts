@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChunkSink } from '../../../main/core/vault/chunk-sink';
 import { Chunker } from '../../../main/core/vault/chunker';
 import type { VaultContext } from '../../../main/core/vault/context';
@@ -262,6 +262,46 @@ describe('ChunkSink.addFile on a file system that returns short reads', () => {
       await new Promise((r) => writer.once('exit', r));
       expect(size).toBe(listed);
       await sink.flush();
+    } finally {
+      vault.close();
+    }
+  });
+});
+
+describe('in-memory bytes on the seal workers', () => {
+  // A phone's upload is held in (shared) memory until its commit; the workers cut and
+  // seal it where it lies. The stored chunks must be exactly the main thread's cut.
+  it('store the chunks the main thread would cut, from plain and from shared memory, and read back intact', async () => {
+    const size = 3 * 1024 * 1024 + 123;
+    const plain = pseudoRandom(size, 21);
+    const shared = Buffer.from(new SharedArrayBuffer(size));
+    plain.copy(shared);
+    const { vault } = await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS });
+    try {
+      const ctx = contextOf(vault);
+      const pool = ctx.sealPool();
+      if (!pool) throw new Error('expected seal workers');
+      const sealed = vi.spyOn(pool, 'sealFile');
+      const expected = ctx.chunker
+        .split(plain)
+        .map((c) => chunkId(ctx.keys.chunkId, c).toString('hex'))
+        .sort();
+      expect(expected.length).toBeGreaterThan(4);
+      const put = (sourceKey: string, data: Buffer) => vault.putItems([{ category: 'video', sourceKey, fields: {}, personal: true, files: [{ role: 'original', name: `${sourceKey}.mp4`, mime: 'video/mp4', data }] }]);
+      for (const [key, data] of [['plain', plain], ['shared', shared]] as const) {
+        const [r] = await put(key, data);
+        const stored = ctx.db
+          .prepare('SELECT lower(hex(chunk_id)) AS id FROM chunks WHERE item_id = ?')
+          .all(r!.id)
+          .map((row) => (row as { id: string }).id)
+          .sort();
+        expect(stored).toEqual([...new Set(expected)]);
+        const back: Buffer[] = [];
+        for await (const c of vault.readFile(r!.id)) back.push(c as Buffer);
+        expect(Buffer.concat(back).equals(plain)).toBe(true);
+      }
+      expect(shared.equals(plain)).toBe(true); // the caller's memory is left as it was
+      expect(sealed).toHaveBeenCalledTimes(2); // both went to the workers
     } finally {
       vault.close();
     }
