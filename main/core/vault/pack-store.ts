@@ -313,6 +313,30 @@ export function readPackHeader(whole: Buffer, packId: string, headerKey: Buffer)
   return parsed.chunks;
 }
 
+/**
+ * The authenticated header of the pack at `path`, reading only its frame and header (a
+ * few KiB) — for check, whose workers read the chunks. Same checks as readPackHeader.
+ */
+export function readPackHeaderAt(path: string, size: number, packId: string, headerKey: Buffer): PackEntry[] {
+  const fd = openSync(path, 'r');
+  try {
+    const at = (position: number, length: number): Buffer => {
+      const b = Buffer.alloc(Math.max(0, length));
+      if (position >= 0 && length > 0) readSync(fd, b, 0, length, position);
+      return b;
+    };
+    const trailer = END.length + 4;
+    if (size < MAGIC.length + trailer) return readPackHeader(at(0, size), packId, headerKey);
+    const tail = at(size - trailer, trailer);
+    const hlen = tail.readUInt32LE(0);
+    const hstart = size - trailer - hlen;
+    if (hstart < MAGIC.length) throw new KeepsakeError('CORRUPT', 'A pack file is damaged (its header length is wrong).', { packId });
+    return readPackHeader(Buffer.concat([at(0, MAGIC.length), at(hstart, hlen), tail]), packId, headerKey);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function fileSize(path: string): number {
   const fd = openSync(path, 'r');
   try {

@@ -23,8 +23,8 @@ const CREDITS = 2;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync } = require('node:fs');
-const { createHmac, createCipheriv, randomBytes } = require('node:crypto');
+const { openSync, readSync, closeSync, readFileSync } = require('node:fs');
+const { createHmac, createCipheriv, createDecipheriv, randomBytes } = require('node:crypto');
 const cutPoint = ${cutPoint.toString()};
 let job = null;
 let windowBuf = null;
@@ -53,8 +53,8 @@ function next() {
   const m = queue.shift();
   if (!m) return;
   job = { id: m.job, credits: m.credits, cancelled: false, wake: null };
-  if (m.type === 'small') {
-    try { runSmall(m); } catch (e) { parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }); }
+  if (m.type === 'small' || m.type === 'verify') {
+    try { (m.type === 'small' ? runSmall : runVerify)(m); } catch (e) { parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }); }
     wipe(m);
     job = null;
     next();
@@ -67,6 +67,32 @@ function next() {
 // every other copy of a key (the parent wipes its own copies once they are posted).
 function wipe(m) {
   for (const k of [m.key, m.keys, m.macKey]) if (k) k.fill(0);
+}
+// check --read-data for one pack: every listed chunk opened under its item's key with its
+// (id, item, type) bound, and its id recomputed from the plaintext. Answers the indexes
+// of the chunks that failed (the parent names their items) and the bytes read.
+function runVerify(m) {
+  const whole = readFileSync(m.path);
+  const bad = [];
+  for (let i = 0; i < m.rows.length; i++) {
+    const r = m.rows[i];
+    const id = Buffer.from(m.ids.buffer, m.ids.byteOffset + i * 32, 32);
+    const key = Buffer.from(m.keys.buffer, m.keys.byteOffset + i * 32, 32);
+    try {
+      if (r.length < 28 || r.offset + r.length > whole.length) throw new Error('short');
+      const sealed = whole.subarray(r.offset, r.offset + r.length);
+      const item = Buffer.from(r.item, 'utf8');
+      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+      d.setAAD(Buffer.concat([id, Buffer.from([item.length]), item, Buffer.from([1])]));
+      d.setAuthTag(sealed.subarray(sealed.length - 16));
+      const plain = d.update(sealed.subarray(12, sealed.length - 16));
+      d.final();
+      if (plain.length !== r.plain || !createHmac('sha256', m.macKey).update(plain).digest().equals(id)) throw new Error('mac');
+    } catch {
+      bad.push(i);
+    }
+  }
+  parentPort.postMessage({ type: 'verify-done', job: m.job, bad, bytes: whole.length });
 }
 function sealOne(m, plain, id) {
   const item = Buffer.from(m.itemId, 'utf8');
@@ -243,6 +269,15 @@ export interface FileJob {
   known?: Uint8Array;
 }
 
+/** One chunk of a pack to verify: where it lies, its size before sealing, its id and item. */
+export interface VerifyRow {
+  offset: number;
+  length: number;
+  plain: number;
+  id: Uint8Array;
+  item: string;
+}
+
 /** One small file of a batch: read whole and sealed on a worker. */
 export interface SmallFile {
   path: string;
@@ -264,6 +299,7 @@ type Msg =
   | { type: 'known'; job: number; id: Uint8Array; plain: number }
   | { type: 'small-done'; job: number; data: Uint8Array; files: SmallReply[] }
   | { type: 'done'; job: number; size: number }
+  | { type: 'verify-done'; job: number; bad: number[]; bytes: number }
   | { type: 'error'; job: number; code: string; message: string };
 
 interface Running {
@@ -423,6 +459,51 @@ export class SealPool {
       }
     } finally {
       keys.fill(0);
+      this.jobs.delete(id);
+      this.release(worker);
+    }
+  }
+
+  /**
+   * check --read-data of one pack on a worker: reads it, opens every listed chunk under
+   * its item's key (32 bytes per row in `keys`, wiped here once posted) and recomputes its
+   * id. Returns the indexes of the rows that failed and the bytes read.
+   */
+  async verifyPack(job: { path: string; macKey: Buffer; rows: readonly VerifyRow[]; keys: Uint8Array }): Promise<{ bad: number[]; bytes: number }> {
+    if (this.failed) throw this.failed;
+    const worker = await this.acquire();
+    const id = this.seq++;
+    const running: Running = { worker, inbox: [], wake: null };
+    this.jobs.set(id, running);
+    const macKeyCopy = new Uint8Array(job.macKey);
+    const ids = new Uint8Array(job.rows.length * 32);
+    try {
+      if (this.failed) throw this.failed;
+      job.rows.forEach((r, i) => ids.set(r.id, i * 32));
+      worker.postMessage({
+        type: 'verify',
+        job: id,
+        path: job.path,
+        rows: job.rows.map((r) => ({ offset: r.offset, length: r.length, plain: r.plain, item: r.item })),
+        ids,
+        keys: job.keys,
+        macKey: macKeyCopy,
+      });
+      macKeyCopy.fill(0);
+      for (;;) {
+        if (this.failed) throw this.failed;
+        const m = running.inbox.shift();
+        if (!m) {
+          await new Promise<void>((resolve) => {
+            running.wake = resolve;
+          });
+          continue;
+        }
+        if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
+        if (m.type === 'verify-done') return { bad: m.bad, bytes: m.bytes };
+      }
+    } finally {
+      job.keys.fill(0);
       this.jobs.delete(id);
       this.release(worker);
     }

@@ -10,7 +10,7 @@ import type { JobControl } from '../jobs/job-manager';
 import type { VaultContext } from './context';
 import { chunkAad, chunkId, open, unwrapItemKey } from './item-crypto';
 import { packPath } from './layout';
-import { readPackHeader } from './pack-store';
+import { readPackHeader, readPackHeaderAt } from './pack-store';
 import { all, iterate, sql } from './sql';
 import type { CheckProblem, CheckReport } from './types';
 import { KeepsakeError } from '../../../common/errors';
@@ -74,6 +74,15 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
     }
     return k;
   };
+  // With seal workers, packs are read and their chunks opened there, two at a time; this
+  // thread checks each pack's frame and header and collects the answers in pack order.
+  const pool = opts.readData ? ctx.sealPool() : null;
+  const inFlight: Array<Promise<void>> = [];
+  const settleOldest = async (): Promise<void> => {
+    await inFlight.shift();
+    control?.report({ done: report.packsChecked, bytesDone: report.bytesRead });
+    await control?.checkpoint();
+  };
   try {
     for (const p of packs) {
       const chunkRows = [...iterate<{ item_id: string; chunk_id: Buffer; offset: number; length: number; plain_length: number; wrapped_key: Buffer }>(
@@ -95,6 +104,26 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
       }
       report.packsChecked++;
       if (!opts.readData) continue;
+      if (pool) {
+        try {
+          readPackHeaderAt(path, size, p.id, ctx.keys.packHeader);
+        } catch (e) {
+          problems.push({ kind: 'pack-header', message: (e as Error).message, packId: p.id, itemIds: items() });
+        }
+        const keyRows = new Uint8Array(chunkRows.length * 32);
+        chunkRows.forEach((c, i) => keyRows.set(itemKey(c.item_id, c.wrapped_key), i * 32));
+        const rows = chunkRows.map((c) => ({ offset: c.offset, length: c.length, plain: c.plain_length, id: c.chunk_id, item: c.item_id }));
+        report.chunksChecked += rows.length;
+        inFlight.push(
+          pool.verifyPack({ path, macKey: ctx.keys.chunkId, rows, keys: keyRows }).then(({ bad, bytes }) => {
+            report.bytesRead += bytes;
+            const items = new Set(bad.map((i) => chunkRows[i]?.item_id ?? ''));
+            if (items.size) problems.push({ kind: 'chunk', message: `${items.size} item(s) have damaged chunks in one pack.`, packId: p.id, itemIds: [...items] });
+          }),
+        );
+        if (inFlight.length >= 2) await settleOldest();
+        continue;
+      }
       const whole = readFileSync(path);
       report.bytesRead += whole.length;
       try {
@@ -116,7 +145,10 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
       control?.report({ done: report.packsChecked, bytesDone: report.bytesRead });
       await control?.checkpoint();
     }
+    while (inFlight.length) await settleOldest();
   } finally {
+    // a cancelled check leaves no job behind that still reads with these keys
+    await Promise.allSettled(inFlight);
     for (const k of keys.values()) k.fill(0);
   }
   const affected = unique(problems.flatMap((p) => p.itemIds ?? []));

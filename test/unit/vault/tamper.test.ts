@@ -40,6 +40,21 @@ function onlyPack(): { id: string; path: string } {
 }
 
 describe('tamper detection', () => {
+  it('check --read-data names the damaged item the same way on this thread as on the seal workers', async () => {
+    const c = get<{ offset: number }>(vault.indexDb, sql`SELECT offset FROM chunks WHERE item_id = ${ids[1]!} ORDER BY offset LIMIT 1`)!;
+    flipByte(onlyPack().path, c.offset + 40);
+    const onWorkers = await vault.check({ readData: true });
+    vault.close();
+    vault = await openVault(t.dir, { chunker: SMALL_CHUNKS, workers: false });
+    const here = await vault.check({ readData: true });
+    for (const r of [onWorkers, here]) {
+      expect(r.ok).toBe(false);
+      expect(r.affectedItems.map((i) => i.title)).toEqual(['photo 2']);
+    }
+    expect(here.chunksChecked).toBe(onWorkers.chunksChecked);
+    expect(here.bytesRead).toBe(onWorkers.bytesRead);
+  });
+
   it('a flipped byte inside a chunk fails the read and is named by check', async () => {
     const c = get<{ offset: number }>(vault.indexDb, sql`SELECT offset FROM chunks WHERE item_id = ${ids[0]!} ORDER BY offset LIMIT 1`)!;
     flipByte(onlyPack().path, c.offset + 40);
