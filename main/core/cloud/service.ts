@@ -2,6 +2,7 @@
 // before it is added; sync (then a careful clean-up) as a job with progress, ETA and
 // pause/resume; a restore-vault job for a new computer; and a light scheduler.
 import { KeepsakeError, isKeepsakeError } from '../../../common/errors';
+import { humanBytes } from '../../../common/format';
 import type { ConformanceReport, TargetInfo, TargetSecrets, TargetSettings } from '../../../common/contract/cloud';
 import type { Core } from '../core';
 import type { Vault } from '../vault/vault';
@@ -114,12 +115,21 @@ export function startSyncJob(core: Core, vault: Vault, targetId?: string): { inf
   });
 }
 
+/**
+ * One line per target, in words. The job's title already names a single target, so its
+ * label is repeated only when several were synced.
+ */
 export function summarize(o: SyncOutcome): string {
+  const named = o.targets.length > 1;
   return o.targets
     .map((t) => {
       const r = t.report;
-      if (!r) return `${t.label}: failed`;
-      return `${t.label}: version ${r.counter}, ${r.packs.uploaded} new pack${r.packs.uploaded === 1 ? '' : 's'} of ${r.packs.total}, ${r.segments.uploaded} index segment${r.segments.uploaded === 1 ? '' : 's'} of ${r.segments.total}, ${r.bytesUploaded} bytes up${t.cleanedUp ? `, ${t.cleanedUp} old objects removed` : ''}`;
+      const who = named ? `${t.label}: ` : '';
+      if (!r) return `${who}failed`;
+      const packs = `${r.packs.uploaded} new pack${r.packs.uploaded === 1 ? '' : 's'} of ${r.packs.total}`;
+      const index = `${r.segments.uploaded} of ${r.segments.total} index pages`;
+      const cleaned = t.cleanedUp ? `, ${t.cleanedUp} old object${t.cleanedUp === 1 ? '' : 's'} removed` : '';
+      return `${who}version ${r.counter}: ${packs}, ${index}, ${humanBytes(r.bytesUploaded)} up${cleaned}`;
     })
     .join('; ');
 }

@@ -56,7 +56,7 @@ describe('cloud.* handlers', () => {
     expect(job.kind).toBe('cloud.sync');
     const done = await finished(job.id);
     expect(done.state).toBe('succeeded');
-    expect(done.summary).toMatch(/version 1, \d+ new packs? of \d+/);
+    expect(done.summary).toMatch(/^version 1: \d+ new packs? of \d+, \d+ of \d+ index pages, [\d.]+ [KMG]?B up/);
 
     await call(core, 'cloud.setSchedule', { id: added.target.id, everyMinutes: 60 });
     const limited = await call(core, 'cloud.setBandwidth', { id: added.target.id, bytesPerSecond: 1_000_000 });
