@@ -1,16 +1,18 @@
 // Receipts: every erasure, newest first; open one to read it, save it as a page, and
-// check that the chain of receipts has not been tampered with. The screen remounts it
-// (a new key) after an erase so the list is fresh.
+// check that the chain of receipts has not been tampered with. The list follows erasures
+// as they finish (library.changed: from this screen, a retention run or the CLI).
 import { useState } from 'react';
 import type { Receipt } from '../../../common/contract/erasure';
 import { api, ApiError } from '../../api/client';
 import { useQuery } from '../../api/hooks';
 import { relativeTime } from '../../format-time';
+import { useLibraryChanged } from '../../library/use-library-changed';
 import { ReceiptView } from './ReceiptView';
 import { saveText } from './save-text';
 
 export function ReceiptsPanel() {
   const receipts = useQuery('receipts.list', {});
+  useLibraryChanged(receipts.reload);
   const [open, setOpen] = useState<Receipt | null>(null);
   const [verdict, setVerdict] = useState<string>('');
   const list = receipts.data ?? [];
