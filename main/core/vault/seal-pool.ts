@@ -378,14 +378,7 @@ export class SealPool {
       key.fill(0);
       macKey.fill(0);
       for (;;) {
-        if (this.failed) throw this.failed;
-        const m = running.inbox.shift();
-        if (!m) {
-          await new Promise<void>((resolve) => {
-            running.wake = resolve;
-          });
-          continue;
-        }
+        const m = await this.nextMessage(running);
         if (m.type === 'done') {
           finished = true;
           return m.size;
@@ -436,14 +429,7 @@ export class SealPool {
       keys.fill(0);
       macKeyCopy.fill(0);
       for (;;) {
-        if (this.failed) throw this.failed;
-        const m = running.inbox.shift();
-        if (!m) {
-          await new Promise<void>((resolve) => {
-            running.wake = resolve;
-          });
-          continue;
-        }
+        const m = await this.nextMessage(running);
         if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
         if (m.type !== 'small-done') continue;
         const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
@@ -491,14 +477,7 @@ export class SealPool {
       });
       macKeyCopy.fill(0);
       for (;;) {
-        if (this.failed) throw this.failed;
-        const m = running.inbox.shift();
-        if (!m) {
-          await new Promise<void>((resolve) => {
-            running.wake = resolve;
-          });
-          continue;
-        }
+        const m = await this.nextMessage(running);
         if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
         if (m.type === 'verify-done') return { bad: m.bad, bytes: m.bytes };
       }
@@ -506,6 +485,18 @@ export class SealPool {
       job.keys.fill(0);
       this.jobs.delete(id);
       this.release(worker);
+    }
+  }
+
+  /** The job's next message from its worker, waiting for one; the pool's failure if it broke. */
+  private async nextMessage(running: Running): Promise<Msg> {
+    for (;;) {
+      if (this.failed) throw this.failed;
+      const m = running.inbox.shift();
+      if (m) return m;
+      await new Promise<void>((resolve) => {
+        running.wake = resolve;
+      });
     }
   }
 
