@@ -1,16 +1,16 @@
 // Benchmark (not a test): N generated messages → Messages/sms.xml through the recovery job.
 // `fill DIR N` builds the vault once; `run DIR` opens it in a fresh process and restores the
 // messages to DIR/bundle, printing wall time, CPU seconds (user+system, all threads), peak
-// RSS and the load average. Run with: node --import tsx test/unit/recovery/bench/sms-bench.ts
+// RSS and the load average. Run with: node --import tsx bench/recovery/sms-bench.ts
 import { cpuUsage, resourceUsage } from 'node:process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Core } from '../../../../main/core/core';
-import { silentLog } from '../../../../main/core/log';
-import { runRecovery } from '../../../../main/core/recovery/recovery-job';
-import type { NewItem } from '../../../../main/core/vault/types';
-import { Vault } from '../../../../main/core/vault/vault';
-import { PASS, TestClock } from '../helpers';
+import { Core } from '../../main/core/core';
+import { silentLog } from '../../main/core/log';
+import { runRecovery } from '../../main/core/recovery/recovery-job';
+import type { NewItem } from '../../main/core/vault/types';
+import { Vault } from '../../main/core/vault/vault';
+import { PASS, TestClock } from '../../test/unit/recovery/helpers';
 
 const sms = (n: number): NewItem => ({
   category: 'message',

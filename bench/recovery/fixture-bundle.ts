@@ -3,11 +3,11 @@
 // so bundles written by two versions of the writer can be compared file by file.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Core } from '../../../../main/core/core';
-import { silentLog } from '../../../../main/core/log';
-import { runRecovery } from '../../../../main/core/recovery/recovery-job';
-import { Vault } from '../../../../main/core/vault/vault';
-import { FIXTURES, importPaths, PASS, quiet, TestClock, treeHashes } from '../helpers';
+import { Core } from '../../main/core/core';
+import { silentLog } from '../../main/core/log';
+import { runRecovery } from '../../main/core/recovery/recovery-job';
+import { Vault } from '../../main/core/vault/vault';
+import { FIXTURES, importPaths, PASS, quiet, TestClock, treeHashes } from '../../test/unit/recovery/helpers';
 
 const f = (...p: string[]) => join(FIXTURES, ...p);
 const SOURCES = [
