@@ -25,7 +25,7 @@
 // docs/vault.md ("Row-only items") records the measurements behind this file.
 import { randomBytes } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
-import type { VaultContext } from './context';
+import type { VaultContext, VaultKeys } from './context';
 import { fingerprint } from './fingerprint';
 import { summaryOf, validateItem } from './item-store';
 import { get, run, sql } from './sql';
@@ -63,8 +63,15 @@ interface ExistingRow {
   fingerprint: Buffer;
 }
 
+/**
+ * What storing records needs of an open vault: the index connection, the fingerprint key
+ * and the clock. The host thread passes its VaultContext; the storage worker
+ * (storage-worker-thread.ts) its own connection and a copy of the key.
+ */
+export type RecordContext = Pick<VaultContext, 'db' | 'now'> & { keys: Pick<VaultKeys, 'fingerprint'> };
+
 /** Stores row-only items in one transaction; results are in batch order. */
-export function putRecords(ctx: VaultContext, batch: readonly RecordItem[]): PutResult[] {
+export function putRecords(ctx: RecordContext, batch: readonly RecordItem[]): PutResult[] {
   if (batch.length > MAX_RECORDS_PER_BATCH) {
     throw new KeepsakeError('BAD_INPUT', `At most ${MAX_RECORDS_PER_BATCH.toLocaleString('en')} records can be stored in one batch.`);
   }
@@ -98,7 +105,7 @@ export function putRecords(ctx: VaultContext, batch: readonly RecordItem[]): Put
   return results;
 }
 
-function raiseCache(ctx: VaultContext): void {
+function raiseCache(ctx: RecordContext): void {
   const current = Number(ctx.db.pragma('cache_size', { simple: true }));
   // Negative values are KiB, positive ones pages (4 KiB); compare in KiB.
   const kib = current < 0 ? -current : current * 4;
@@ -106,7 +113,7 @@ function raiseCache(ctx: VaultContext): void {
   if (kib < BULK_CACHE_KIB) ctx.db.pragma(`cache_size=-${BULK_CACHE_KIB}`);
 }
 
-function storeOne(ctx: VaultContext, item: RecordItem, deviceId: string, newId: string, anyTombstone: boolean, now: number): PutResult {
+function storeOne(ctx: RecordContext, item: RecordItem, deviceId: string, newId: string, anyTombstone: boolean, now: number): PutResult {
   const db = ctx.db;
   const fp = fingerprint(ctx.keys.fingerprint, {
     category: item.category,
