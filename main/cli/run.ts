@@ -9,6 +9,8 @@ import { commands } from './commands';
 const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  // vault commands: ignore a running CLI session (main/cli/commands/session-use.ts)
+  'no-session': { type: 'boolean' },
 } as const;
 
 function usage(): string {
@@ -24,6 +26,7 @@ function usage(): string {
     'Global options:',
     '  --json       print one JSON document instead of text',
     '  --help, -h   show help (also: keepsake <command> --help)',
+    '  --no-session ask for the passphrase even while a session runs (keepsake unlock --session)',
     '  --version    print the version',
     '',
     'The data folder is KEEPSAKE_HOME, or the platform app-data folder when unset.',

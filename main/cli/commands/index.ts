@@ -12,7 +12,8 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: 'init', summary: 'Create an encrypted vault in the data folder.', load: async () => (await import('./init')).initCommand },
-  { name: 'unlock', summary: 'Check that the passphrase opens the vault (exit 0 if it does).', load: async () => (await import('./unlock')).unlockCommand },
+  { name: 'unlock', summary: 'Check that the passphrase opens the vault; --session keeps it unlocked for later commands.', load: async () => (await import('./unlock')).unlockCommand },
+  { name: 'lock', summary: 'End the session started by "keepsake unlock --session".', load: async () => (await import('./lock')).lockCommand },
   { name: 'import', summary: 'Import exports and backups (contacts, calendars, messages, email, notes, photos…).', load: async () => (await import('./import')).importCommand },
   { name: 'watch', summary: 'Watch folders (where a phone drops exports) and import what appears in them.', load: async () => (await import('./watch')).watchCommand },
   { name: 'backup', summary: 'Back up a folder into the vault (incremental; one snapshot per run).', load: async () => (await import('./backup')).backupCommand },

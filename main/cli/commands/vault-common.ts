@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { KeepsakeError } from '../../../common/errors';
 import type { CommandContext, Options } from '../command';
 import { Vault } from '../../core/vault/vault';
+import { openFromSession, sessionWanted } from './session-use';
 
 export const PASSPHRASE_OPTIONS: Options = {
   'passphrase-file': { type: 'string' },
@@ -13,6 +14,8 @@ export const PASSPHRASE_OPTIONS: Options = {
 export const PASSPHRASE_HELP = [
   'The passphrase is read from KEEPSAKE_PASSPHRASE, or from the file given with',
   '--passphrase-file (first line), or from the first line of standard input.',
+  'While a session runs ("keepsake unlock --session") no passphrase is needed;',
+  '--no-session or KEEPSAKE_SESSION=0 ignores it.',
 ].join('\n');
 
 export async function readPassphrase(ctx: CommandContext): Promise<string> {
@@ -47,11 +50,22 @@ function nonEmpty(p: string): string {
   return p;
 }
 
-/** Opens the vault of KEEPSAKE_HOME into the run's Core (closed when the run ends). */
-export async function openVaultFor(ctx: CommandContext): Promise<Vault> {
+/**
+ * Opens the vault of KEEPSAKE_HOME into the run's Core (closed when the run ends): with the
+ * key of a running CLI session when there is one (unless `session: false`,
+ * KEEPSAKE_SESSION=0 or --no-session), else with the passphrase.
+ */
+export async function openVaultFor(ctx: CommandContext, opts: { session?: boolean } = {}): Promise<Vault> {
   const core = ctx.core();
   if (core.vault) return core.vault;
   if (!Vault.exists(core.dataFolder)) throw new KeepsakeError('VAULT_MISSING', `There is no vault in ${core.dataFolder} yet. Create one with "keepsake init".`);
+  if (opts.session !== false && sessionWanted(ctx)) {
+    const fromSession = await openFromSession(ctx, core.dataFolder);
+    if (fromSession) {
+      core.vault = fromSession;
+      return fromSession;
+    }
+  }
   const passphrase = await readPassphrase(ctx);
   core.vault = await Vault.open(core.dataFolder, { passphrase });
   return core.vault;

@@ -18,8 +18,10 @@ import { backupFolder, restoreSnapshot } from './folder-backup';
 import { openIndexDb } from './index-db';
 import { getItem, listItems, media, readFile, search } from './item-read';
 import { putItems, type IngestItem } from './item-store';
-import { putRecords, type RecordItem } from './record-store';
+import type { RecordItem } from './record-store';
+import { closeStorageWorker, storeRecords } from './storage-worker';
 import { createKeySlots, unlockKeySlots, type Credential } from './keys/key-slots';
+import { readSlotFile, verifySlotFileMac } from './keys/slot-file';
 import { purposeKey } from './keys/purpose-keys';
 import { vaultLayout, type VaultLayout } from './layout';
 import { ProcessLock } from './process-lock';
@@ -104,6 +106,42 @@ export class Vault {
     }
   }
 
+  /**
+   * Opens the vault with a master key already recovered elsewhere (the CLI session holder,
+   * main/core/vault/session/): no KDF. The key must seal this vault's key-slot file (its
+   * MAC), else WRONG_PASSPHRASE — the caller then asks for the passphrase. Takes ownership
+   * of `masterKey`: it is wiped on failure and on close.
+   */
+  static openWithMasterKey(dataFolder: string, masterKey: Buffer, opts: VaultOptions = {}): Vault {
+    const layout = vaultLayout(dataFolder);
+    if (!Vault.exists(dataFolder)) {
+      masterKey.fill(0);
+      throw new KeepsakeError('VAULT_MISSING', 'There is no vault in this data folder yet. Create one first (keepsake init).');
+    }
+    let lock: ProcessLock;
+    try {
+      prepareDirs(layout);
+      lock = ProcessLock.acquire(layout.lock);
+    } catch (e) {
+      masterKey.fill(0);
+      throw e;
+    }
+    try {
+      const file = readSlotFile(layout.keySlots);
+      try {
+        verifySlotFileMac(file, masterKey);
+      } catch {
+        masterKey.fill(0);
+        throw new KeepsakeError('WRONG_PASSPHRASE', 'The key offered does not open this vault.');
+      }
+      return Vault.openWithKey(layout, masterKey, file.body.vaultId, lock, opts);
+    } catch (e) {
+      masterKey.fill(0);
+      lock.release();
+      throw dbError(e);
+    }
+  }
+
   private static openWithKey(layout: VaultLayout, masterKey: Buffer, vaultId: string, lock: ProcessLock, opts: VaultOptions): Vault {
     const keys = deriveVaultKeys(masterKey);
     let db;
@@ -174,6 +212,7 @@ export class Vault {
     this.closed = true;
     try {
       this.ctx.closeSealPool();
+      closeStorageWorker(this.ctx);
       this.ctx.db.close();
     } finally {
       wipeKeys(this.ctx.keys);
@@ -191,7 +230,12 @@ export class Vault {
 
   /** Row-only items (no files) in one transaction, the bulk path (record-store.ts); durable when it resolves. */
   putRecords(batch: readonly RecordItem[]): Promise<PutResult[]> {
-    return this.announce(this.write(async () => putRecords(this.ctx, batch)));
+    return this.announce(this.write(() => storeRecords(this.ctx, batch, () => indexKey(this.master))));
+  }
+
+  /** Runs a short synchronous write on indexDb in turn with the vault's writes, so it waits for a storage-worker batch without blocking (storage-worker.ts). */
+  afterWrites<T>(fn: () => T): Promise<T> {
+    return this.write(async () => fn());
   }
 
   getItem(id: string): ItemRecord | null {
