@@ -16,9 +16,41 @@ import { PackReader, PackWriter } from './pack-store';
 import { all, run, sql } from './sql';
 import type { CompactReport } from './types';
 
+/**
+ * Restores running on a vault and the old pack files compactions left for them. A restore
+ * reads its chunk locations a page at a time and its workers read packs while this thread
+ * goes on; a compaction in between moves live chunks to new packs and would delete the
+ * files the restore's rows still name. While a restore holds the vault's packs, a
+ * compaction still rewrites and commits (nothing waits), but leaves the old files in place;
+ * the last restore to finish deletes them. A crash meanwhile leaves them as orphans, which
+ * the next compaction removes.
+ */
+const holds = new WeakMap<VaultContext, { restores: number; deferred: Set<string> }>();
+
+/** Keeps every pack file that exists now until the returned release is called. */
+export function holdPacks(ctx: VaultContext): () => void {
+  let h = holds.get(ctx);
+  if (!h) {
+    h = { restores: 0, deferred: new Set() };
+    holds.set(ctx, h);
+  }
+  const hold = h;
+  hold.restores++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    hold.restores--;
+    if (hold.restores > 0) return;
+    for (const path of hold.deferred) rmSync(path, { force: true });
+    hold.deferred.clear();
+  };
+}
+
 /** Deletes pack files the index does not know (written by a batch that never committed). */
 export function removeOrphanPacks(ctx: VaultContext): number {
   const known = new Set(all<{ id: string }>(ctx.db, sql`SELECT id FROM packs`).map((p) => p.id));
+  const kept = holds.get(ctx)?.deferred;
   let removed = 0;
   let dirs: string[] = [];
   try {
@@ -29,7 +61,7 @@ export function removeOrphanPacks(ctx: VaultContext): number {
   for (const d of dirs) {
     for (const name of readdirSync(join(ctx.layout.packs, d))) {
       const id = name.replace(/\.pack$/, '');
-      if (!known.has(id)) {
+      if (!known.has(id) && !kept?.has(join(ctx.layout.packs, d, name))) {
         rmSync(join(ctx.layout.packs, d, name), { force: true });
         removed++;
       }
@@ -93,8 +125,11 @@ export function compact(ctx: VaultContext, opts: CompactHooks = {}): CompactRepo
     reader.close();
   }
   opts.afterCommit?.();
+  const hold = holds.get(ctx);
   for (const p of packs) {
-    rmSync(packPath(ctx.layout, p.id), { force: true });
+    // counted as freed now: the index no longer names them; a running restore may still read them
+    if (hold && hold.restores > 0) hold.deferred.add(packPath(ctx.layout, p.id));
+    else rmSync(packPath(ctx.layout, p.id), { force: true });
     report.packsDeleted++;
     report.bytesFreed += p.size;
   }

@@ -1,22 +1,20 @@
-// Generic folder backup and snapshot restore (the `keepsake backup` / `restore` commands
-// and the benchmark). Each regular file becomes an item (photo/video by extension, else
+// Generic folder backup (the `keepsake backup` command and the benchmark); restore lives
+// in snapshot-restore.ts and is re-exported here. Each regular file becomes an item (photo/video by extension, else
 // 'file') keyed by its absolute path. Incremental twice over: a file whose size, mtime
 // and inode match the cache is not read at all; a changed file is re-chunked but only
 // chunks the item does not already have are stored. Each batch commits its items and
 // its cache rows together, so an interrupted backup resumes where it stopped.
-import { spawnSync } from 'node:child_process';
-import { closeSync, fchmodSync, fsyncSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
 import type { Category } from '../../../common/domain';
 import { KeepsakeError } from '../../../common/errors';
 import type { JobControl } from '../jobs/job-manager';
 import type { VaultContext } from './context';
 import { ioError } from './durable-fs';
-import { chunkAad, open, unwrapItemKey } from './item-crypto';
-import { PackReader } from './pack-store';
 import { putItems, type IngestItem } from './item-store';
 import { writeHead } from './head-file';
-import { getSnapshot, writeSnapshot, type SnapshotEntry } from './snapshots';
+import { restoreSnapshot as restoreWithOptions } from './snapshot-restore';
+import { writeSnapshot, type SnapshotEntry } from './snapshots';
 import { all, run, sql } from './sql';
 import type { BackupReport } from './types';
 
@@ -196,140 +194,7 @@ function walk(root: string, report: BackupReport): Found[] {
   return out;
 }
 
-/** One restored file's chunk, in file order (from one query for the whole snapshot). */
-interface RestoreRow {
-  item_id: string;
-  path: string;
-  mode: number | null;
-  mtime_ms: number | null;
-  category: string;
-  wrapped_key: Buffer;
-  file_seq: number;
-  name: string;
-  size: number;
-  pack_id: string | null;
-  offset: number | null;
-  length: number | null;
-  plain_length: number | null;
-  chunk_id: Buffer | null;
-}
-
-/** Pack bytes read at once during a restore: chunks are read in pack order, so most reads hit. */
-const RESTORE_READ_AHEAD = 4 * 1024 * 1024;
-
-/** Restores a snapshot into `dir`: each file is written under a temp name, then renamed. */
-export async function restoreSnapshot(ctx: VaultContext, id: number | 'latest', dir: string, control?: Pick<JobControl, 'report' | 'checkpoint'>): Promise<{ files: number; bytes: number }> {
-  const snap = getSnapshot(ctx, id);
-  if (!snap) throw new KeepsakeError('NOT_FOUND', id === 'latest' ? 'There are no snapshots yet.' : `There is no snapshot ${id}.`);
-  const target = resolve(dir);
-  // Every file of the snapshot with its chunk locations, in one query (two per file before).
-  // Items without file content (messages) have no 'original' file and are not written.
-  const rows = all<RestoreRow>(
-    ctx.db,
-    sql`SELECT s.item_id, s.path, s.mode, s.mtime_ms, i.category, i.wrapped_key, f.seq AS file_seq, f.name, f.size,
-               c.pack_id, c.offset, c.length, c.plain_length, c.chunk_id
-        FROM snapshot_items s JOIN items i ON i.id = s.item_id
-        JOIN files f ON f.item_id = s.item_id AND f.version = s.version AND f.role = 'original' AND f.ordinal = 0
-        LEFT JOIN file_chunks fc ON fc.file_seq = f.seq LEFT JOIN chunks c ON c.seq = fc.chunk_seq
-        WHERE s.snapshot_id = ${snap.id} ORDER BY s.path, s.item_id, fc.idx`,
-  );
-  let files = 0;
-  let bytes = 0;
-  control?.report({ phase: 'Restoring', done: 0, total: new Set(rows.map((r) => `${r.path}\0${r.item_id}`)).size });
-  // Files are written under temporary names in batches; each batch is flushed with one
-  // syncfs (not one fsync per file, which made restores of many small files slow) and
-  // only then renamed, so no partly written file ever carries its final name.
-  const reader = new PackReader(ctx.layout, RESTORE_READ_AHEAD);
-  const made = new Set<string>();
-  let pending: Array<{ tmp: string; dest: string }> = [];
-  let pendingBytes = 0;
-  const settle = (): void => {
-    if (!pending.length) return;
-    syncFolder(target);
-    for (const p of pending) renameSync(p.tmp, p.dest);
-    pending = [];
-    pendingBytes = 0;
-  };
-  try {
-    for (let i = 0; i < rows.length; ) {
-      const first = rows[i]!;
-      let j = i + 1;
-      while (j < rows.length && rows[j]!.path === first.path && rows[j]!.item_id === first.item_id) j++;
-      const rel = first.path || `${first.category}/${first.item_id}-${first.name}`;
-      const dest = safeJoin(target, rel);
-      writeRestored(ctx, reader, rows.slice(i, j), dest, rel, made);
-      i = j;
-      pending.push({ tmp: `${dest}.keepsake-partial`, dest });
-      pendingBytes += first.size;
-      files++;
-      bytes += first.size;
-      if (pending.length >= 5000 || pendingBytes >= 512 * 1024 * 1024) settle();
-      if (files % 100 === 0) {
-        control?.report({ done: files, bytesDone: bytes });
-        await control?.checkpoint();
-      }
-    }
-    settle();
-    syncFolder(target); // the renames themselves
-  } catch (e) {
-    for (const p of pending) rmSync(p.tmp, { force: true });
-    throw ioError(e, 'finish the restore');
-  } finally {
-    reader.close();
-  }
-  return { files, bytes };
-}
-
-/** Writes one file as `<dest>.keepsake-partial`: every chunk decrypted and authenticated, mode and time set. */
-function writeRestored(ctx: VaultContext, reader: PackReader, chunks: RestoreRow[], dest: string, rel: string, made: Set<string>): void {
-  const f = chunks[0]!;
-  const parent = dirname(dest);
-  if (!made.has(parent)) {
-    mkdirSync(parent, { recursive: true });
-    made.add(parent);
-  }
-  const tmp = `${dest}.keepsake-partial`;
-  const key = unwrapItemKey(ctx.keys.itemWrap, f.wrapped_key, f.item_id);
-  try {
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      let written = 0;
-      for (const c of chunks) {
-        if (c.pack_id === null) continue; // an empty file has no chunks
-        const plain = open(key, reader.read(c.pack_id, c.offset!, c.length!), chunkAad(c.chunk_id!, f.item_id));
-        if (plain.length !== c.plain_length) throw new KeepsakeError('CORRUPT', 'A stored chunk has the wrong length.');
-        let off = 0;
-        while (off < plain.length) off += writeSync(fd, plain, off, plain.length - off);
-        written += plain.length;
-      }
-      if (written !== f.size) throw new KeepsakeError('CORRUPT', `The stored file ${rel} is incomplete: its chunks do not add up to its size.`);
-      if (f.mode !== null) fchmodSync(fd, f.mode);
-      if (f.mtime_ms !== null) futimesSync(fd, new Date(f.mtime_ms), new Date(f.mtime_ms));
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw ioError(e, `restore ${rel}`);
-  } finally {
-    key.fill(0);
-  }
-}
-
-/** syncfs(2) on the target's file system through coreutils `sync -f`; fsync of the folder where that is missing. */
-function syncFolder(dir: string): void {
-  const r = spawnSync('sync', ['-f', dir], { stdio: 'ignore' });
-  if (r.status === 0 || process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function safeJoin(root: string, rel: string): string {
-  const clean = normalize(rel);
-  if (isAbsolute(clean) || clean.split(/[\\/]/).includes('..')) throw new KeepsakeError('CORRUPT', 'A snapshot holds an unsafe path; nothing was written outside the target folder.');
-  return join(root, clean);
+/** Restores a snapshot into `dir` (snapshot-restore.ts; the Vault façade calls it with a job control). */
+export function restoreSnapshot(ctx: VaultContext, id: number | 'latest', dir: string, control?: Pick<JobControl, 'report' | 'checkpoint'>): Promise<{ files: number; bytes: number }> {
+  return restoreWithOptions(ctx, id, dir, control ? { control } : {});
 }

@@ -23,7 +23,7 @@ const CREDITS = 2;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync, readFileSync } = require('node:fs');
+const { openSync, readSync, writeSync, closeSync, readFileSync, unlinkSync, fchmodSync, futimesSync } = require('node:fs');
 const { createHmac, createCipheriv, createDecipheriv, randomBytes } = require('node:crypto');
 const cutPoint = ${cutPoint.toString()};
 let job = null;
@@ -53,8 +53,8 @@ function next() {
   const m = queue.shift();
   if (!m) return;
   job = { id: m.job, credits: m.credits, cancelled: false, wake: null };
-  if (m.type === 'small' || m.type === 'verify') {
-    try { (m.type === 'small' ? runSmall : runVerify)(m); } catch (e) { parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }); }
+  if (m.type === 'small' || m.type === 'verify' || m.type === 'restore') {
+    try { (m.type === 'small' ? runSmall : m.type === 'verify' ? runVerify : runRestore)(m); } catch (e) { parentPort.postMessage({ type: 'error', job: m.job, code: (e && e.code) || 'EIO', message: String((e && e.message) || e) }); }
     wipe(m);
     job = null;
     next();
@@ -93,6 +93,84 @@ function runVerify(m) {
     }
   }
   parentPort.postMessage({ type: 'verify-done', job: m.job, bad, bytes: whole.length });
+}
+// Restore of a few files: each is written whole as its temp name (m.files[f].tmp) from its
+// chunks, read through one reused read-ahead window (chunks lie mostly in pack order, so
+// most reads hit it), opened under the file's item key with (id, item, type) bound, their
+// lengths checked, then mode and time set. The first file that fails stops the job; its
+// temp file is removed and the failure is answered by kind, so the parent words it exactly
+// as it would for a failure on its own thread.
+let readWin = null, winPack = -1, winAt = 0, winLen = 0;
+function restoreRead(m, fds, pack, offset, length) {
+  if (pack === winPack && offset >= winAt && offset + length <= winAt + winLen) return readWin.subarray(offset - winAt, offset - winAt + length);
+  let fd = fds.get(pack);
+  if (fd === undefined) {
+    try { fd = openSync(m.packs[pack], 'r'); } catch (e) { throw Object.assign(e, { kind: e && e.code === 'ENOENT' ? 'missing' : 'io', pack }); }
+    fds.set(pack, fd);
+  }
+  const want = Math.max(length, m.readAhead);
+  if (!readWin || readWin.length < want) readWin = Buffer.allocUnsafe(want);
+  winPack = -1;
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, readWin, got, want - got, offset + got);
+    if (n === 0) throw { kind: 'short', pack };
+    got += n;
+  }
+  winPack = pack; winAt = offset; winLen = got;
+  return readWin.subarray(0, length);
+}
+function runRestore(m) {
+  const fds = new Map();
+  let failed = null, bytes = 0, chunk = 0;
+  winPack = -1; // packs may have been rewritten since the last job: never trust an old window
+  try {
+    for (let f = 0; f < m.files.length && !failed; f++) {
+      const file = m.files[f];
+      const key = m.keys.subarray(f * 32, f * 32 + 32);
+      const item = Buffer.from(file.item, 'utf8');
+      let fd = -1;
+      try {
+        fd = openSync(file.tmp, 'w', 0o600);
+        let written = 0;
+        const c = file.chunks;
+        for (let k = 0; k < c.length; k += 4, chunk++) {
+          const sealed = restoreRead(m, fds, c[k], c[k + 1], c[k + 2]);
+          if (sealed.length < 28) throw { kind: 'truncated' };
+          const id = Buffer.from(m.ids.buffer, m.ids.byteOffset + chunk * 32, 32);
+          const aad = Buffer.allocUnsafe(32 + 1 + item.length + 1);
+          id.copy(aad, 0);
+          aad[32] = item.length;
+          item.copy(aad, 33);
+          aad[aad.length - 1] = 1;
+          let plain;
+          try {
+            const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+            d.setAAD(aad);
+            d.setAuthTag(sealed.subarray(sealed.length - 16));
+            plain = d.update(sealed.subarray(12, sealed.length - 16));
+            d.final();
+          } catch { throw { kind: 'damaged' }; }
+          if (plain.length !== c[k + 3]) throw { kind: 'length' };
+          let off = 0;
+          while (off < plain.length) off += writeSync(fd, plain, off, plain.length - off);
+          written += plain.length;
+        }
+        if (written !== file.size) throw { kind: 'incomplete' };
+        if (file.mode !== null) fchmodSync(fd, file.mode);
+        if (file.mtime !== null) futimesSync(fd, new Date(file.mtime), new Date(file.mtime));
+        bytes += written;
+      } catch (e) {
+        failed = { file: f, kind: (e && e.kind) || 'io', pack: e && e.pack !== undefined ? e.pack : -1, code: (e && e.code) || '', message: String((e && e.message) || '') };
+      } finally {
+        if (fd >= 0) closeSync(fd);
+      }
+      if (failed) { try { unlinkSync(file.tmp); } catch {} }
+    }
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+  parentPort.postMessage({ type: 'restore-done', job: m.job, failed, bytes });
 }
 function sealOne(m, plain, id) {
   const item = Buffer.from(m.itemId, 'utf8');
@@ -287,6 +365,28 @@ export interface SmallFile {
   maxSeals: number;
 }
 
+/** One file of a restore job: written as `tmp` from its chunks (in file order). */
+export interface RestoreFileJob {
+  tmp: string;
+  item: string;
+  size: number;
+  mode: number | null;
+  mtime: number | null;
+  /** Per chunk: [index into the job's packs, offset, sealed length, plain length]. */
+  chunks: number[];
+}
+
+/** Why a restore job stopped at one of its files (null: every file was written). */
+export interface RestoreFailure {
+  /** Index of the file in the job. */
+  file: number;
+  /** missing / short: the pack (index into the job's packs); truncated, damaged, length: a chunk; incomplete: the file; io: an fs error. */
+  kind: 'missing' | 'short' | 'truncated' | 'damaged' | 'length' | 'incomplete' | 'io';
+  pack: number;
+  code: string;
+  message: string;
+}
+
 export type SmallResult =
   | { size: number; chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }> }
   /** GROWN: the file is now bigger than the limit (read it another way); BUDGET: nonce budget reached; else an fs error code. */
@@ -300,6 +400,7 @@ type Msg =
   | { type: 'small-done'; job: number; data: Uint8Array; files: SmallReply[] }
   | { type: 'done'; job: number; size: number }
   | { type: 'verify-done'; job: number; bad: number[]; bytes: number }
+  | { type: 'restore-done'; job: number; failed: RestoreFailure | null; bytes: number }
   | { type: 'error'; job: number; code: string; message: string };
 
 interface Running {
@@ -486,6 +587,44 @@ export class SealPool {
       this.jobs.delete(id);
       this.release(worker);
     }
+  }
+
+  /**
+   * Restore of a few files on a worker: each written whole as its `tmp` (see
+   * RestoreFileJob); `ids` holds every chunk's 32-byte id in job order and `keys` each
+   * file's item key (both wiped here once posted). Answers the first failure or null, and
+   * the bytes written. Throws only when the pool broke (the caller redoes the job itself).
+   */
+  async restoreFiles(job: { packs: readonly string[]; files: readonly RestoreFileJob[]; ids: Uint8Array; keys: Uint8Array; readAhead: number }): Promise<{ failed: RestoreFailure | null; bytes: number }> {
+    try {
+      if (this.failed) throw this.failed;
+      const worker = await this.acquire();
+      const id = this.seq++;
+      const running: Running = { worker, inbox: [], wake: null };
+      this.jobs.set(id, running);
+      try {
+        if (this.failed) throw this.failed;
+        worker.postMessage({ type: 'restore', job: id, packs: job.packs, files: job.files, ids: job.ids, keys: job.keys, readAhead: job.readAhead });
+        job.keys.fill(0);
+        for (;;) {
+          const m = await this.nextMessage(running);
+          if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
+          if (m.type === 'restore-done') return { failed: m.failed, bytes: m.bytes };
+        }
+      } finally {
+        this.jobs.delete(id);
+        this.release(worker);
+      }
+    } finally {
+      job.keys.fill(0);
+    }
+  }
+
+  /** Stops every worker and waits until their threads have exited (nothing of theirs still writes). */
+  async shutdown(): Promise<void> {
+    const ws = this.workers.splice(0);
+    this.fail(new Error('seal pool shut down'));
+    await Promise.allSettled(ws.map((w) => w.terminate()));
   }
 
   /** The job's next message from its worker, waiting for one; the pool's failure if it broke. */
