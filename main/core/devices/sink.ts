@@ -44,8 +44,15 @@ export interface IngestResult {
 }
 
 export interface IngestSink {
-  /** Stores a batch; resolves only when every 'stored'/'duplicate' result is durable. */
-  putItems(batch: IngestItem[]): Promise<IngestResult[]>;
+  /**
+   * Stores a batch; resolves only when every 'stored'/'duplicate' result is durable.
+   * onDurable, when given, runs once with the results (messages aside) inside the
+   * transaction that makes them durable, so rows it writes (a phone's acks) commit with
+   * the items, or fail with them [Note: Acks in the vault's transaction]. A sink that
+   * cannot do that (exports, whose records are stored after the file) calls it once all
+   * is durable; the gateway records its acks itself if the sink never called it.
+   */
+  putItems(batch: IngestItem[], onDurable?: (results: IngestResult[]) => void): Promise<IngestResult[]>;
   /** Which of these vault items no longer exist (the user erased them): the phone must not resend them. */
   missing(vaultItemIds: string[]): Set<string>;
   /** The user chose "deletions on the phone delete the archive" for this device: erase these. */

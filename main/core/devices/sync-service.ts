@@ -2,9 +2,13 @@
 // range uploads into encrypted staging, commits that acknowledge only what the vault
 // reports durable, location reports gated by consent, and restore offers.
 // [Note: Ack only after durability] An item id appears with an acknowledging status in a
-// commit response only after IngestSink.putItems resolved for it, and device_items is
-// written after that, so a crash at any point leaves the phone holding every item the
-// desktop has not durably stored.
+// commit response only after IngestSink.putItems resolved for it, so a crash at any point
+// leaves the phone holding every item the desktop has not durably stored.
+// [Note: Acks in the vault's transaction] device_items (the desktop's own ack record) is
+// written inside the vault transaction that stores the items (IngestSink's onDurable,
+// item-store's onCommitOf): both commit with one fsync, or neither does — an ack row can
+// never point at an item that was rolled back. A batch with an export writes it just
+// after its records, in its own transaction, as before.
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
@@ -13,7 +17,7 @@ import type { ConsentGate } from './consent';
 import { HashWorker } from './hash-worker';
 import { HeldUploads } from './held-uploads';
 import type { PairedDevice, PairingsStore } from './pairings-store';
-import type { IngestFile, IngestItem, IngestSink } from './sink';
+import type { IngestFile, IngestItem, IngestResult, IngestSink } from './sink';
 import type { UploadStaging } from './staging';
 import type { SyncStore, UploadRow } from './sync-store';
 import { ACKED, type CommitResponse, type ErasureAckRequest, type ErasureAckResponse, type ErasuresResponse, type LocationRequest, type LocationResponse, type ManifestRequest, type ManifestResponse, type RestoreOffer, type UploadStatus } from './wire';
@@ -342,28 +346,33 @@ export class SyncService {
         // Held in memory, or staged on disk (spilled, resumed, or too big to hold).
         file: this.fileOf(row),
       }));
+      // The acks, the retired uploads and the sync time are written by the vault's own
+      // transaction for these items [Note: Acks in the vault's transaction], or right after
+      // it by a sink that cannot (an export's records are stored after the file).
+      let recorded: AckRow[] | null = null;
+      const record = (stored: IngestResult[]): AckRow[] => {
+        const rows = ackRows(ready, stored);
+        this.d.sync.tx(() => {
+          this.d.sync.recordAcks(device.id, rows, this.d.now());
+          this.d.pairings.touchSync(device.id, this.d.now());
+        });
+        recorded = rows;
+        return rows;
+      };
       for (const row of ready) this.held.pin(row.staging);
-      let stored: Awaited<ReturnType<IngestSink['putItems']>>;
+      let stored: IngestResult[];
       try {
-        stored = await this.d.sink.putItems(batch);
+        stored = await this.d.sink.putItems(batch, record);
       } finally {
         for (const row of ready) this.held.unpin(row.staging);
       }
+      const acks = recorded ?? record(stored);
       const bySource = new Map(stored.map((r) => [r.sourceKey, r]));
-      const acks: Parameters<SyncStore['recordAcks']>[1] = [];
       for (const row of ready) {
         const r = bySource.get(row.itemId);
         const status = r?.status ?? 'failed';
-        if (ACKED.has(status)) {
-          acks.push({ itemId: row.itemId, hash: row.hash, size: row.size, category: row.category, vaultItemId: r?.vaultItemId ?? null, state: status === 'tombstoned' ? 'tombstoned' : 'stored' });
-        }
         results.push(r?.message ? { id: row.itemId, status, message: r.message } : { id: row.itemId, status });
       }
-      // One transaction (one fsync) records the acks, retires their uploads and the sync time.
-      this.d.sync.tx(() => {
-        this.d.sync.recordAcks(device.id, acks, this.d.now());
-        this.d.pairings.touchSync(device.id, this.d.now());
-      });
       const staged = new Map(ready.map((r) => [r.itemId, r.staging]));
       for (const a of acks) {
         const name = staged.get(a.itemId) as string;
@@ -463,6 +472,21 @@ export class SyncService {
   restoreAck(device: PairedDevice, offerIds: string[]): number {
     return this.d.sync.markDelivered(device.id, offerIds, this.d.now());
   }
+}
+
+type AckRow = Parameters<SyncStore['recordAcks']>[1][number];
+
+/** The ack rows for a commit's stored, duplicate and tombstoned items. */
+function ackRows(ready: UploadRow[], stored: IngestResult[]): AckRow[] {
+  const bySource = new Map(stored.map((r) => [r.sourceKey, r]));
+  const acks: AckRow[] = [];
+  for (const row of ready) {
+    const r = bySource.get(row.itemId);
+    if (r && ACKED.has(r.status)) {
+      acks.push({ itemId: row.itemId, hash: row.hash, size: row.size, category: row.category, vaultItemId: r.vaultItemId ?? null, state: r.status === 'tombstoned' ? 'tombstoned' : 'stored' });
+    }
+  }
+  return acks;
 }
 
 /**

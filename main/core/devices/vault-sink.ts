@@ -10,6 +10,7 @@ import { isKeepsakeError } from '../../../common/errors';
 import { lookupRecordFormat } from '../intake/archives/registry-link';
 import { collectingContext, type ImportInput } from '../intake/types';
 import type { Log } from '../log';
+import { onCommitOf } from '../vault/item-store';
 import { get, sql } from '../vault/sql';
 import type { NewItem, PutResult } from '../vault/types';
 import type { Vault } from '../vault/vault';
@@ -21,6 +22,15 @@ const PARSE_BATCH = 500;
 
 function statusOf(r: PutResult): IngestStatus {
   return r.status === 'duplicate' ? 'duplicate' : r.status === 'tombstoned' ? 'tombstoned' : 'stored';
+}
+
+/** The vault's answers as the gateway's, in batch order. */
+function resultsOf(batch: IngestItem[], put: PutResult[]): IngestResult[] {
+  return batch.map((it, i) => {
+    const r = put[i];
+    if (!r) return { sourceKey: it.sourceKey, status: 'failed', message: 'The vault did not report this item.' };
+    return { sourceKey: it.sourceKey, status: statusOf(r), ...(r.id ? { vaultItemId: r.id } : {}) };
+  });
 }
 
 async function readHead(open: () => Readable, max = 64 * 1024): Promise<Buffer> {
@@ -45,7 +55,7 @@ export class VaultIngestSink implements IngestSink {
     private readonly log: Log,
   ) {}
 
-  async putItems(batch: IngestItem[]): Promise<IngestResult[]> {
+  async putItems(batch: IngestItem[], onDurable?: (results: IngestResult[]) => void): Promise<IngestResult[]> {
     const items: NewItem[] = batch.map((it) => {
       const isExport = it.file !== undefined && EXPORT_CATEGORIES.has(it.category);
       const file = it.file;
@@ -61,21 +71,19 @@ export class VaultIngestSink implements IngestSink {
         ...(it.location ? { location: it.location } : {}),
       };
     });
-    const put = await this.vault.putItems(items);
-    const results: IngestResult[] = [];
+    // An export is acknowledged only once its records are durable too, which is after
+    // this transaction: such a batch calls onDurable at the end instead.
+    const hasExport = batch.some((it) => it.file !== undefined && EXPORT_CATEGORIES.has(it.category));
+    if (onDurable && !hasExport) onCommitOf(items, (_db, put) => onDurable(resultsOf(batch, put)));
+    const results = resultsOf(batch, await this.vault.putItems(items));
     for (const [i, it] of batch.entries()) {
-      const r = put[i];
-      if (!r) {
-        results.push({ sourceKey: it.sourceKey, status: 'failed', message: 'The vault did not report this item.' });
-        continue;
-      }
-      const result: IngestResult = { sourceKey: it.sourceKey, status: statusOf(r), ...(r.id ? { vaultItemId: r.id } : {}) };
+      const result = results[i] as IngestResult;
       if (result.status === 'stored' && it.file && EXPORT_CATEGORIES.has(it.category)) {
         const note = await this.importRecords(it);
         if (note) result.message = note;
       }
-      results.push(result);
     }
+    if (onDurable && hasExport) onDurable(results);
     return results;
   }
 

@@ -104,7 +104,21 @@ export function validateItem(item: IngestItem): void {
   }
 }
 
-export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?: (db: Db, results: PutResult[]) => void): Promise<PutResult[]> {
+/** Rows a caller writes in a batch's own transaction (e.g. a phone's acks: one commit, one fsync). */
+export type CommitHook = (db: Db, results: PutResult[]) => void;
+const commitHooks = new WeakMap<readonly object[], CommitHook>();
+
+/**
+ * Makes the transaction that stores this batch array (passed on as is by Vault.putItems,
+ * which takes no hook parameter) also run hook; a throw from it rolls the batch back.
+ */
+export function onCommitOf(batch: readonly object[], hook: CommitHook): void {
+  commitHooks.set(batch, hook);
+}
+
+export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?: CommitHook): Promise<PutResult[]> {
+  const hook = inCommit ?? commitHooks.get(batch);
+  commitHooks.delete(batch);
   for (const item of batch) validateItem(item);
   const sink = new ChunkSink(ctx);
   let prepared: Prepared[];
@@ -127,7 +141,7 @@ export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?
     }
     for (const p of prepared) results.push(commitOne(ctx, p));
     saveBudgets(ctx);
-    inCommit?.(ctx.db, results);
+    hook?.(ctx.db, results);
   })();
   return results;
 }
