@@ -60,6 +60,9 @@ export function configureStorageWorker(change: Partial<Settings>): Settings {
   return before;
 }
 
+/** Batches stored on a worker and on this thread since the module loaded (tests, benchmarks). */
+export const storageCounts = { onWorker: 0, here: 0 };
+
 /** A worker that ended during a batch (crash, out of memory): the batch is stored here instead. */
 class WorkerLost extends Error {}
 
@@ -187,24 +190,32 @@ const workers = new WeakMap<VaultContext, Promise<StorageWorker | null>>();
  */
 export async function storeRecords(ctx: VaultContext, batch: readonly RecordItem[], indexKey: () => Buffer): Promise<PutResult[]> {
   const { mode, entry } = settings;
-  if (mode === 'off' || (mode === 'auto' && batch.length < WORKER_MIN_RECORDS)) return putRecords(ctx, batch);
+  if (mode === 'off' || (mode === 'auto' && batch.length < WORKER_MIN_RECORDS)) return here(ctx, batch);
   let starting = workers.get(ctx);
   if (!starting) {
     starting = StorageWorker.start(ctx, indexKey(), entry);
     workers.set(ctx, starting);
   }
   const worker = await starting;
-  if (!worker) return putRecords(ctx, batch);
+  if (!worker) return here(ctx, batch);
   try {
-    return await worker.put(batch, ctx.now());
+    const results = await worker.put(batch, ctx.now());
+    storageCounts.onWorker++;
+    return results;
   } catch (e) {
     if (!(e instanceof WorkerLost)) throw e;
     // The worker died (its transaction rolled back when its connection closed, or it had
     // committed and its answer was lost): store here; the next large batch starts a new one.
     workers.delete(ctx);
     await worker.ended();
-    return putRecords(ctx, batch);
+    return here(ctx, batch);
   }
+}
+
+function here(ctx: VaultContext, batch: readonly RecordItem[]): PutResult[] {
+  const results = putRecords(ctx, batch);
+  storageCounts.here++;
+  return results;
 }
 
 /** Ends the vault's storage worker (vault.ts, on close). */
