@@ -34,6 +34,7 @@ export const cliBuildOptions = {
     'heic-worker': 'main/core/intake/media/heic-worker.mjs',
     // the source tree's entry registers tsx first; the bundle needs no loader
     'parse-worker-entry': 'main/core/intake/records/parse-worker-thread.ts',
+    'storage-worker-entry': 'main/core/vault/storage-worker-thread.ts',
   },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },

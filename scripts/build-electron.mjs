@@ -70,6 +70,7 @@ export const buildOptions = [
       'heic-worker': 'main/core/intake/media/heic-worker.mjs',
       // the source tree's entry registers tsx first; the bundle needs no loader
       'parse-worker-entry': 'main/core/intake/records/parse-worker-thread.ts',
+      'storage-worker-entry': 'main/core/vault/storage-worker-thread.ts',
     },
     outdir: 'dist/electron',
     outExtension: { '.js': '.mjs' },

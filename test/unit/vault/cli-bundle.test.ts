@@ -67,7 +67,7 @@ describe('the bundled CLI', () => {
     expect(loaded.some((p) => p.includes('main/cli/run.ts'))).toBe(true);
     // the heavy command modules stay behind dynamic imports
     expect(loaded.filter((p) => /@aws-sdk|pdfkit|webdav|mailparser|main\/cli\/commands\/(backup|sync|kit)\.ts/.test(p))).toEqual([]);
-    for (const worker of ['ical-expand-worker.mjs', 'heic-worker.mjs', 'parse-worker-entry.mjs']) {
+    for (const worker of ['ical-expand-worker.mjs', 'heic-worker.mjs', 'parse-worker-entry.mjs', 'storage-worker-entry.mjs']) {
       expect(Object.keys(meta.outputs).some((name) => name.endsWith(`${outName}/${worker}`))).toBe(true);
     }
   });
