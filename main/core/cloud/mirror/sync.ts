@@ -83,6 +83,8 @@ interface Job {
   data: () => Promise<{ body: Body; digests?: Digests }>;
   /** Filled when known before upload (segments, key slots). */
   sha256?: string;
+  /** Starts work `data()` will need (a pack's hashes), so it is ready when a slot frees. */
+  warm?: () => void;
 }
 
 export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Promise<SyncReport> {
@@ -157,7 +159,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const name = objectName(keys, `pack/${p.id}`);
       const k = known.get(name);
       if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
-      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashOf(p.path) }) });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, warm: () => void hashOf(p.path), data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashOf(p.path) }) });
     }
 
     // Data, then index, then key slots: each stage completes (or fails) before the next
@@ -167,8 +169,13 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     let bytesTotal = packJobs.reduce((n, j) => n + j.size, 0);
     let done = 0;
     report(opts, 'Uploading', 0, total, 0, bytesTotal);
-    const runStage = (stage: Job['kind'], stageJobs: Job[]): Promise<Array<{ item: Job; error: unknown }>> =>
-      pool(stageJobs, stage === 'key-slots' ? 1 : (opts.concurrency ?? 8), async (job) => {
+    const runStage = (stage: Job['kind'], stageJobs: Job[]): Promise<Array<{ item: Job; error: unknown }>> => {
+      const limit = stage === 'key-slots' ? 1 : (opts.concurrency ?? 8);
+      let started = 0;
+      return pool(stageJobs, limit, async (job) => {
+        // The job that will take this slot after the ones in flight: its pack is hashed
+        // on the workers while this one uploads, not after (the first ones started early).
+        stageJobs[started++ + limit]?.warm?.();
         await checkpoint();
         const { body, digests } = await job.data();
         const up = await verifiedPut(target, caps, job.name, body, policy, signal, () => retries++, digests);
@@ -178,6 +185,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
         done++;
         report(opts, stage === 'pack' ? 'Uploading packs' : stage === 'segment' ? 'Uploading the index' : 'Uploading the key slots', done, total, bytesUploaded, bytesTotal);
       });
+    };
     const packsUp = runStage('pack', packJobs);
     // One turn of the loop first, so the first pack requests are on their way.
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,12 +1,17 @@
 // Put-then-verify, retried as one unit: an object counts as uploaded only after the
 // target shows it back with the right size and content — by comparing the server's MD5
-// ETag where the target has one, otherwise by reading it back and hashing it. A mismatch
+// ETag where the target has one, otherwise by reading it back and hashing it. On S3 the
+// PUT's own answer carries that ETag: when it is exactly the MD5 we computed of the bytes
+// we sent, the server has told us it stored those bytes, and a HEAD would only ask it the
+// same question again (see docs/cloud.md, "Verification"). Any other ETag (multipart
+// "…-N", SSE-KMS/SSE-C, providers whose ETag is not an MD5, a damaged body) falls back to
+// the HEAD, and a HEAD whose ETag is not our MD5 to reading the object back. A mismatch
 // (a lying backend: flipped byte, short body) is retryable, so the object is sent again;
 // when the budget runs out the caller names the object as missing. [RELIABILITY rule 3]
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
 import { digestsOf, type Digests } from '../hashing';
-import type { Body, CloudTarget, TargetCapabilities } from '../target';
+import type { Body, CloudTarget, PutResult, TargetCapabilities } from '../target';
 import { sha256 } from './cloud-crypto';
 
 export interface Uploaded {
@@ -39,8 +44,9 @@ export async function verifiedPut(
   // odds against a whole put-and-check; only a content mismatch sends the object again.
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
     const put = await withRetry(() => target.put(name, body, size, signal, digests), policy, signal, onRetry);
+    if (putProvesContent(caps, put, digests)) return { name, size, sha256: want };
     try {
-      await withRetry(() => verifyStored(target, caps, name, size, want, put.md5, signal), policy, signal, onRetry);
+      await withRetry(() => verifyStored(target, caps, name, size, want, put.md5, signal, put.etag), policy, signal, onRetry);
       return { name, size, sha256: want };
     } catch (e) {
       if (!(isKeepsakeError(e) && e.details?.mismatch === true)) throw e;
@@ -51,7 +57,25 @@ export async function verifiedPut(
   throw new KeepsakeError('CORRUPT', `${last?.message ?? 'An uploaded object did not verify.'} (sent ${policy.attempts} times)`, { mismatch: true });
 }
 
-export async function verifyStored(target: CloudTarget, caps: TargetCapabilities, name: string, size: number, wantSha: string, wantMd5: string | null, signal?: AbortSignal): Promise<void> {
+/**
+ * True when the PUT's answer already proves the content: a server that returns checksums
+ * (S3) sent back an ETag that is a plain MD5 and equals the MD5 of the `size` bytes we
+ * hashed and sent (the target counts what went out). Anything else proves nothing here.
+ */
+export function putProvesContent(caps: TargetCapabilities, put: PutResult, sent: Digests): boolean {
+  if (!caps.serverChecksum || caps.kind !== 's3') return false;
+  if (put.etag === undefined || !MD5_HEX.test(put.etag) || !MD5_HEX.test(sent.md5)) return false;
+  return put.size === sent.size && put.md5 === sent.md5 && put.etag === sent.md5;
+}
+
+const MD5_HEX = /^[0-9a-f]{32}$/;
+
+/**
+ * `putEtag`: the ETag the PUT answered with, if any. When the HEAD shows that same ETag
+ * but it is not our MD5, the server's ETags are not MD5s of the content (SSE-KMS, SSE-C,
+ * some providers) or the stored bytes differ: only reading the object back can tell.
+ */
+export async function verifyStored(target: CloudTarget, caps: TargetCapabilities, name: string, size: number, wantSha: string, wantMd5: string | null, signal?: AbortSignal, putEtag?: string): Promise<void> {
   if (!caps.serverChecksum && target.digest) {
     // No checksum to compare: the content is read back anyway, so one streamed GET checks
     // presence, size and bytes at once (no HEAD first, nothing buffered).
@@ -64,9 +88,10 @@ export async function verifyStored(target: CloudTarget, caps: TargetCapabilities
   const head = await target.head(name, signal);
   if (!head) throw mismatch('is not there after upload');
   if (head.size !== size) throw mismatch(`has ${head.size} bytes instead of ${size}`);
-  if (caps.serverChecksum && wantMd5 && head.etag && /^[0-9a-f]{32}$/.test(head.etag)) {
-    if (head.etag !== wantMd5) throw mismatch('has different content than what was sent');
-    return;
+  if (caps.serverChecksum && wantMd5 && head.etag && MD5_HEX.test(head.etag)) {
+    if (head.etag === wantMd5) return;
+    // The same non-MD5 ETag the PUT answered with: opaque, so read back below.
+    if (head.etag !== putEtag) throw mismatch('has different content than what was sent');
   }
   const back = await target.get(name, undefined, signal);
   if (back.length !== size || sha256(back) !== wantSha) throw mismatch('reads back different from what was sent');
