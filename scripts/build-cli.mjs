@@ -35,6 +35,8 @@ export const cliBuildOptions = {
     // the source tree's entry registers tsx first; the bundle needs no loader
     'parse-worker-entry': 'main/core/intake/records/parse-worker-thread.ts',
     'storage-worker-entry': 'main/core/vault/storage-worker-thread.ts',
+    // the CLI session holder process (main/core/vault/session/client.ts starts it by URL)
+    'session-holder-entry': 'main/core/vault/session/holder.ts',
   },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },

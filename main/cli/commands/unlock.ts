@@ -7,6 +7,7 @@ import { KeepsakeError } from '../../../common/errors';
 import { defaultDataFolder } from '../../core/paths';
 import { askSession, startSession } from '../../core/vault/session/client';
 import { MAX_SESSION_MS, MIN_SESSION_MS, type SessionInfo } from '../../core/vault/session/protocol';
+import { ensureSessionDir } from '../../core/vault/session/socket-path';
 import type { Command, CommandContext } from '../command';
 import { openVaultFor, PASSPHRASE_HELP, PASSPHRASE_OPTIONS, print } from './vault-common';
 
@@ -34,7 +35,7 @@ async function status(ctx: CommandContext): Promise<number> {
   const answer = await askSession(defaultDataFolder(ctx.env), 'status', ctx.env);
   if (answer.kind === 'answer' && answer.response.ok) {
     const { ok: _ok, ...info } = answer.response;
-    print(ctx, { session: { running: true, ...info } }, `A session is running for this vault: ${describe(info)}.`);
+    print(ctx, { session: { running: true, ...info } }, `A session is running for this vault (process ${info.pid}): ${describe(info)}.`);
   } else {
     print(ctx, { session: { running: false } }, answer.kind === 'stale' ? 'No session is running (a stopped one left its socket behind; it is removed now).' : 'No session is running for this vault.');
   }
@@ -69,6 +70,8 @@ export const unlockCommand: Command = {
     }
     const idleMs = parseDuration(typeof ctx.values.idle === 'string' ? ctx.values.idle : DEFAULT_IDLE, 'idle');
     const maxMs = parseDuration(typeof ctx.values.max === 'string' ? ctx.values.max : DEFAULT_MAX, 'max');
+    // a session folder that is not private fails before the passphrase KDF, not after
+    if (wantSession) ensureSessionDir(ctx.env);
     const vault = await openVaultFor(ctx, { session: false });
     if (!wantSession) {
       print(ctx, { vaultId: vault.id, state: 'unlocked' }, 'The passphrase opens the vault.');

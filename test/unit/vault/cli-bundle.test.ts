@@ -1,7 +1,8 @@
 // The pre-bundled CLI (scripts/build-cli.mjs → dist/cli/keepsake.mjs): it runs the vault
 // commands end to end without the tsx loader, keeps only native addons and built-ins
 // external, keeps commands in their own chunks (so `backup` does not load the cloud SDKs),
-// and bin/keepsake.mjs picks it only when asked (KEEPSAKE_CLI_BUNDLE) or when installed.
+// and bin/keepsake.mjs picks it only when asked (KEEPSAKE_CLI_BUNDLE) or when installed;
+// the CLI session holder (a separate process entry) works from the bundle too.
 // Builds into its own dist/ folder so parallel test files never read a half-written bundle.
 import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -96,6 +97,31 @@ describe('the bundled CLI', () => {
 
     // a wrong passphrase still maps to its exit code through the bundle
     expect(ks(['unlock'], { KEEPSAKE_PASSPHRASE: 'not it' }).status).toBe(4);
+  });
+
+  it('keeps a CLI session with the bundled holder: unlock --session, a command without the passphrase, lock', () => {
+    expect(Object.keys(meta.outputs).some((name) => name.endsWith(`${outName}/session-holder-entry.mjs`))).toBe(true);
+    const runtime = join(t.dir, 'run');
+    mkdirSync(runtime, { mode: 0o700 });
+    const env = { XDG_RUNTIME_DIR: runtime, KEEPSAKE_SESSION: '' };
+    const start = ks(['unlock', '--session', '--json'], env);
+    expect(start.status, start.stderr).toBe(0);
+    const pid = (JSON.parse(start.stdout) as { session: { pid: number } }).session.pid;
+    try {
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain(`${outName}/session-holder-entry.mjs`);
+      const stats = ks(['stats', '--json'], { ...env, KEEPSAKE_PASSPHRASE: '' });
+      expect(stats.status, stats.stderr).toBe(0);
+      expect(stats.stderr).toBe('');
+      const lock = ks(['lock', '--json'], env);
+      expect(JSON.parse(lock.stdout)).toEqual({ ok: true, ended: true });
+      expect(ks(['stats', '--json'], { ...env, KEEPSAKE_PASSPHRASE: '' }).status).toBe(2);
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already ended by lock
+      }
+    }
   });
 
   it('bin/keepsake.mjs picks the bundle when asked (KEEPSAKE_CLI_BUNDLE=1) or installed without sources, else the sources', () => {

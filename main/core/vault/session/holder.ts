@@ -64,7 +64,7 @@ function slotVaultId(path: string): string | null {
 }
 
 let config: HolderConfig | null = null;
-let info: SessionInfo = { vaultId: '', startedAt: 0, idleUntil: 0, until: 0 };
+let info: SessionInfo = { vaultId: '', pid: process.pid, startedAt: 0, idleUntil: 0, until: 0 };
 let stamp: string | null = null;
 let socketIno: bigint | null = null;
 let idleTimer: NodeJS.Timeout | undefined;
@@ -181,7 +181,7 @@ if (!input.ok || !input.config) {
     fail("the vault's key file is not the one this session was started for");
   } else {
     const now = Date.now();
-    info = { vaultId: started.vaultId, startedAt: now, idleUntil: now, until: now + started.maxMs };
+    info = { vaultId: started.vaultId, pid: process.pid, startedAt: now, idleUntil: now, until: now + started.maxMs };
     server.on('error', (e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? 'another session is already running for this vault' : `the session socket could not be opened (${e.code ?? 'unknown error'})`));
     // owner-only from the start: the socket file is created under this umask
     process.umask(0o177);

@@ -3,7 +3,7 @@
 // shapes below (no extra fields), so anything else that reaches the socket is refused
 // without being interpreted.
 //   request:  {"v":1,"op":"key"|"status"|"lock","folder":"<real path of the data folder>"}
-//   response: {"ok":true,"vaultId":…,"startedAt":…,"idleUntil":…,"until":…[,"key":"<64 hex>"]}
+//   response: {"ok":true,"vaultId":…,"pid":…,"startedAt":…,"idleUntil":…,"until":…[,"key":"<64 hex>"]}
 //             {"ok":false,"error":"wrong-vault"|"bad-request"|"ended"}
 // Times are epoch milliseconds. `key` is only in the answer to "key".
 
@@ -21,6 +21,8 @@ export interface SessionRequest {
 
 export interface SessionInfo {
   vaultId: string;
+  /** The holder's process id, so a person can see (or kill) it. */
+  pid: number;
   startedAt: number;
   /** When the session ends if no command asks for the key before then. */
   idleUntil: number;
@@ -75,9 +77,9 @@ export function parseResponse(line: string): SessionResponse | null {
     return o.error === 'wrong-vault' || o.error === 'bad-request' || o.error === 'ended' ? { ok: false, error: o.error } : null;
   }
   const withKey = Object.hasOwn(o, 'key');
-  if (o.ok !== true || !hasExactly(o, ['ok', 'vaultId', 'startedAt', 'idleUntil', 'until', ...(withKey ? ['key'] : [])])) return null;
-  if (typeof o.vaultId !== 'string' || !isTime(o.startedAt) || !isTime(o.idleUntil) || !isTime(o.until)) return null;
-  const info = { ok: true as const, vaultId: o.vaultId, startedAt: o.startedAt, idleUntil: o.idleUntil, until: o.until };
+  if (o.ok !== true || !hasExactly(o, ['ok', 'vaultId', 'pid', 'startedAt', 'idleUntil', 'until', ...(withKey ? ['key'] : [])])) return null;
+  if (typeof o.vaultId !== 'string' || !isTime(o.pid) || !isTime(o.startedAt) || !isTime(o.idleUntil) || !isTime(o.until)) return null;
+  const info = { ok: true as const, vaultId: o.vaultId, pid: o.pid, startedAt: o.startedAt, idleUntil: o.idleUntil, until: o.until };
   if (!withKey) return info;
   if (typeof o.key !== 'string' || !/^[0-9a-f]{64}$/.test(o.key)) return null;
   return { ...info, key: o.key };
