@@ -5,6 +5,7 @@ import { browseSection } from './browse-bench';
 import { cloudSection } from './cloud-bench';
 import { devicesSection } from './devices-bench';
 import { intakeSection } from './intake-bench';
+import { intakeLoopSection } from './intake-loop-bench';
 import { vaultSection } from './vault-bench';
 
 export interface BenchSection {
@@ -13,7 +14,7 @@ export interface BenchSection {
   run(args: string[]): Promise<void>;
 }
 
-const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection, devicesSection, browseSection];
+const SECTIONS: BenchSection[] = [vaultSection, cloudSection, intakeSection, intakeLoopSection, devicesSection, browseSection];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

@@ -217,7 +217,12 @@ export async function runImport(core: Core, paths: string[], control: ImportCont
           },
         });
         addFile(report, fr);
-        if (entry.kind !== 'missing') saveCheckpoint(vault, key, entry.path, { size: entry.size, mtimeMs: entry.mtimeMs, report: fr, refusals: report.refusals.slice(refusalsBefore) }, core.clock.now());
+        // Through the vault's write queue: a direct write would wait synchronously while
+        // another import's batch holds the write lock on the storage worker.
+        if (entry.kind !== 'missing') {
+          const cp = { size: entry.size, mtimeMs: entry.mtimeMs, report: fr, refusals: report.refusals.slice(refusalsBefore) };
+          await vault.afterWrites(() => saveCheckpoint(vault, key, entry.path, cp, core.clock.now()));
+        }
       }
       filesDone++;
       itemsTotal = Object.values(report.totals).reduce((a, b) => a + b, 0);
@@ -229,7 +234,7 @@ export async function runImport(core: Core, paths: string[], control: ImportCont
     report.finishedAt = core.clock.now();
     throw e;
   }
-  clearCheckpoints(vault, key);
+  await vault.afterWrites(() => clearCheckpoints(vault, key));
   report.state = 'finished';
   report.finishedAt = core.clock.now();
   return report;
@@ -267,7 +272,7 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
 
   // Items from a backup are tagged with its phone (origin-device.ts); loose files stay local.
   const origin = await originDevice(entry.path, fr.format ?? '', head).catch(() => null);
-  if (origin) ensureOriginDevice(vault, origin, core.clock.now());
+  if (origin) await vault.afterWrites(() => ensureOriginDevice(vault, origin, core.clock.now()));
 
   let items = 0;
   let bytes = 0;

@@ -10,6 +10,7 @@ import type { Core } from '../../core';
 import { launchImport } from '../import-job';
 import { listFiles, SettleTracker } from './scan';
 import { importedFiles, recordImported, recordScan } from './store';
+import type { Vault } from '../../vault/vault';
 
 export interface WatchTimings {
   /** Quiet time after a file-system event before looking (a burst becomes one look). */
@@ -108,6 +109,19 @@ export class FolderWatch {
     this.timer.unref();
   }
 
+  /**
+   * Writes the watch's rows in turn with the vault's writes (a direct write would wait
+   * synchronously while an import's batch holds the write lock on the storage worker). A
+   * vault locked in the meantime has nothing left to record: that is not a failure.
+   */
+  private async write(vault: Vault, fn: () => void): Promise<void> {
+    try {
+      await vault.afterWrites(fn);
+    } catch (e) {
+      if (!(isKeepsakeError(e) && e.code === 'VAULT_LOCKED')) throw e;
+    }
+  }
+
   private async look(): Promise<void> {
     if (this.stopped || this.running) return;
     const vault = this.core.vault;
@@ -120,13 +134,13 @@ export class FolderWatch {
       try {
         files = await listFiles(this.path);
       } catch {
-        recordScan(vault.indexDb, this.id, this.core.clock.now(), 'The folder is missing or cannot be read; Keepsake will look again.');
+        await this.write(vault, () => recordScan(vault.indexDb, this.id, this.core.clock.now(), 'The folder is missing or cannot be read; Keepsake will look again.'));
         return;
       }
       if (this.stopped || this.core.vault !== vault) return;
       const observed = this.tracker.observe(files, importedFiles(vault.indexDb, this.id), Date.now());
       settling = observed.settling;
-      recordScan(vault.indexDb, this.id, this.core.clock.now(), null);
+      await this.write(vault, () => recordScan(vault.indexDb, this.id, this.core.clock.now(), null));
       if (observed.ready.length === 0) return;
       const paths = observed.ready.map((f) => f.path);
       const title = `Import ${paths.length === 1 ? basename(paths[0]!) : `${paths.length} files`} from watched folder ${basename(this.path)}`;
@@ -137,18 +151,18 @@ export class FolderWatch {
         const byPath = new Map(outcome.files.map((f) => [f.path, f]));
         // Remember refused files too, so an unreadable file is not re-read every minute;
         // it is read again when it changes.
-        recordImported(vault.indexDb, this.id, observed.ready.filter((f) => byPath.has(f.path)));
+        await this.write(vault, () => recordImported(vault.indexDb, this.id, observed.ready.filter((f) => byPath.has(f.path))));
         const refused = outcome.files.filter((f) => f.status === 'refused');
         if (refused.length) {
           const first = refused[0]!;
-          recordScan(vault.indexDb, this.id, this.core.clock.now(), `${refused.length === 1 ? '' : `${refused.length} files were refused; first: `}${basename(first.path)}: ${first.reason ?? 'refused'}`);
+          await this.write(vault, () => recordScan(vault.indexDb, this.id, this.core.clock.now(), `${refused.length === 1 ? '' : `${refused.length} files were refused; first: `}${basename(first.path)}: ${first.reason ?? 'refused'}`));
         }
       } catch (e) {
         this.tracker.forget(paths);
         if (this.core.vault === vault) {
           const why = isKeepsakeError(e) ? e.message : 'an internal error (logged)';
           if (!isKeepsakeError(e)) this.core.log.error('watch.import-failed', { error: e instanceof Error ? e.name : 'unknown' });
-          recordScan(vault.indexDb, this.id, this.core.clock.now(), `The import did not finish: ${why}`);
+          await this.write(vault, () => recordScan(vault.indexDb, this.id, this.core.clock.now(), `The import did not finish: ${why}`));
         }
       }
     } finally {
