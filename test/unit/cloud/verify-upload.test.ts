@@ -1,65 +1,16 @@
 // Put-then-verify against a real s3rver: when the PUT's answer already carries the MD5 of
 // what we sent as its ETag, no HEAD or read-back follows; when the ETag is opaque (as with
 // SSE-KMS) or names other bytes, the object is checked by HEAD and read back, and a
-// damaged copy is sent again. A wrapper around the real target counts the requests and
-// plays the provider's part (rewriting ETags, damaging a body on the way out).
-import { createHash } from 'node:crypto';
+// damaged copy is sent again. ObservedTarget wraps the real target, counts the requests
+// and plays the provider's part (rewriting ETags, damaging a body on the way out).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestsOf, type Digests } from '../../../main/core/cloud/hashing';
+import { digestsOf } from '../../../main/core/cloud/hashing';
 import { putProvesContent, verifiedPut } from '../../../main/core/cloud/mirror/verify-upload';
-import type { Body, CloudTarget, ObjectInfo, PutResult, Range, TargetCapabilities } from '../../../main/core/cloud/target';
+import type { PutResult, TargetCapabilities } from '../../../main/core/cloud/target';
 import { pseudoRandom } from '../vault/helpers';
 import { hexName, startRig, type TargetRig } from './helpers';
 import { fastRetry } from './mirror-helpers';
-
-/** A provider whose ETags are not MD5s of the content (SSE-KMS): the same opaque value in PUT and HEAD. */
-const opaque = (etag: string): string => createHash('md5').update(`kms:${etag}`).digest('hex');
-
-class Observed implements CloudTarget {
-  readonly kind;
-  readonly description = 'observed target';
-  puts = 0;
-  heads = 0;
-  gets = 0;
-  constructor(
-    private readonly inner: CloudTarget,
-    private readonly opts: { opaqueEtags?: boolean; damageFirstPuts?: number } = {},
-  ) {
-    this.kind = inner.kind;
-  }
-  capabilities(): Promise<TargetCapabilities> {
-    return this.inner.capabilities();
-  }
-  async put(name: string, body: Body, size: number, signal?: AbortSignal, known?: Digests): Promise<PutResult> {
-    this.puts++;
-    let sent = body;
-    if (Buffer.isBuffer(body) && this.puts <= (this.opts.damageFirstPuts ?? 0)) {
-      // A byte flipped between us and the disk; the hashes still describe the original.
-      sent = Buffer.from(body);
-      sent[sent.length >> 1]! ^= 0x40;
-    }
-    const out = await this.inner.put(name, sent, size, signal, known);
-    return this.opts.opaqueEtags && out.etag ? { ...out, etag: opaque(out.etag) } : out;
-  }
-  get(name: string, range?: Range, signal?: AbortSignal): Promise<Buffer> {
-    this.gets++;
-    return this.inner.get(name, range, signal);
-  }
-  async head(name: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
-    this.heads++;
-    const out = await this.inner.head(name, signal);
-    return this.opts.opaqueEtags && out?.etag ? { ...out, etag: opaque(out.etag) } : out;
-  }
-  list(prefix?: string, signal?: AbortSignal): Promise<ObjectInfo[]> {
-    return this.inner.list(prefix, signal);
-  }
-  delete(name: string, signal?: AbortSignal): Promise<void> {
-    return this.inner.delete(name, signal);
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { ObservedTarget, opaque } from './observed-target';
 
 describe('verifiedPut on S3', () => {
   let rig: TargetRig;
@@ -75,7 +26,7 @@ describe('verifiedPut on S3', () => {
   const digests = digestsOf(data);
 
   it('trusts a PUT whose ETag is the MD5 of what was sent: no HEAD, no read-back', async () => {
-    const t = new Observed(rig.target);
+    const t = new ObservedTarget(rig.target);
     const up = await verifiedPut(t, caps, hexName(1, 'v'), data, fastRetry, undefined, undefined, digests);
     expect(up).toEqual({ name: hexName(1, 'v'), size: data.length, sha256: digests.sha256 });
     expect({ puts: t.puts, heads: t.heads, gets: t.gets }).toEqual({ puts: 1, heads: 0, gets: 0 });
@@ -83,13 +34,13 @@ describe('verifiedPut on S3', () => {
   });
 
   it('with opaque (SSE-KMS-like) ETags, checks by HEAD and reads the object back', async () => {
-    const t = new Observed(rig.target, { opaqueEtags: true });
+    const t = new ObservedTarget(rig.target, { opaqueEtags: true });
     await verifiedPut(t, caps, hexName(2, 'v'), data, fastRetry, undefined, undefined, digests);
     expect({ puts: t.puts, heads: t.heads, gets: t.gets }).toEqual({ puts: 1, heads: 1, gets: 1 });
   });
 
   it.each([false, true])('a damaged body (opaque ETags: %s) is caught after the PUT and sent again', async (opaqueEtags) => {
-    const t = new Observed(rig.target, { opaqueEtags, damageFirstPuts: 1 });
+    const t = new ObservedTarget(rig.target, { opaqueEtags, damageFirstPuts: 1 });
     await verifiedPut(t, caps, hexName(3, opaqueEtags ? 'o' : 'p'), data, fastRetry, undefined, undefined, digests);
     expect(t.puts).toBe(2);
     expect(t.heads).toBeGreaterThanOrEqual(1);

@@ -8,6 +8,8 @@ export interface LocalPack {
   id: string;
   path: string;
   size: number;
+  /** Modification time (ms): with the id and size, what a remembered digest is keyed on. */
+  mtimeMs: number;
 }
 
 export async function listLocalPacks(packsDir: string): Promise<LocalPack[]> {
@@ -26,7 +28,7 @@ export async function listLocalPacks(packsDir: string): Promise<LocalPack[]> {
       if (!m?.[1]) continue;
       const path = join(packsDir, d, f);
       const s = await stat(path);
-      if (s.isFile()) out.push({ id: m[1], path, size: s.size });
+      if (s.isFile()) out.push({ id: m[1], path, size: s.size, mtimeMs: s.mtimeMs });
     }
   }
   return out;

@@ -20,7 +20,8 @@ import { deriveCloudKeys, keySlotObjectNames, objectName, open, sha256, wipeClou
 import type { CloudStore } from './cloud-store';
 import { snapshotIndex } from './index-snapshot';
 import { clearReservedBytes, PAGE_SEGMENT_BYTES, planIndex, segmentMacs } from './index-bundles';
-import { listLocalPacks, pool } from './local-packs';
+import { listLocalPacks, pool, type LocalPack } from './local-packs';
+import { PackDigests } from './pack-digests';
 import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { readCurrentManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
 import { HashPool } from './hash-pool';
@@ -89,6 +90,8 @@ interface Job {
 
 export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Promise<SyncReport> {
   const { target, store, targetId } = opts;
+  // First: it may create its table, and nothing needs undoing if that fails.
+  const packDigests = new PackDigests(source.db);
   const policy = opts.retry ?? defaultRetryPolicy;
   const keys = deriveCloudKeys(Buffer.from(source.cloudKey));
   const signal = opts.signal;
@@ -98,18 +101,21 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   let lease = null as RemoteLease | null; // set by the lock promise below
   const records = new RecordBatch(store, targetId);
   const hashes = new HashPool();
+  let localPacks: LocalPack[] | undefined;
   try {
     const caps = await withRetry(() => target.capabilities(), policy, signal);
     report(opts, 'Reading the cloud copy', 0, 0, 0, 0);
     const record = store.get(targetId);
     const known = store.objects(targetId);
     const hashing = new Map<string, Promise<Digests>>();
-    const hashOf = (path: string): Promise<Digests> => {
-      let h = hashing.get(path);
+    const md5 = caps.serverChecksum; // MD5 only where a server checksum is compared
+    const hashOf = (pack: LocalPack): Promise<Digests> => {
+      let h = hashing.get(pack.id);
       if (!h) {
-        h = hashes.hash(path, { md5: caps.serverChecksum }); // MD5 only where a server checksum is compared
+        const remembered = packDigests.lookup(pack, md5);
+        h = remembered ? Promise.resolve(remembered) : hashes.hash(pack.path, { md5 }).then((d) => (packDigests.remember(pack, d), d));
         h.catch(() => undefined); // observed by the upload that needs it
-        hashing.set(path, h);
+        hashing.set(pack.id, h);
       }
       return h;
     };
@@ -129,9 +135,10 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       // The MACs of every segment, the plan's costly part, while the requests are out.
       const macs = segmentMacs(keys, image, opts.segmentBytes ?? PAGE_SEGMENT_BYTES);
       const packs = await listLocalPacks(source.packsDir);
+      localPacks = packs;
       // Packs this target has never verified are sent whatever the listing says: their
       // hashing starts now, on the workers, while the round trips above are out.
-      for (const p of packs.filter((x) => !known.has(objectName(keys, `pack/${x.id}`))).slice(0, opts.concurrency ?? 8)) hashOf(p.path);
+      for (const p of packs.filter((x) => !known.has(objectName(keys, `pack/${x.id}`))).slice(0, opts.concurrency ?? 8)) void hashOf(p);
       return { image, erasures, macs, packs };
     })();
     const [leased, remote, present, { image, erasures, macs, packs }] = await settleAll([
@@ -159,7 +166,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       const name = objectName(keys, `pack/${p.id}`);
       const k = known.get(name);
       if (k && isThere(name, p.size)) packRefs.push({ id: p.id, name, size: k.size, sha256: k.sha256 });
-      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, warm: () => void hashOf(p.path), data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashOf(p.path) }) });
+      else jobs.push({ kind: 'pack', logical: p.id, name, size: p.size, warm: () => void hashOf(p), data: async () => ({ body: () => createReadStream(p.path, { highWaterMark: PACK_READ_BYTES }), digests: await hashOf(p) }) });
     }
 
     // Data, then index, then key slots: each stage completes (or fails) before the next
@@ -230,6 +237,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     for (const stage of stages) {
       const failed = await stage();
       records.flush();
+      for (const f of failed) if (f.item.kind === 'pack') packDigests.forget(f.item.logical);
       for (const f of failed) {
         if (isKeepsakeError(f.error) && f.error.code === 'CANCELLED') throw f.error;
         failures.push({ job: f.item, error: f.error });
@@ -281,6 +289,11 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });
     throw e;
   } finally {
+    try {
+      packDigests.flush(localPacks);
+    } catch {
+      // A cache: without it the packs are hashed again next time.
+    }
     await hashes.close();
     await lease?.release();
     wipeCloudKeys(keys);
