@@ -1,11 +1,16 @@
 // The vault benchmark: keepsake backup vs restic and borg on the same data in the same
 // run (first run, no-change re-run, 5 % modified re-run, full restore, full-read check,
 // peak RSS), plus the local limits: the read floor (tar c | cat) and the in-memory crypto
-// pipeline (CDC + HMAC + AES-GCM). Prints one table with ratios. Flags:
-//   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)   --tools keepsake,restic,borg
+// pipeline (CDC + HMAC + AES-GCM). Prints one table with ratios. Two keepsake columns:
+// "keepsake" derives the key from the passphrase on every run (the like-for-like figure:
+// restic and borg do the same), "keepsake (session)" runs `keepsake unlock --session` once
+// (timed on its own line) and every phase then takes the key from the session holder.
+// Flags:
+//   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)
+//   --tools keepsake,keepsake-session,restic,borg (the default: all four)
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,22 +46,62 @@ interface Tool {
   backup(tag: string): Measure;
   restore(target: string): Measure;
   check(): Measure;
+  /** After the last phase (the session column ends its session here). */
+  finish?(): void;
 }
 
-/** Times the pre-bundled CLI (what an installed keepsake runs): built here so it matches the sources. */
-function keepsakeTool(work: string, data: string): Tool {
-  const env = { KEEPSAKE_HOME: join(work, 'keepsake-home'), KEEPSAKE_PASSPHRASE: PASS, KEEPSAKE_CLI_BUNDLE: '1' };
+let cliBuilt = false;
+function buildCliOnce(): void {
+  if (cliBuilt) return;
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('scripts/build-cli.mjs failed');
+  cliBuilt = true;
+}
+
+/** CPU seconds and peak RSS of a running process (the session holder is detached: /usr/bin/time never sees it). */
+function procFigures(pid: number): { cpu: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s on Linux)
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpu: ticks / 100, rssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
+}
+
+/**
+ * Times the pre-bundled CLI (what an installed keepsake runs): built here so it matches the
+ * sources. With `session`, its own vault and a private runtime folder; `unlock --session`
+ * runs once after init and the phases run with no passphrase in their environment.
+ */
+function keepsakeTool(work: string, data: string, session = false): Tool {
+  const runtime = join(work, 'keepsake-run');
+  const base = { KEEPSAKE_HOME: join(work, session ? 'keepsake-session-home' : 'keepsake-home'), KEEPSAKE_CLI_BUNDLE: '1', XDG_RUNTIME_DIR: runtime, KEEPSAKE_SESSION: session ? '' : '0' };
+  const withPass = { ...base, KEEPSAKE_PASSPHRASE: PASS };
+  const env = session ? { ...base, KEEPSAKE_PASSPHRASE: '' } : withPass;
   const cli = join(ROOT, 'bin', 'keepsake.mjs');
+  let holder = 0;
+  const name = session ? 'keepsake (session)' : 'keepsake';
   return {
-    name: 'keepsake',
+    name,
     init: () => {
-      const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs')], { cwd: ROOT, stdio: 'inherit' });
-      if (build.status !== 0) throw new Error('scripts/build-cli.mjs failed');
-      timed(process.execPath, [cli, 'init'], env);
+      buildCliOnce();
+      mkdirSync(runtime, { recursive: true, mode: 0o700 });
+      timed(process.execPath, [cli, 'init'], withPass);
+      if (!session) return;
+      const m = timed(process.execPath, [cli, 'unlock', '--session'], withPass);
+      const status = spawnSync(process.execPath, [cli, 'unlock', '--status', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      holder = (JSON.parse(status.stdout) as { session: { pid?: number } }).session.pid ?? 0;
+      if (!holder) throw new Error('keepsake unlock --session did not leave a session running');
+      console.log(`  ${name} unlock --session (once): ${m.seconds.toFixed(2)} s wall ${m.cpu.toFixed(2)} s CPU ${m.rssMb.toFixed(0)} MB RSS; load ${loadavg()[0]!.toFixed(1)}`);
     },
     backup: () => timed(process.execPath, [cli, 'backup', data], env),
     restore: (t) => timed(process.execPath, [cli, 'restore', 'latest', t], env),
     check: () => timed(process.execPath, [cli, 'check', '--read-data'], env),
+    finish: () => {
+      if (!session || !holder) return;
+      const h = procFigures(holder);
+      timed(process.execPath, [cli, 'lock'], env);
+      console.log(`  session holder over the whole run: ${h.cpu.toFixed(2)} s CPU, ${h.rssMb.toFixed(0)} MB peak RSS (a separate process, not in the column)`);
+    },
   };
 }
 
@@ -119,7 +164,7 @@ export const vaultSection: BenchSection = {
     const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, tools: { type: 'string' } }, strict: false });
     const sizeMb = Number(values.size ?? 1000);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
-    const names = (typeof values.tools === 'string' ? values.tools : 'keepsake,restic,borg').split(',');
+    const names = (typeof values.tools === 'string' ? values.tools : 'keepsake,keepsake-session,restic,borg').split(',');
     const ds: Dataset = ensureDataset(cache, sizeMb);
     const mbs = ds.bytes / 1e6;
     console.log(`Data set: ${ds.bigFiles} photos/videos + ${ds.smallFiles} small files, ${mbs.toFixed(0)} MB, in ${ds.dir}`);
@@ -132,7 +177,7 @@ export const vaultSection: BenchSection = {
         spawnSync('apt-get', ['install', '-y', bin === 'borg' ? 'borgbackup' : 'restic'], { stdio: 'inherit' });
       }
     }
-    const all: Record<string, Tool> = { keepsake: keepsakeTool(work, ds.dir), restic: resticTool(work, ds.dir), borg: borgTool(work, ds.dir) };
+    const all: Record<string, Tool> = { keepsake: keepsakeTool(work, ds.dir), 'keepsake-session': keepsakeTool(work, ds.dir, true), restic: resticTool(work, ds.dir), borg: borgTool(work, ds.dir) };
     const tools = names.map((n) => all[n]).filter((t): t is Tool => !!t);
     readFloor(ds.dir); // warm the page cache so every tool reads from the same state
     const floor = readFloor(ds.dir);
@@ -146,7 +191,7 @@ export const vaultSection: BenchSection = {
       for (const t of tools) {
         const m = fn(t);
         results[t.name]![label] = m;
-        console.log(`  ${t.name.padEnd(9)} ${label.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s wall ${m.cpu.toFixed(2).padStart(8)} s CPU ${m.rssMb.toFixed(0).padStart(6)} MB RSS`);
+        console.log(`  ${t.name.padEnd(18)} ${label.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s wall ${m.cpu.toFixed(2).padStart(8)} s CPU ${m.rssMb.toFixed(0).padStart(6)} MB RSS`);
       }
     };
     let modified = false;
@@ -167,32 +212,27 @@ export const vaultSection: BenchSection = {
       phase('check', (t) => t.check());
     } finally {
       if (modified) heal(ds, sizeMb);
+      for (const t of tools) t.finish?.();
     }
     const r = results;
     const k = r.keepsake;
-    const rows: string[][] = [['measure', ...tools.map((t) => t.name), ...(k && r.restic ? ['keepsake/restic'] : []), ...(k && r.borg ? ['keepsake/borg'] : [])]];
+    // every keepsake column against each other tool present: keepsake/restic, session/restic, …
+    const pairs: Array<[string, string, string]> = [];
+    for (const [mine, short] of [['keepsake', 'keepsake'], ['keepsake (session)', 'session']] as const) {
+      for (const other of ['restic', 'borg']) if (r[mine] && r[other]) pairs.push([mine, other, `${short}/${other}`]);
+    }
+    const rows: string[][] = [['measure', ...tools.map((t) => t.name), ...pairs.map((p) => p[2])]];
     for (const label of ['first', 'no-change', '5%-changed', 'restore', 'check']) {
-      const row = [`${label} (s)`, ...tools.map((t) => r[t.name]![label]!.seconds.toFixed(2))];
-      if (k && r.restic) row.push((k[label]!.seconds / r.restic[label]!.seconds).toFixed(2));
-      if (k && r.borg) row.push((k[label]!.seconds / r.borg[label]!.seconds).toFixed(2));
-      rows.push(row);
+      rows.push([`${label} (s)`, ...tools.map((t) => r[t.name]![label]!.seconds.toFixed(2)), ...pairs.map(([a, b]) => (r[a]![label]!.seconds / r[b]![label]!.seconds).toFixed(2))]);
     }
     for (const label of ['first', 'no-change', '5%-changed', 'restore', 'check']) {
-      const row = [`${label} (CPU s)`, ...tools.map((t) => r[t.name]![label]!.cpu.toFixed(2))];
-      if (k && r.restic) row.push((k[label]!.cpu / r.restic[label]!.cpu).toFixed(2));
-      if (k && r.borg) row.push((k[label]!.cpu / r.borg[label]!.cpu).toFixed(2));
-      rows.push(row);
+      rows.push([`${label} (CPU s)`, ...tools.map((t) => r[t.name]![label]!.cpu.toFixed(2)), ...pairs.map(([a, b]) => (r[a]![label]!.cpu / r[b]![label]!.cpu).toFixed(2))]);
     }
     const peak = (name: string): number => Math.max(...Object.values(r[name]!).map((m) => m.rssMb));
-    const rss = ['peak RSS (MB)', ...tools.map((t) => peak(t.name).toFixed(0))];
-    if (k && r.restic) rss.push((peak('keepsake') / peak('restic')).toFixed(2));
-    if (k && r.borg) rss.push((peak('keepsake') / peak('borg')).toFixed(2));
-    rows.push(rss);
-    const thr = ['first backup MB/s', ...tools.map((t) => (mbs / r[t.name]!.first!.seconds).toFixed(0))];
-    if (k && r.restic) thr.push((r.restic.first!.seconds / k.first!.seconds).toFixed(2) + '× faster');
-    rows.push(thr);
+    rows.push(['peak RSS (MB)', ...tools.map((t) => peak(t.name).toFixed(0)), ...pairs.map(([a, b]) => (peak(a) / peak(b)).toFixed(2))]);
+    rows.push(['first backup MB/s', ...tools.map((t) => (mbs / r[t.name]!.first!.seconds).toFixed(0)), ...pairs.map(([a, b]) => `${(r[b]!.first!.seconds / r[a]!.first!.seconds).toFixed(2)}× faster`)]);
     console.log('');
-    for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(20) : c.padStart(16))).join(''));
+    for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(20) : c.padStart(20))).join(''));
     console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
     console.log(`\nread floor (tar c | cat): ${floor.toFixed(2)} s = ${(mbs / floor).toFixed(0)} MB/s` + (k ? `; keepsake first backup / floor = ${(k.first!.seconds / floor).toFixed(2)}` : ''));
     console.log(`crypto pipeline in memory (CDC + HMAC-SHA256 + AES-256-GCM, one thread): ${pipeline.toFixed(0)} MiB/s`);
