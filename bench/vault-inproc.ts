@@ -5,18 +5,27 @@
 // peak RSS comes from. For profiling the engine itself:
 //   node --cpu-prof bin/tsx.mjs bench/vault-inproc.ts <folder> [work dir]
 // KS_PHASES=nochange,restore,check picks the phases after the first backup;
-// KS_WORKERS=0 runs without seal workers.
-import { mkdtempSync, rmSync } from 'node:fs';
+// KS_WORKERS=0 runs without seal workers; KS_REUSE=1 opens the vault a previous run left in
+// the work dir instead of backing up again (restore and check then start in a fresh
+// process, so their peak RSS is their own, not the first backup's).
+// KS_PAGE_FILES sets the restore's page size (files per index query).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { VaultContext } from '../main/core/vault/context';
+import { restoreSnapshot } from '../main/core/vault/snapshot-restore';
 import { Vault } from '../main/core/vault/vault';
 
 async function main(): Promise<void> {
   const [folder, workArg] = process.argv.slice(2);
   if (!folder) throw new Error('usage: vault-inproc.ts <folder> [work dir]');
   const work = workArg ? resolve(workArg) : mkdtempSync(join(tmpdir(), 'ks-inproc-'));
-  rmSync(join(work, 'home'), { recursive: true, force: true });
-  const { vault } = await Vault.create(join(work, 'home'), 'inproc-bench-pass', { fastKdfForTests: true, workers: process.env.KS_WORKERS !== '0' });
+  const reuse = process.env.KS_REUSE === '1' && existsSync(join(work, 'home'));
+  const options = { fastKdfForTests: true, workers: process.env.KS_WORKERS !== '0' };
+  if (!reuse) rmSync(join(work, 'home'), { recursive: true, force: true });
+  const vault = reuse
+    ? await Vault.open(join(work, 'home'), { passphrase: 'inproc-bench-pass' }, options)
+    : (await Vault.create(join(work, 'home'), 'inproc-bench-pass', options)).vault;
   const phase = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -40,12 +49,14 @@ async function main(): Promise<void> {
   try {
     const only = process.env.KS_PHASES?.split(',');
     const want = (p: string): boolean => !only || only.includes(p);
-    await phase('first', () => vault.backupFolder(folder));
+    if (!reuse) await phase('first', () => vault.backupFolder(folder));
     if (want('nochange')) await phase('no-change', () => vault.backupFolder(folder));
     if (want('restore')) {
       const target = join(work, 'restore');
       rmSync(target, { recursive: true, force: true });
-      await phase('restore', () => vault.restoreSnapshot('latest', target));
+      const pageFiles = Number(process.env.KS_PAGE_FILES ?? 0);
+      const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
+      await phase('restore', () => restoreSnapshot(ctx, 'latest', target, pageFiles > 0 ? { pageFiles } : {}));
       rmSync(target, { recursive: true, force: true });
     }
     if (want('check')) await phase('check', () => vault.check({ readData: true }));
