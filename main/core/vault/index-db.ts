@@ -10,6 +10,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { KeepsakeError } from '../../../common/errors';
+import { immediateByDefault } from './immediate-transactions';
 import { allMigrations, type Migration } from './migrations/migration';
 import type { Db } from './sql';
 
@@ -38,6 +39,7 @@ export function openIndexDb(path: string, key: Buffer, options: OpenIndexOptions
   } catch (e) {
     throw new KeepsakeError('IO', `The vault index could not be opened (${(e as Error).message}).`);
   }
+  immediateByDefault(db); // another connection (the storage worker) may write: see there
   try {
     db.pragma(`cipher='sqlcipher'`);
     db.pragma('legacy=4');

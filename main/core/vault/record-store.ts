@@ -86,6 +86,10 @@ export function putRecords(ctx: RecordContext, batch: readonly RecordItem[]): Pu
   // item was the largest single JavaScript cost of storing a message).
   const idRandom = randomBytes(ID_RANDOM_BYTES * batch.length).toString('hex');
   const idTime = Date.now().toString(16).padStart(12, '0').slice(-12);
+  // IMMEDIATE: the write lock is taken at BEGIN. A deferred transaction would read (the
+  // tombstone check) on a snapshot that another connection's commit — the host's, when
+  // this runs on the storage worker — can make stale, and its first write would then fail
+  // with SQLITE_BUSY_SNAPSHOT instead of waiting on the busy handler.
   db.transaction(() => {
     const now = ctx.now();
     // No tombstones at all (the common case for a first import): skip the per-item lookup.
@@ -101,7 +105,7 @@ export function putRecords(ctx: RecordContext, batch: readonly RecordItem[]): Pu
       const hex = ID_RANDOM_BYTES * 2;
       results.push(storeOne(ctx, item, deviceId, idTime + idRandom.slice(index * hex, (index + 1) * hex), anyTombstone, now));
     });
-  })();
+  }).immediate();
   return results;
 }
 

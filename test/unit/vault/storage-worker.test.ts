@@ -113,7 +113,7 @@ describe('storing records on the storage worker', () => {
     expect(count(v, 'items')).toBe(0); // the whole batch was refused, nothing half-stored
   });
 
-  it('keeps the event loop turning while a batch is stored, and a direct host write during it waits and loses nothing', async () => {
+  it('keeps the event loop turning while a batch is stored, and a host transaction during it waits and loses nothing', async () => {
     configureStorageWorker({ mode: 'always' });
     const v = await vaultIn('concurrent');
     await v.putRecords([sms(0)]); // the worker is up before the big batch
@@ -122,9 +122,14 @@ describe('storing records on the storage worker', () => {
     let queued: 'pending' | 'done' = 'pending';
     const ticker = setInterval(() => {
       turns++;
-      // A write on the host's own connection on every turn, so some land while the worker
-      // holds the write lock: SQLite's busy handler makes them wait (never SQLITE_BUSY).
-      run(v.indexDb, sql`INSERT INTO job_checkpoints (kind, key, state, updated_at) VALUES ('test', ${`during-${turns}`}, '{}', 1)`);
+      // A transaction on the host's own connection on every turn, so some land while the
+      // worker holds the write lock. It reads before it writes: a deferred transaction
+      // would then fail with SQLITE_BUSY (no busy wait for a read→write upgrade); index
+      // connections begin IMMEDIATE (immediate-transactions.ts), so it waits instead.
+      v.indexDb.transaction(() => {
+        const n = get<{ n: number }>(v.indexDb, sql`SELECT count(*) AS n FROM job_checkpoints`)!.n;
+        run(v.indexDb, sql`INSERT INTO job_checkpoints (kind, key, state, updated_at) VALUES ('test', ${`during-${turns}`}, '{}', ${n})`);
+      })();
       hostWrites++;
     }, 1);
     const big = v.putRecords(range(1, 20_001));
