@@ -30,7 +30,7 @@ export function sessionDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function socketPathFor(dataFolder: string, env: NodeJS.ProcessEnv = process.env): string {
-  const hash = createHash('sha256').update(canonicalFolder(dataFolder)).digest('hex').slice(0, 32);
+  const hash = createHash('sha256').update(canonicalFolder(dataFolder)).digest('hex').slice(0, 24); // 96 bits: no collisions, and short enough for macOS's 104-byte socket paths
   return join(sessionDir(env), `${hash}.sock`);
 }
 
