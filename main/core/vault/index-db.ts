@@ -39,7 +39,7 @@ export function openIndexDb(path: string, key: Buffer, options: OpenIndexOptions
   } catch (e) {
     throw new KeepsakeError('IO', `The vault index could not be opened (${(e as Error).message}).`);
   }
-  immediateByDefault(db); // another connection (the storage worker) may write: see there
+  if (!options.readonly) immediateByDefault(db); // another connection (the storage worker) may write: see there
   try {
     db.pragma(`cipher='sqlcipher'`);
     db.pragma('legacy=4');
