@@ -119,6 +119,14 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       }
       return h;
     };
+    // The first packs' hashing starts before anything else: the workers are idle during
+    // the round trips and the snapshot below. (Hashing a pack that exists is harmless;
+    // which packs go up is still decided from the listing taken after the snapshot.)
+    const unverified = (ps: LocalPack[]): LocalPack[] => ps.filter((x) => !known.has(objectName(keys, `pack/${x.id}`))).slice(0, opts.concurrency ?? 8);
+    const warming = listLocalPacks(source.packsDir).then(
+      (ps) => unverified(ps).forEach((p) => void hashOf(p)),
+      () => undefined, // the listing below reports it
+    );
     // The round trips that do not depend on each other run at once (a sync that changed
     // little is mostly waiting on them). The lock must be ours before the listing is taken
     // (row 8: a clean-up finishing meanwhile could remove what the listing shows), and
@@ -134,11 +142,12 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       clearReservedBytes(image);
       // The MACs of every segment, the plan's costly part, while the requests are out.
       const macs = segmentMacs(keys, image, opts.segmentBytes ?? PAGE_SEGMENT_BYTES);
+      await warming;
       const packs = await listLocalPacks(source.packsDir);
       localPacks = packs;
       // Packs this target has never verified are sent whatever the listing says: their
-      // hashing starts now, on the workers, while the round trips above are out.
-      for (const p of packs.filter((x) => !known.has(objectName(keys, `pack/${x.id}`))).slice(0, opts.concurrency ?? 8)) void hashOf(p);
+      // hashing runs on the workers while the round trips above are out (most started above).
+      for (const p of unverified(packs)) void hashOf(p);
       return { image, erasures, macs, packs };
     })();
     const [leased, remote, present, { image, erasures, macs, packs }] = await settleAll([
