@@ -33,9 +33,16 @@ function usage(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const err = (line: string): void => void process.stderr.write(`${line}\n`);
+/** Where a run reads and writes; the process's own streams unless a caller (a test) passes others. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  stdin: NodeJS.ReadableStream;
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io?: CliIo): Promise<number> {
+  const out = io?.out ?? ((line: string): void => void process.stdout.write(`${line}\n`));
+  const err = io?.err ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out(usage());
@@ -65,7 +72,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const json = parsed.values.json === true;
   const opener = makeCoreOpener(env);
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, json, core: (hostKind) => opener.get(hostKind), out, err, env, stdin: process.stdin });
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, json, core: (hostKind) => opener.get(hostKind), out, err, env, stdin: io ? io.stdin : process.stdin });
   } catch (e) {
     if (isKeepsakeError(e)) {
       if (json) out(JSON.stringify({ ok: false, error: e.toData() }));

@@ -23,7 +23,7 @@ beforeAll(async () => {
   t = tempDir('ks-cli-session-faults-');
   a = cliWorld(t.dir, 'vault-a', PASS_A);
   b = cliWorld(t.dir, 'vault-b', PASS_B);
-  const [ia, ib] = await Promise.all([a.ks(['init']), b.ks(['init'])]);
+  const [ia, ib] = await Promise.all([a.cli(['init']), b.cli(['init'])]);
   expect(ia.status, ia.stderr).toBe(0);
   expect(ib.status, ib.stderr).toBe(0);
 });
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function session(w: CliWorld): Promise<number> {
-  const r = await w.ks(['unlock', '--session', '--json']);
+  const r = await w.cli(['unlock', '--session', '--json']);
   expect(r.status, r.stderr).toBe(0);
   const pid = (JSON.parse(r.stdout) as { session: { pid: number } }).session.pid;
   started.push(pid);
@@ -66,26 +66,27 @@ describe('a CLI session that went wrong', () => {
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/not using the session: the session had stopped without cleaning up/);
     expect(gone(a.socket())).toBe(true);
-    const second = await a.ks(['stats', '--json']);
+    const second = await a.cli(['stats', '--json']);
     expect(second.status).toBe(0);
     expect(second.stderr).toBe('');
-    expect(JSON.parse((await a.ks(['unlock', '--status', '--json'])).stdout).session.running).toBe(false);
+    expect(JSON.parse((await a.cli(['unlock', '--status', '--json'])).stdout).session.running).toBe(false);
   });
 
   it('a stopped holder never hangs a command: it times out and the passphrase is used', async () => {
     const pid = await session(a);
     process.kill(pid, 'SIGSTOP');
     try {
-      const r = await a.ks(['stats', '--json']);
+      const r = await a.cli(['stats', '--json']);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/did not answer in time/);
-      const lock = await a.ks(['lock']);
+      const lock = await a.cli(['lock']);
       expect(lock.status).toBe(1);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    expect((await a.ks(['lock'])).status).toBe(0);
+    // once running again it reads the queued "lock" (sent before the client gave up) and ends
     await until(() => !alive(pid));
+    expect(JSON.parse((await a.cli(['lock', '--json'])).stdout)).toEqual({ ok: true, ended: false });
   });
 
   it("another vault's socket is refused, and so is a session whose key does not open this vault", async () => {
@@ -93,24 +94,24 @@ describe('a CLI session that went wrong', () => {
     // vault A's holder answers at vault B's address
     renameSync(a.socket(), b.socket());
     expect(await askSession(b.home, 'key', b.env)).toEqual({ kind: 'answer', response: { ok: false, error: 'wrong-vault' } });
-    const refused = await b.ks(['stats', '--json'], noPass);
+    const refused = await b.cli(['stats', '--json'], noPass);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/belongs to another vault/);
-    const withPass = await b.ks(['stats', '--json']);
+    const withPass = await b.cli(['stats', '--json']);
     expect(withPass.status, withPass.stderr).toBe(0);
     expect(withPass.stderr).toMatch(/belongs to another vault/);
     renameSync(b.socket(), a.socket());
-    expect((await a.ks(['lock'])).status).toBe(0);
+    expect((await a.cli(['lock'])).status).toBe(0);
     await until(() => !alive(pid));
 
     // a holder for B whose key is not B's master key: the vault refuses the key
-    const bVaultId = (JSON.parse((await b.ks(['stats', '--json'])).stdout) as { stats: { vaultId: string } }).stats.vaultId;
+    const bVaultId = (JSON.parse((await b.cli(['stats', '--json'])).stdout) as { stats: { vaultId: string } }).stats.vaultId;
     const info = await startSession(b.home, randomBytes(32), bVaultId, { idleMs: 60_000, maxMs: 60_000, env: b.env });
     started.push(info.pid);
-    const wrongKey = await b.ks(['stats', '--json']);
+    const wrongKey = await b.cli(['stats', '--json']);
     expect(wrongKey.status, wrongKey.stderr).toBe(0);
     expect(wrongKey.stderr).toMatch(/its key does not open this vault; using the passphrase/);
-    expect((await b.ks(['lock'])).status).toBe(0);
+    expect((await b.cli(['lock'])).status).toBe(0);
     await until(() => !alive(info.pid));
   });
 
@@ -135,16 +136,16 @@ describe('a CLI session that went wrong', () => {
     const good = JSON.parse(await raw(a.socket(), `${JSON.stringify({ v: 1, op: 'status', folder })}\n`)) as Record<string, unknown>;
     expect(good).toMatchObject({ ok: true, pid });
     expect(good).not.toHaveProperty('key');
-    const r = await a.ks(['stats'], noPass);
+    const r = await a.cli(['stats'], noPass);
     expect(r.status, r.stderr).toBe(0);
-    expect((await a.ks(['lock'])).status).toBe(0);
+    expect((await a.cli(['lock'])).status).toBe(0);
     await until(() => !alive(pid));
   });
 
   it('refuses a session folder that others can enter', async () => {
     const other = { ...a.env, XDG_RUNTIME_DIR: `${t.dir}/shared-run` };
     mkdirSync(sessionDir(other), { recursive: true, mode: 0o755 });
-    const r = await a.ks(['unlock', '--session'], { XDG_RUNTIME_DIR: other.XDG_RUNTIME_DIR });
+    const r = await a.cli(['unlock', '--session'], { XDG_RUNTIME_DIR: other.XDG_RUNTIME_DIR });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/is not private to you/);
     rmSync(sessionDir(other), { recursive: true });
@@ -152,9 +153,9 @@ describe('a CLI session that went wrong', () => {
 
   it('a passphrase change ends the session: the old key is not handed out again (last: vault B keeps the new passphrase)', async () => {
     const pid = await session(b);
-    const change = await b.ks(['passphrase'], { KEEPSAKE_NEW_PASSPHRASE: `${PASS_B} new` });
+    const change = await b.cli(['passphrase'], { KEEPSAKE_NEW_PASSPHRASE: `${PASS_B} new` });
     expect(change.status, change.stderr).toBe(0);
-    const r = await b.ks(['stats', '--json'], noPass);
+    const r = await b.cli(['stats', '--json'], noPass);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/the session ended because the vault's keys changed/);
     await until(() => !alive(pid));

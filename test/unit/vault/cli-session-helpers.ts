@@ -1,9 +1,13 @@
-// Shared by the CLI session tests: run `keepsake` as a real process against a temp data
-// folder and a temp XDG_RUNTIME_DIR (so tests never meet a real session or each other),
-// and wait for a holder process or socket to go away.
+// Shared by the CLI session tests: run `keepsake` against a temp data folder and a temp
+// XDG_RUNTIME_DIR (so tests never meet a real session or each other) — as a real process
+// (`ks`) or through runCli in this process (`cli`: the same commands without paying
+// Node + tsx start-up per call; the session holder is a real process either way) — and
+// wait for a holder process or socket to go away.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { runCli } from '../../../main/cli/run';
 import { socketPathFor } from '../../../main/core/vault/session/socket-path';
 
 export interface Run {
@@ -16,6 +20,7 @@ export interface CliWorld {
   home: string;
   env: NodeJS.ProcessEnv;
   ks(args: string[], extra?: NodeJS.ProcessEnv, input?: string): Promise<Run>;
+  cli(args: string[], extra?: NodeJS.ProcessEnv, input?: string): Promise<Run>;
   socket(): string;
 }
 
@@ -29,6 +34,12 @@ export function cliWorld(root: string, name: string, pass: string, entry = 'bin/
     home,
     env,
     socket: () => socketPathFor(home, env),
+    cli: async (args, extra = {}, input = '') => {
+      const stdout: string[] = [];
+      const stderr: string[] = [];
+      const status = await runCli(args, { ...env, ...extra }, { out: (l) => stdout.push(l), err: (l) => stderr.push(l), stdin: Readable.from([Buffer.from(input)]) });
+      return { status, stdout: stdout.map((l) => `${l}\n`).join(''), stderr: stderr.map((l) => `${l}\n`).join('') };
+    },
     ks: (args, extra = {}, input = '') =>
       new Promise((resolve) => {
         const child = spawn(process.execPath, [entry, ...args], { env: { ...env, ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });

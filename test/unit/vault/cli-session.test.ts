@@ -1,5 +1,6 @@
-// The CLI session (keepsake unlock --session / --status, keepsake lock) as scripts use it,
-// through real `keepsake` processes: later commands run without the passphrase, the socket
+// The CLI session (keepsake unlock --session / --status, keepsake lock) as scripts use it
+// (real `keepsake` processes where crossing a process matters, runCli in this process
+// elsewhere; the holder is always a real process): later commands run without the passphrase, the socket
 // and its folder are owner-only, the holder never sees the passphrase, --no-session and
 // KEEPSAKE_SESSION=0 ignore it, and lock and --idle end it.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -18,17 +19,17 @@ const started: number[] = [];
 beforeAll(async () => {
   t = tempDir('ks-cli-session-');
   w = cliWorld(t.dir, 'home', PASS);
-  const init = await w.ks(['init', '--json']);
+  const init = await w.cli(['init', '--json']);
   expect(init.status, init.stderr).toBe(0);
 });
 afterAll(async () => {
-  await w.ks(['lock']);
+  await w.cli(['lock']);
   for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
   t.cleanup();
 });
 
 async function startSession(args: string[] = []): Promise<number> {
-  const r = await w.ks(['unlock', '--session', '--json', ...args]);
+  const r = await w.cli(['unlock', '--session', '--json', ...args]);
   expect(r.status, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout) as { session: { running: boolean; pid: number } };
   expect(out.session.running).toBe(true);
@@ -40,35 +41,36 @@ const noPass = { KEEPSAKE_PASSPHRASE: '' };
 
 describe('keepsake unlock --session', () => {
   it('lets vault commands run without the passphrase until keepsake lock', async () => {
-    expect(JSON.parse((await w.ks(['unlock', '--status', '--json'])).stdout)).toEqual({ ok: true, session: { running: false } });
+    expect(JSON.parse((await w.cli(['unlock', '--status', '--json'])).stdout)).toEqual({ ok: true, session: { running: false } });
     // without a session, no passphrase means no vault
-    expect((await w.ks(['stats', '--json'], noPass)).status).toBe(2);
+    expect((await w.cli(['stats', '--json'], noPass)).status).toBe(2);
 
     const pid = await startSession(['--idle', '10m', '--max', '1h']);
+    // a separate process, with no passphrase anywhere, opens the vault from the session
     const stats = await w.ks(['stats', '--json'], noPass);
     expect(stats.status, stats.stderr).toBe(0);
     expect(stats.stderr).toBe('');
     expect(JSON.parse(stats.stdout)).toMatchObject({ ok: true, stats: { items: 0 } });
 
-    const status = JSON.parse((await w.ks(['unlock', '--status', '--json'], noPass)).stdout) as { session: { running: boolean; pid: number; until: number; idleUntil: number; startedAt: number } };
+    const status = JSON.parse((await w.cli(['unlock', '--status', '--json'], noPass)).stdout) as { session: { running: boolean; pid: number; until: number; idleUntil: number; startedAt: number } };
     expect(status.session).toMatchObject({ running: true, pid });
     expect(status.session.until - status.session.startedAt).toBe(3_600_000);
     expect(status.session.idleUntil).toBeLessThanOrEqual(status.session.until);
 
     // the session can be ignored on request
-    expect((await w.ks(['stats', '--json', '--no-session'], noPass)).status).toBe(2);
-    expect((await w.ks(['stats', '--json'], { ...noPass, KEEPSAKE_SESSION: '0' })).status).toBe(2);
+    expect((await w.cli(['stats', '--json', '--no-session'], noPass)).status).toBe(2);
+    expect((await w.cli(['stats', '--json'], { ...noPass, KEEPSAKE_SESSION: '0' })).status).toBe(2);
     // plain unlock checks the passphrase itself, session or not
-    expect((await w.ks(['unlock'], { KEEPSAKE_PASSPHRASE: 'not the passphrase' })).status).toBe(4);
+    expect((await w.cli(['unlock'], { KEEPSAKE_PASSPHRASE: 'not the passphrase' })).status).toBe(4);
 
-    const lock = await w.ks(['lock', '--json']);
+    const lock = await w.cli(['lock', '--json']);
     expect(lock.status).toBe(0);
     expect(JSON.parse(lock.stdout)).toEqual({ ok: true, ended: true });
     await until(() => !alive(pid));
     expect(gone(w.socket())).toBe(true);
-    expect((await w.ks(['stats', '--json'], noPass)).status).toBe(2);
+    expect((await w.cli(['stats', '--json'], noPass)).status).toBe(2);
     // lock with nothing running is fine for scripts
-    const again = await w.ks(['lock', '--json']);
+    const again = await w.cli(['lock', '--json']);
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ ok: true, ended: false });
   });
@@ -92,7 +94,7 @@ describe('keepsake unlock --session', () => {
     const after = await w.ks(['stats'], noPass);
     expect(after.status, after.stderr).toBe(0);
     expect(alive(pid)).toBe(true);
-    expect((await w.ks(['lock'])).status).toBe(0);
+    expect((await w.cli(['lock'])).status).toBe(0);
     await until(() => !alive(pid));
   });
 
@@ -103,7 +105,7 @@ describe('keepsake unlock --session', () => {
     await until(() => !alive(first));
     await until(() => !alive(second));
     expect(gone(w.socket())).toBe(true);
-    const after = await w.ks(['stats', '--json'], noPass);
+    const after = await w.cli(['stats', '--json'], noPass);
     expect(after.status).toBe(2);
     expect(after.stderr).not.toContain('session');
   });
@@ -113,10 +115,10 @@ describe('keepsake unlock --session', () => {
     expect(parseDuration('15m', 'idle')).toBe(900_000);
     expect(parseDuration('8h', 'max')).toBe(28_800_000);
     for (const bad of ['0s', 'soon', '30d', '-5m', '15', '1.5h', '']) expect(() => parseDuration(bad, 'idle'), bad).toThrow(/takes a length like 90s/);
-    const r = await w.ks(['unlock', '--session', '--max=soon']);
+    const r = await w.cli(['unlock', '--session', '--max=soon']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--max takes a length like 90s/);
-    expect((await w.ks(['unlock', '--idle', '5m'])).status).toBe(2);
+    expect((await w.cli(['unlock', '--idle', '5m'])).status).toBe(2);
     expect(gone(w.socket())).toBe(true);
   });
 
