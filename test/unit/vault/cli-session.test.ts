@@ -98,7 +98,7 @@ describe('keepsake unlock --session', () => {
     await until(() => !alive(pid));
   });
 
-  it('ends by itself after --idle without a command, and replaces a running session when started again', async () => {
+  it('ends by itself after --idle without a command or at --max, and replaces a running session when started again', async () => {
     const first = await startSession();
     const second = await startSession(['--idle', '1s']);
     expect(second).not.toBe(first);
@@ -108,6 +108,10 @@ describe('keepsake unlock --session', () => {
     const after = await w.cli(['stats', '--json'], noPass);
     expect(after.status).toBe(2);
     expect(after.stderr).not.toContain('session');
+    // --max ends it even while it is in use
+    const third = await startSession(['--idle', '10m', '--max', '1s']);
+    await until(() => !alive(third));
+    expect(gone(w.socket())).toBe(true);
   });
 
   it('refuses bad --idle / --max values and options without --session', async () => {
