@@ -2,6 +2,7 @@
 // modification time, reused by a sync to a second target, and dropped when a pack is gone
 // or its upload did not verify. A wrong remembered MD5 cannot make a pack count as sent:
 // the ETag no longer matches, so the object is checked by HEAD and read back instead.
+import { randomBytes } from 'node:crypto';
 import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { deriveCloudKeys, objectName } from '../../../main/core/cloud/mirror/clo
 import { listLocalPacks } from '../../../main/core/cloud/mirror/local-packs';
 import { PackDigests } from '../../../main/core/cloud/mirror/pack-digests';
 import { syncToTarget } from '../../../main/core/cloud/mirror/sync';
+import { openIndexDb } from '../../../main/core/vault/index-db';
 import { all, run, sql } from '../../../main/core/vault/sql';
 import { digestsOf } from '../../../main/core/cloud/hashing';
 import { startRig, type TargetRig } from './helpers';
@@ -54,6 +56,17 @@ describe('PackDigests', () => {
     second.forget(b.id);
     second.flush(packs.filter((p) => p.id !== a.id)); // a is gone from the folder
     expect(rows(sv)).toEqual([]);
+  });
+
+  it('on an index it cannot use, remembers nothing and does not throw (the sync then hashes every pack)', async () => {
+    sv = syntheticVault(1, 1024);
+    const [pack] = await listLocalPacks(sv.source.packsDir);
+    const db = openIndexDb(join(sv.root, 'other.db'), randomBytes(32));
+    db.close();
+    const digests = new PackDigests(db);
+    digests.remember(pack!, digestsOf(readFileSync(pack!.path)));
+    expect(() => digests.flush([pack!])).not.toThrow();
+    expect(new PackDigests(sv.source.db).lookup(pack!, true)).toBeNull();
   });
 
   it('a second target reuses the first sync\'s digests; a wrong MD5 only costs a HEAD and a read-back', async () => {

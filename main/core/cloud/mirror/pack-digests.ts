@@ -25,15 +25,24 @@ export class PackDigests {
   private readonly fresh = new Map<string, Row>();
   private readonly forgotten = new Set<string>();
 
+  /** False when the table could not be made or read (a busy or read-only index): then nothing is remembered. */
+  private readonly usable: boolean;
+
   constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS cloud_pack_digests (
-      pack_id TEXT PRIMARY KEY,
-      size INTEGER NOT NULL,
-      mtime_ms INTEGER NOT NULL,
-      sha256 TEXT NOT NULL,
-      md5 TEXT NOT NULL
-    ) STRICT`);
-    for (const r of all<Row>(db, sql`SELECT pack_id, size, mtime_ms, sha256, md5 FROM cloud_pack_digests`)) this.known.set(r.pack_id, r);
+    try {
+      db.exec(`CREATE TABLE IF NOT EXISTS cloud_pack_digests (
+        pack_id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        md5 TEXT NOT NULL
+      ) STRICT`);
+      for (const r of all<Row>(db, sql`SELECT pack_id, size, mtime_ms, sha256, md5 FROM cloud_pack_digests`)) this.known.set(r.pack_id, r);
+      this.usable = true;
+    } catch {
+      // A cache: the sync goes on and hashes every pack it sends.
+      this.usable = false;
+    }
   }
 
   /** The remembered digests of this exact pack file (MD5 too when `md5`), or null. */
@@ -59,6 +68,7 @@ export class PackDigests {
 
   /** Writes new rows and drops forgotten ones and (given the local pack list) those of packs that are gone. */
   flush(live?: ReadonlyArray<LocalPack>): void {
+    if (!this.usable) return;
     const liveIds = live ? new Set(live.map((p) => p.id)) : null;
     const gone = liveIds ? [...this.known.keys()].filter((id) => !liveIds.has(id)) : [];
     if (this.fresh.size === 0 && this.forgotten.size === 0 && gone.length === 0) return;
