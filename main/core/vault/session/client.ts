@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { KeepsakeError } from '../../../../common/errors';
 import { vaultLayout } from '../layout';
 import { MAX_LINE, parseResponse, PROTOCOL_VERSION, type HolderConfig, type SessionInfo, type SessionOp, type SessionResponse } from './protocol';
-import { canonicalFolder, checkSessionDir, ensureSessionDir, socketPathFor } from './socket-path';
+import { canonicalFolder, checkSessionDir, ensureSessionDir, sessionsSupported, socketPathFor } from './socket-path';
 
 /** How long a command waits for a session's answer before using the passphrase instead. */
 export const ASK_TIMEOUT_MS = 1500;
@@ -32,6 +32,7 @@ function uid(): number {
 
 /** Sends one request to the session of `dataFolder`, if one is there. Never throws. */
 export async function askSession(dataFolder: string, op: SessionOp, env: NodeJS.ProcessEnv = process.env, timeoutMs = ASK_TIMEOUT_MS): Promise<SessionAnswer> {
+  if (!sessionsSupported) return { kind: 'none' };
   const folder = canonicalFolder(dataFolder);
   const path = socketPathFor(folder, env);
   try {

@@ -42,8 +42,12 @@ export function checkSessionDir(dir: string): void {
   }
 }
 
+/** Sessions rely on Unix sockets guarded by an owner-only folder; Windows has no such folder mode. */
+export const sessionsSupported = process.platform !== 'win32';
+
 /** Makes the session directory (0700) if needed and checks it. */
 export function ensureSessionDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (!sessionsSupported) throw new KeepsakeError('UNSUPPORTED', 'CLI sessions are not available on Windows yet: every command asks for the passphrase.');
   const dir = sessionDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   checkSessionDir(dir);
