@@ -8,7 +8,8 @@
 // KS_WORKERS=0 runs without seal workers; KS_REUSE=1 opens the vault a previous run left in
 // the work dir instead of backing up again (restore and check then start in a fresh
 // process, so their peak RSS is their own, not the first backup's).
-// KS_PAGE_FILES sets the restore's page size (files per index query).
+// KS_PAGE_FILES sets the restore's page size (files per index query); KS_WORKER_MIN_BYTES
+// the average file size from which a restore job goes to the workers (smaller: this thread).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
       rmSync(target, { recursive: true, force: true });
       const pageFiles = Number(process.env.KS_PAGE_FILES ?? 0);
       const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
-      await phase('restore', () => restoreSnapshot(ctx, 'latest', target, pageFiles > 0 ? { pageFiles } : {}));
+      const workerMinBytes = process.env.KS_WORKER_MIN_BYTES === undefined ? undefined : Number(process.env.KS_WORKER_MIN_BYTES);
+      await phase('restore', () => restoreSnapshot(ctx, 'latest', target, { ...(pageFiles > 0 ? { pageFiles } : {}), ...(workerMinBytes !== undefined ? { workerMinBytes } : {}) }));
       rmSync(target, { recursive: true, force: true });
     }
     if (want('check')) await phase('check', () => vault.check({ readData: true }));

@@ -27,9 +27,12 @@ export interface RestoreOptions {
   pageFiles?: number;
   /** false: write every file on this thread even when seal workers are available. */
   workers?: boolean;
+  /** A job goes to the workers when its files average at least this many bytes (0: every job). */
+  workerMinBytes?: number;
 }
 
 const PAGE_FILES = 2000;
+const WORKER_MIN_BYTES = 0;
 /** A worker job: up to this many files or bytes (a larger file is a job of its own). */
 const JOB_FILES = 64;
 const JOB_BYTES = 8 * 1024 * 1024;
@@ -160,6 +163,9 @@ function* pages(ctx: VaultContext, snapshotId: number, pageFiles: number, target
       // an empty file has no chunks; a chunk row gone from under its file leaves the file short (incomplete)
       if (r.pack_id !== null) cur.chunks.push({ pack: r.pack_id, offset: r.offset!, length: r.length!, plain: r.plain_length!, id: r.chunk_id! });
     }
+    // Within a page, files go in path order: neighbours in a folder are created one after
+    // another (the pages themselves follow the item ids, i.e. the order of the backup).
+    files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     yield files;
   }
 }
@@ -187,6 +193,7 @@ class RestoreRun {
   private files = 0;
   private bytes = 0;
   private reader: HereReader | null = null;
+  private readonly workerMinBytes: number;
 
   constructor(
     private readonly ctx: VaultContext,
@@ -194,6 +201,7 @@ class RestoreRun {
     private readonly opts: RestoreOptions,
   ) {
     this.pool = opts.workers === false ? null : ctx.sealPool();
+    this.workerMinBytes = opts.workerMinBytes ?? WORKER_MIN_BYTES;
   }
 
   async run(snapshotId: number): Promise<{ files: number; bytes: number }> {
@@ -237,9 +245,25 @@ class RestoreRun {
       }
       this.maybe.add(f.tmp);
     }
-    if (!this.pool) {
-      this.writeHere(files);
-      await this.finished(files);
+    const jobBytes = files.reduce((n, f) => n + f.size, 0);
+    if (!this.pool || jobBytes < files.length * this.workerMinBytes) {
+      if (!this.inFlight.length) {
+        this.writeHere(files);
+        await this.finished(files);
+        return;
+      }
+      // Jobs are still on the workers: this one is written now but settled in its turn,
+      // so the failure reported is still the first in file order.
+      let result: InFlight['result'];
+      try {
+        this.writeHere(files);
+        result = Promise.resolve({ failed: null, bytes: jobBytes });
+      } catch (e) {
+        result = Promise.reject(e);
+        result.catch(() => undefined);
+      }
+      this.inFlight.push({ files, packIds: [], result });
+      if (this.inFlight.length >= IN_FLIGHT) await this.settleOldest();
       return;
     }
     const packIds: string[] = [];

@@ -80,9 +80,10 @@ describe('restore on the seal workers and on this thread', () => {
   it('restores the same bytes, modes and times either way, across page boundaries', async () => {
     const want = tree(src);
     expect(want.size).toBe(95);
-    for (const [workers, pageFiles] of [[true, 1], [true, 7], [true, 5000], [false, 7], [false, 5000]] as const) {
-      const out = join(t.dir, `out-${workers}-${pageFiles}`);
-      const r = await restoreSnapshot(ctx, 'latest', out, { workers, pageFiles });
+    // workerMinBytes 100,000: small files on this thread while the larger ones are on the workers
+    for (const [workers, pageFiles, workerMinBytes] of [[true, 1, 0], [true, 7, 0], [true, 5000, 0], [true, 7, 100_000], [false, 7, 0], [false, 5000, 0]] as const) {
+      const out = join(t.dir, `out-${workers}-${pageFiles}-${workerMinBytes}`);
+      const r = await restoreSnapshot(ctx, 'latest', out, { workers, pageFiles, workerMinBytes });
       expect(r.files).toBe(95);
       expect(tree(out)).toEqual(want);
     }
@@ -108,9 +109,9 @@ describe('restore on the seal workers and on this thread', () => {
     )!;
     flipByte(packPath(vault.layout, c.pack_id), c.offset + 30);
     const errors = [];
-    for (const workers of [true, false]) {
-      const out = join(t.dir, `out-${workers}`);
-      const e = await restoreSnapshot(ctx, 'latest', out, { workers, pageFiles: 20 }).then(
+    for (const [workers, workerMinBytes] of [[true, 0], [true, 100_000], [false, 0]] as const) {
+      const out = join(t.dir, `out-${workers}-${workerMinBytes}`);
+      const e = await restoreSnapshot(ctx, 'latest', out, { workers, pageFiles: 20, workerMinBytes }).then(
         () => null,
         (x: unknown) => x as { code: string; message: string },
       );
@@ -121,7 +122,8 @@ describe('restore on the seal workers and on this thread', () => {
       expect(existsSync(join(out, 'multi1.jpg'))).toBe(false);
       expect(partials(out)).toEqual([]);
     }
-    expect(errors[0]).toEqual(errors[1]);
+    expect(errors[1]).toEqual(errors[0]);
+    expect(errors[2]).toEqual(errors[0]);
   });
 
   it('a missing pack and a file whose chunks do not add up are named the same way on both paths', async () => {
@@ -141,14 +143,17 @@ describe('restore on the seal workers and on this thread', () => {
     const path = packPath(vault.layout, pack.pack_id);
     writeFileSync(`${path}.moved`, readFileSync(path));
     writeFileSync(path, ''); // as short as it gets: a pack cut off
-    for (const workers of [true, false]) {
-      const e = await restoreSnapshot(ctx, 'latest', join(t.dir, `short-${workers}`), { workers }).catch((x: unknown) => x as Error);
+    for (const [workers, workerMinBytes] of [[true, 0], [true, 100_000], [false, 0]] as const) {
+      const out = join(t.dir, `short-${workers}-${workerMinBytes}`);
+      const e = await restoreSnapshot(ctx, 'latest', out, { workers, workerMinBytes }).catch((x: unknown) => x as Error);
       expect(e).toMatchObject({ code: 'CORRUPT' });
+      expect(partials(out)).toEqual([]);
       messages.push((e as Error).message);
     }
     // the first file in restore order with a chunk in that pack is named
     expect(messages[0]).toMatch(/^A pack file is shorter than the index says: part of the vault is missing \(.+ cannot be restored\)\.$/);
     expect(messages[1]).toBe(messages[0]);
+    expect(messages[2]).toBe(messages[0]);
   });
 
   it('a worker that dies mid-restore: the rest is written on this thread, every file whole', async () => {
