@@ -31,6 +31,12 @@ export interface SyncOptions {
    */
   batchFileBytes?: number;
   batchBytes?: number;
+  /**
+   * Bytes sent but not yet acknowledged — the commit in flight, the batch waiting for the
+   * next commit and the uploads under way — kept at or below this (default 64 MiB: what a
+   * desktop holds in memory by default; past it, it writes files to disk staging).
+   */
+  windowBytes?: number;
   /** Parallel uploads (default 3; the desktop allows 8 connections per device). */
   concurrency?: number;
   /** Retries per item after a cut connection (each resumes where the desktop stopped). */
@@ -188,14 +194,21 @@ export class KeepsakeAgent {
     const minBytes = Math.min(opts.commitMinBytes ?? 16 * 1024 * 1024, commitBytes);
     let batch: ScannedFile[] = [];
     let batchBytes = 0;
+    const windowBytes = opts.windowBytes ?? 64 * 1024 * 1024;
     let inFlight: Promise<void> | null = null;
+    let inFlightBytes = 0;
     let commitError: unknown = null;
     let uploading = 0;
+    let uploadingBytes = 0;
+    /** Uploads under way (settle, never reject) and the bytes a worker waits to send. */
+    const uploads = new Set<Promise<void>>();
+    let wanted = 0;
+    const over = (bytes: number): boolean => inFlightBytes + batchBytes + uploadingBytes + bytes > windowBytes;
     let draining = false;
     let commits = 0;
     const full = (): boolean => batch.length >= commitItems || batchBytes >= commitBytes;
     // The first commit goes with the first file: the desktop starts storing at once.
-    const enough = (): boolean => draining || commits === 0 || batch.length >= minItems || batchBytes >= minBytes || (next >= need.length && uploading === 0);
+    const enough = (): boolean => draining || commits === 0 || batch.length >= minItems || batchBytes >= minBytes || (next >= need.length && uploading === 0) || (wanted > 0 && over(wanted));
     const pump = (): void => {
       if (inFlight || !batch.length || commitError || !enough()) return;
       // Up to the caps (at least one file); the rest waits for the next commit.
@@ -206,6 +219,7 @@ export class KeepsakeAgent {
       batch = batch.slice(n);
       batchBytes -= bytes;
       commits += 1;
+      inFlightBytes = bytes;
       // Handled at once (no unhandled rejection); the first failure is rethrown below.
       inFlight = this.commit(client, files, sum, opts)
         .catch((e: unknown) => {
@@ -213,6 +227,7 @@ export class KeepsakeAgent {
         })
         .finally(() => {
           inFlight = null;
+          inFlightBytes = 0;
           pump();
         });
     };
@@ -238,12 +253,33 @@ export class KeepsakeAgent {
             next += 1;
           }
         }
+        // Window: what the desktop holds unacknowledged stays within its memory, so it
+        // never has to spill held files to disk staging (measured: 5–30 spills per
+        // 214 MB sync without this, each an encryption, a write, a read and a decryption).
+        // Over it, what waits is committed now, then a commit or an upload is awaited (a
+        // file bigger than the whole window goes alone once nothing else is out).
+        while (over(bytes) && !commitError) {
+          wanted = bytes;
+          pump();
+          wanted = 0;
+          if (inFlight) await inFlight;
+          else if (uploads.size) await Promise.race(uploads);
+          else break;
+        }
         uploading += 1;
+        uploadingBytes += bytes;
+        const upload = group.length > 1 ? this.uploadGroup(client, group, rangeBytes, opts, sum) : this.uploadFile(client, job.file, job.offset, rangeBytes, opts, sum);
+        const settled = upload.then(
+          () => undefined,
+          () => undefined,
+        );
+        uploads.add(settled);
         try {
-          if (group.length > 1) await this.uploadGroup(client, group, rangeBytes, opts, sum);
-          else await this.uploadFile(client, job.file, job.offset, rangeBytes, opts, sum);
+          await upload;
         } finally {
+          uploads.delete(settled);
           uploading -= 1;
+          uploadingBytes -= bytes;
         }
         batch.push(...group);
         batchBytes += bytes;

@@ -60,6 +60,18 @@ describe('held uploads and pipelined commits', () => {
     expect(desktop.devices.syncStore.uploadsOf(agent.state.state.desktop?.deviceId ?? '')).toEqual([]);
   });
 
+  it('an agent whose window is the desktop budget never makes it spill, and every file is stored', async () => {
+    desktop = await startDesktop({ heldBytes: 3 * MiB });
+    const { phone, ids } = phoneWith([1, 2, 1.5, 2, 1, 0.5, 2, 1, 1.5, 2].map((m) => Math.round(m * MiB)));
+    const agent = await pairedAgent(desktop, phone);
+    // The same files and options that spill in the test above, with the window at the budget.
+    const s = await agent.sync({ concurrency: 3, commitItems: 3, windowBytes: 3 * MiB });
+    expect(s.notAcked).toEqual([]);
+    expect(s.acked).toBe(ids.length);
+    expect(desktop.devices.sync.heldStats).toEqual({ bytes: 0, spilled: 0 });
+    await expectStoredExactly(desktop, agent, phone, ids);
+  });
+
   it('with no memory budget every upload goes through disk staging and is stored the same', async () => {
     desktop = await startDesktop({ heldBytes: 0 });
     const { phone, ids } = phoneWith([3 * MiB, 100_000, 1]);
