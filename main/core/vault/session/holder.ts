@@ -117,6 +117,8 @@ function keyReply(): Buffer {
 
 function reply(sock: Socket, response: SessionResponse | Buffer, then?: () => void): void {
   const bytes = Buffer.isBuffer(response) ? response : Buffer.from(`${JSON.stringify(response)}\n`);
+  // wiped once written, or once the connection is gone if the client left first
+  sock.once('close', () => bytes.fill(0));
   sock.end(bytes, () => {
     bytes.fill(0);
     then?.();
