@@ -60,6 +60,8 @@ interface Timing {
   agentCpu?: number;
   /** Upload requests the agent sent; network runs only. */
   requests?: number;
+  /** Held files the desktop had to spill to disk staging (0 when the agent keeps its window). */
+  spilled?: number;
 }
 
 const cpuSince = (c: NodeJS.CpuUsage): number => {
@@ -127,7 +129,7 @@ async function networkSync(work: string, phone: string): Promise<Timing> {
     const cpu = cpuSince(c0);
     const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number; cpuMs: number; uploadRequests?: number };
     if (code !== 0 || s.acked !== s.needed) throw new Error(`sync incomplete: ${Buffer.concat(out).toString('utf8').slice(0, 400)}`);
-    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0 };
+    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled };
   } finally {
     await devices.close();
     vault.close();
@@ -182,7 +184,7 @@ export const devicesSection: BenchSection = {
     const gatewayCpu = median(nets.map((t) => t.cpu));
     const agentCpu = median(nets.map((t) => t.agentCpu ?? 0));
     const pct = (a: number, b: number): string => `${((a / b - 1) * 100).toFixed(1)} %`;
-    console.log(`desktop CPU (all threads): local ingest ${localCpu.toFixed(2)} s (streams) / ${bufCpu.toFixed(2)} s (buffers), gateway ${gatewayCpu.toFixed(2)} s (${pct(gatewayCpu, localCpu)} / ${pct(gatewayCpu, bufCpu)}); agent process ${agentCpu.toFixed(2)} s (start-up included), ${median(nets.map((t) => t.requests ?? 0))} upload requests`);
+    console.log(`desktop CPU (all threads): local ingest ${localCpu.toFixed(2)} s (streams) / ${bufCpu.toFixed(2)} s (buffers), gateway ${gatewayCpu.toFixed(2)} s (${pct(gatewayCpu, localCpu)} / ${pct(gatewayCpu, bufCpu)}); agent process ${agentCpu.toFixed(2)} s (start-up included), ${median(nets.map((t) => t.requests ?? 0))} upload requests, ${median(nets.map((t) => t.spilled ?? 0))} held files spilled to disk`);
     rmSync(work, { recursive: true, force: true });
   },
 };
