@@ -273,22 +273,27 @@ class RestoreRun {
     const keys = new Uint8Array(files.length * 32);
     const jobs: RestoreFileJob[] = [];
     let c = 0;
-    files.forEach((f, i) => {
-      const key = unwrapItemKey(this.ctx.keys.itemWrap, f.wrapped, f.itemId);
-      keys.set(key, i * 32);
-      key.fill(0);
-      const flat: number[] = [];
-      for (const ch of f.chunks) {
-        let p = packIndex.get(ch.pack);
-        if (p === undefined) {
-          p = packIds.push(ch.pack) - 1;
-          packIndex.set(ch.pack, p);
+    try {
+      files.forEach((f, i) => {
+        const key = unwrapItemKey(this.ctx.keys.itemWrap, f.wrapped, f.itemId);
+        keys.set(key, i * 32);
+        key.fill(0);
+        const flat: number[] = [];
+        for (const ch of f.chunks) {
+          let p = packIndex.get(ch.pack);
+          if (p === undefined) {
+            p = packIds.push(ch.pack) - 1;
+            packIndex.set(ch.pack, p);
+          }
+          flat.push(p, ch.offset, ch.length, ch.plain);
+          ids.set(ch.id, c++ * 32);
         }
-        flat.push(p, ch.offset, ch.length, ch.plain);
-        ids.set(ch.id, c++ * 32);
-      }
-      jobs.push({ tmp: f.tmp, item: f.itemId, size: f.size, mode: f.mode, mtime: f.mtimeMs, chunks: flat });
-    });
+        jobs.push({ tmp: f.tmp, item: f.itemId, size: f.size, mode: f.mode, mtime: f.mtimeMs, chunks: flat });
+      });
+    } catch (e) {
+      keys.fill(0); // a damaged wrapped key: the keys unwrapped before it go too
+      throw e;
+    }
     const result = this.pool.restoreFiles({ packs: packIds.map((p) => packPath(this.ctx.layout, p)), files: jobs, ids, keys, readAhead: READ_AHEAD });
     result.catch(() => undefined); // awaited in order by settleOldest; not an unhandled rejection meanwhile
     this.inFlight.push({ files, packIds, result });

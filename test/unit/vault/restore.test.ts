@@ -156,6 +156,21 @@ describe('restore on the seal workers and on this thread', () => {
     expect(messages[2]).toBe(messages[0]);
   });
 
+  it('a damaged item key stops the restore with the same error on both paths, nothing partial left', async () => {
+    const row = get<{ item_id: string }>(vault.indexDb, sql`SELECT item_id FROM snapshot_items WHERE path = 'd2/f050.txt'`)!;
+    run(vault.indexDb, sql`UPDATE items SET wrapped_key = zeroblob(60) WHERE id = ${row.item_id}`);
+    const messages: string[] = [];
+    for (const workers of [true, false]) {
+      const out = join(t.dir, `key-${workers}`);
+      const e = await restoreSnapshot(ctx, 'latest', out, { workers, pageFiles: 30 }).catch((x: unknown) => x as Error);
+      expect(e).toMatchObject({ code: 'CORRUPT' });
+      expect(partials(out)).toEqual([]);
+      expect(existsSync(join(out, 'd2', 'f050.txt'))).toBe(false);
+      messages.push((e as Error).message);
+    }
+    expect(messages[1]).toBe(messages[0]);
+  });
+
   it('a worker that dies mid-restore: the rest is written on this thread, every file whole', async () => {
     const pool = ctx.sealPool();
     if (!pool) throw new Error('expected seal workers');
