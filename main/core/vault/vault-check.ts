@@ -16,6 +16,9 @@ import type { CheckProblem, CheckReport } from './types';
 import { KeepsakeError } from '../../../common/errors';
 import { headProblem } from './head-file';
 
+/** Pack bytes handed to the seal workers and not yet answered: two packs of the usual 16 MiB. */
+const CHECK_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
 export interface CheckOptions {
   readData?: boolean;
   /** "n/N": check the n-th of N slices of the packs (1-based), for spreading a full read over N runs. */
@@ -78,8 +81,11 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
   // thread checks each pack's frame and header and collects the answers in pack order.
   const pool = opts.readData ? ctx.sealPool() : null;
   const inFlight: Array<Promise<void>> = [];
+  const inFlightSizes: number[] = [];
+  let inFlightBytes = 0;
   const settleOldest = async (): Promise<void> => {
     await inFlight.shift();
+    inFlightBytes -= inFlightSizes.shift() ?? 0;
     control?.report({ done: report.packsChecked, bytesDone: report.bytesRead });
     await control?.checkpoint();
   };
@@ -114,6 +120,10 @@ export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, con
         chunkRows.forEach((c, i) => keyRows.set(itemKey(c.item_id, c.wrapped_key), i * 32));
         const rows = chunkRows.map((c) => ({ offset: c.offset, length: c.length, plain: c.plain_length, id: c.chunk_id, item: c.item_id }));
         report.chunksChecked += rows.length;
+        // what the workers hold is bounded in bytes (each reads its pack whole into a reused buffer)
+        while (inFlight.length && inFlightBytes + size > CHECK_IN_FLIGHT_BYTES) await settleOldest();
+        inFlightBytes += size;
+        inFlightSizes.push(size);
         inFlight.push(
           pool.verifyPack({ path, macKey: ctx.keys.chunkId, rows, keys: keyRows }).then(({ bad, bytes }) => {
             report.bytesRead += bytes;
