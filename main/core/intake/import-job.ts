@@ -337,18 +337,34 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     count(stored, await vault.putItems(stored));
     await control.checkpoint();
   };
+  // A records batch is stored while the next one is read (the storage worker commits it
+  // off this thread: docs/vault.md), with at most one batch in flight. The vault's write
+  // queue keeps the call order, so a files batch sent later is still stored after it.
+  // The file's checkpoint is saved only after flush(), i.e. after the last commit.
+  let storing: Promise<void> = Promise.resolve();
+  const settle = async () => {
+    const previous = storing;
+    storing = Promise.resolve();
+    await previous;
+  };
   const flushRecords = async () => {
     if (!records.length) return;
     const stored = records;
     records = [];
     recordBatchBytes = 0;
     recordKeys.clear();
-    count(stored, await vault.putRecords(stored));
+    await settle(); // the previous batch (its failure surfaces here, once)
+    // Pause/cancel between a commit and the next batch: a cancel keeps exactly the
+    // batches committed so far and starts no other.
     await control.checkpoint();
+    const put = vault.putRecords(stored).then((results) => count(stored, results));
+    put.catch(() => undefined); // awaited at the next flush or at the end; not unhandled meanwhile
+    storing = put;
   };
   const flush = async () => {
     await flushFiles();
     await flushRecords();
+    await settle();
   };
 
   let failure: string | null = null;
@@ -380,6 +396,8 @@ async function importEntry(core: Core, vault: Vault, entry: WalkEntry, report: I
     }
   } catch (e) {
     if (isKeepsakeError(e) && e.code === 'CANCELLED') {
+      // A batch already sent is committed (or fails) before the job says it has stopped.
+      await settle().catch(() => undefined);
       runCleanups();
       throw e;
     }
