@@ -9,7 +9,8 @@
 // the work dir instead of backing up again (restore and check then start in a fresh
 // process, so their peak RSS is their own, not the first backup's).
 // KS_PAGE_FILES sets the restore's page size (files per index query); KS_WORKER_MIN_BYTES
-// the average file size from which a restore job goes to the workers (smaller: this thread).
+// the average file size from which a restore job goes to the workers (smaller: this thread);
+// KS_RESTORE_TO restores there instead (a tmpfs takes the disk's journal out of the figure).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     if (!reuse) await phase('first', () => vault.backupFolder(folder));
     if (want('nochange')) await phase('no-change', () => vault.backupFolder(folder));
     if (want('restore')) {
-      const target = join(work, 'restore');
+      const target = process.env.KS_RESTORE_TO ? resolve(process.env.KS_RESTORE_TO) : join(work, 'restore');
       rmSync(target, { recursive: true, force: true });
       const pageFiles = Number(process.env.KS_PAGE_FILES ?? 0);
       const ctx = (vault as unknown as { ctx: VaultContext }).ctx;

@@ -127,7 +127,9 @@ function restoreRead(m, fds, pack, offset, length) {
     try { fd = openSync(m.packs[pack], 'r'); } catch (e) { throw Object.assign(e, { kind: e && e.code === 'ENOENT' ? 'missing' : 'io', pack }); }
     fds.set(pack, fd);
   }
-  const want = Math.max(length, m.readAhead);
+  // read ahead, but not past the last byte this job needs from the pack (a job of a few
+  // small files needs a few hundred KiB of it, not the whole window)
+  const want = Math.max(length, Math.min(m.readAhead, m.ends[pack] - offset));
   if (!readWin || readWin.length < want) readWin = Buffer.allocUnsafe(want);
   winPack = -1;
   let got = 0;
@@ -614,7 +616,15 @@ export class SealPool {
    * file's item key (both wiped here once posted). Answers the first failure or null, and
    * the bytes written. Throws only when the pool broke (the caller redoes the job itself).
    */
-  async restoreFiles(job: { packs: readonly string[]; files: readonly RestoreFileJob[]; ids: Uint8Array; keys: Uint8Array; readAhead: number }): Promise<{ failed: RestoreFailure | null; bytes: number }> {
+  async restoreFiles(job: {
+    packs: readonly string[];
+    /** Per pack: the end of the last chunk the job reads there (read-ahead stops at it). */
+    ends: readonly number[];
+    files: readonly RestoreFileJob[];
+    ids: Uint8Array;
+    keys: Uint8Array;
+    readAhead: number;
+  }): Promise<{ failed: RestoreFailure | null; bytes: number }> {
     try {
       if (this.failed) throw this.failed;
       const worker = await this.acquire();
@@ -623,7 +633,7 @@ export class SealPool {
       this.jobs.set(id, running);
       try {
         if (this.failed) throw this.failed;
-        worker.postMessage({ type: 'restore', job: id, packs: job.packs, files: job.files, ids: job.ids, keys: job.keys, readAhead: job.readAhead });
+        worker.postMessage({ type: 'restore', job: id, packs: job.packs, ends: job.ends, files: job.files, ids: job.ids, keys: job.keys, readAhead: job.readAhead });
         job.keys.fill(0);
         for (;;) {
           const m = await this.nextMessage(running);

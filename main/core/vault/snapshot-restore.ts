@@ -37,11 +37,12 @@ const WORKER_MIN_BYTES = 0;
 const JOB_FILES = 64;
 const JOB_BYTES = 8 * 1024 * 1024;
 /**
- * Jobs handed out and not yet settled: two running (one per worker) and one ready for
- * whichever finishes first. Memory does not grow with it: a job in flight holds only its
- * chunk locations; a worker holds one read-ahead window and one chunk's plaintext.
+ * Jobs handed out and not yet settled (they are settled in order). Deeper than the two
+ * workers so that one slow job (a large video) at the head does not leave the other
+ * worker idle. Memory does not grow with it: a job in flight holds only its chunk
+ * locations; a worker holds one read-ahead window and one chunk's plaintext.
  */
-const IN_FLIGHT = 3;
+const IN_FLIGHT = 8;
 /** Pack bytes read at once: chunks lie mostly in pack order, so most reads hit the window. */
 const READ_AHEAD = 4 * 1024 * 1024;
 /** Files written and not yet renamed before a syncfs flushes them (count / bytes). */
@@ -267,6 +268,7 @@ class RestoreRun {
       return;
     }
     const packIds: string[] = [];
+    const ends: number[] = [];
     const packIndex = new Map<string, number>();
     const chunkCount = files.reduce((n, f) => n + f.chunks.length, 0);
     const ids = new Uint8Array(chunkCount * 32);
@@ -284,7 +286,9 @@ class RestoreRun {
           if (p === undefined) {
             p = packIds.push(ch.pack) - 1;
             packIndex.set(ch.pack, p);
+            ends.push(0);
           }
+          ends[p] = Math.max(ends[p]!, ch.offset + ch.length);
           flat.push(p, ch.offset, ch.length, ch.plain);
           ids.set(ch.id, c++ * 32);
         }
@@ -294,7 +298,7 @@ class RestoreRun {
       keys.fill(0); // a damaged wrapped key: the keys unwrapped before it go too
       throw e;
     }
-    const result = this.pool.restoreFiles({ packs: packIds.map((p) => packPath(this.ctx.layout, p)), files: jobs, ids, keys, readAhead: READ_AHEAD });
+    const result = this.pool.restoreFiles({ packs: packIds.map((p) => packPath(this.ctx.layout, p)), ends, files: jobs, ids, keys, readAhead: READ_AHEAD });
     result.catch(() => undefined); // awaited in order by settleOldest; not an unhandled rejection meanwhile
     this.inFlight.push({ files, packIds, result });
     if (this.inFlight.length >= IN_FLIGHT) await this.settleOldest();
