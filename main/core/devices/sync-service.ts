@@ -6,7 +6,7 @@
 // leaves the phone holding every item the desktop has not durably stored.
 // [Note: Acks in the vault's transaction] device_items (the desktop's own ack record) is
 // written inside the vault transaction that stores the items (IngestSink's onDurable,
-// item-store's onCommitOf): both commit with one fsync, or neither does — an ack row can
+// Vault.putItems' inCommit): both commit with one fsync, or neither does — an ack row can
 // never point at an item that was rolled back. A batch with an export writes it just
 // after its records, in its own transaction, as before.
 import { createHash, type Hash } from 'node:crypto';

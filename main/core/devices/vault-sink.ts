@@ -10,7 +10,6 @@ import { isKeepsakeError } from '../../../common/errors';
 import { lookupRecordFormat } from '../intake/archives/registry-link';
 import { collectingContext, type ImportInput } from '../intake/types';
 import type { Log } from '../log';
-import { onCommitOf } from '../vault/item-store';
 import { get, sql } from '../vault/sql';
 import type { NewItem, PutResult } from '../vault/types';
 import type { Vault } from '../vault/vault';
@@ -74,8 +73,8 @@ export class VaultIngestSink implements IngestSink {
     // An export is acknowledged only once its records are durable too, which is after
     // this transaction: such a batch calls onDurable at the end instead.
     const hasExport = batch.some((it) => it.file !== undefined && EXPORT_CATEGORIES.has(it.category));
-    if (onDurable && !hasExport) onCommitOf(items, (_db, put) => onDurable(resultsOf(batch, put)));
-    const results = resultsOf(batch, await this.vault.putItems(items));
+    const inCommit = onDurable && !hasExport ? (_db: unknown, put: PutResult[]) => onDurable(resultsOf(batch, put)) : undefined;
+    const results = resultsOf(batch, await this.vault.putItems(items, inCommit));
     for (const [i, it] of batch.entries()) {
       const result = results[i] as IngestResult;
       if (result.status === 'stored' && it.file && EXPORT_CATEGORIES.has(it.category)) {

@@ -106,19 +106,8 @@ export function validateItem(item: IngestItem): void {
 
 /** Rows a caller writes in a batch's own transaction (e.g. a phone's acks: one commit, one fsync). */
 export type CommitHook = (db: Db, results: PutResult[]) => void;
-const commitHooks = new WeakMap<readonly object[], CommitHook>();
-
-/**
- * Makes the transaction that stores this batch array (passed on as is by Vault.putItems,
- * which takes no hook parameter) also run hook; a throw from it rolls the batch back.
- */
-export function onCommitOf(batch: readonly object[], hook: CommitHook): void {
-  commitHooks.set(batch, hook);
-}
 
 export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?: CommitHook): Promise<PutResult[]> {
-  const hook = inCommit ?? commitHooks.get(batch);
-  commitHooks.delete(batch);
   for (const item of batch) validateItem(item);
   const sink = new ChunkSink(ctx);
   let prepared: Prepared[];
@@ -141,7 +130,7 @@ export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?
     }
     for (const p of prepared) results.push(commitOne(ctx, p));
     saveBudgets(ctx);
-    hook?.(ctx.db, results);
+    inCommit?.(ctx.db, results);
   })();
   return results;
 }

@@ -17,7 +17,7 @@ import { dbError, realFs, type DurableFs } from './durable-fs';
 import { backupFolder, restoreSnapshot } from './folder-backup';
 import { openIndexDb } from './index-db';
 import { getItem, listItems, media, readFile, search } from './item-read';
-import { putItems, type IngestItem } from './item-store';
+import { putItems, type CommitHook, type IngestItem } from './item-store';
 import type { RecordItem } from './record-store';
 import { closeStorageWorker, storeRecords } from './storage-worker';
 import { createKeySlots, unlockKeySlots, type Credential } from './keys/key-slots';
@@ -223,9 +223,13 @@ export class Vault {
 
   // ---- items -------------------------------------------------------------------------
 
-  /** Stores a batch in one transaction; resolves only once it is durable. */
-  putItems(batch: NewItem[]): Promise<PutResult[]> {
-    return this.announce(this.write(() => putItems(this.ctx, batch)));
+  /**
+   * Stores a batch in one transaction; resolves only once it is durable. `inCommit` writes a
+   * caller's own rows in that same transaction (a phone's acks: one commit, one fsync; a
+   * throw from it rolls the batch back).
+   */
+  putItems(batch: NewItem[], inCommit?: CommitHook): Promise<PutResult[]> {
+    return this.announce(this.write(() => putItems(this.ctx, batch, inCommit)));
   }
 
   /** Row-only items (no files) in one transaction, the bulk path (record-store.ts); durable when it resolves. */
