@@ -2,6 +2,7 @@
 // process lock, the index connection and the purpose keys, serialises writes, and hands
 // the work to small modules (item-store, item-read, folder-backup, vault-check,
 // compaction, snapshots). docs/vault.md describes formats and guarantees.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Category } from '../../../common/domain';
@@ -45,6 +46,13 @@ export interface VaultOptions {
 }
 
 type Control = Pick<JobControl, 'report' | 'checkpoint'>;
+
+/**
+ * Which vault's write-queue turn the running code holds: set for the whole async chain of
+ * a queued write (commit hooks, the work it awaits). afterWrites() called inside that
+ * chain must not queue behind the task it is part of — that would wait on itself.
+ */
+const turnOf = new AsyncLocalStorage<Vault>();
 
 export class Vault {
   private closed = false;
@@ -237,9 +245,27 @@ export class Vault {
     return this.announce(this.write(() => storeRecords(this.ctx, batch, () => indexKey(this.master))));
   }
 
-  /** Runs a short synchronous write on indexDb in turn with the vault's writes, so it waits for a storage-worker batch without blocking (storage-worker.ts). */
+  /**
+   * Runs a short synchronous write on indexDb in turn with the vault's writes, so it waits
+   * for a storage-worker batch without blocking (storage-worker.ts); resolves once `fn`
+   * has run (its own transaction committed). Called from inside a queued write (a commit
+   * hook, code a write awaits) it runs `fn` at once, synchronously: that write already
+   * holds the turn, and queueing behind it would wait on itself for ever.
+   */
   afterWrites<T>(fn: () => T): Promise<T> {
+    if (turnOf.getStore() === this) {
+      try {
+        return Promise.resolve(fn());
+      } catch (e) {
+        return Promise.reject(dbError(e));
+      }
+    }
     return this.write(async () => fn());
+  }
+
+  /** True while the calling code runs inside one of this vault's queued writes (tests, call sites that must not queue). */
+  get holdsWriteTurn(): boolean {
+    return turnOf.getStore() === this;
   }
 
   getItem(id: string): ItemRecord | null {
@@ -395,14 +421,16 @@ export class Vault {
 
   private write<T>(fn: () => Promise<T>): Promise<T> {
     this.live();
-    const next = this.writes.then(async () => {
-      this.live();
-      try {
-        return await fn();
-      } catch (e) {
-        throw dbError(e);
-      }
-    });
+    const next = this.writes.then(() =>
+      turnOf.run(this, async () => {
+        this.live();
+        try {
+          return await fn();
+        } catch (e) {
+          throw dbError(e);
+        }
+      }),
+    );
     this.writes = next.catch(() => undefined);
     return next;
   }
