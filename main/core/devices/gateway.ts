@@ -60,7 +60,7 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   desktopName: string;
   resolveDevice(fingerprint: string): PairedDevice | null;
-  pair(fingerprint: string, request: PairRequest): PairResponse;
+  pair(fingerprint: string, request: PairRequest): Promise<PairResponse>;
   sync: SyncService;
   log: Log;
   now: () => number;

@@ -36,13 +36,13 @@ function decodeId(path: string, prefix: string): string {
   }
 }
 
-export async function routePair(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, pair: (body: PairRequest) => PairResponse): Promise<void> {
+export async function routePair(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, pair: (body: PairRequest) => Promise<PairResponse>): Promise<void> {
   if (req.method !== 'POST' || req.url !== PATHS.pair) {
     sendError(res, new KeepsakeError('FORBIDDEN', 'A pairing connection may only pair.'), true);
     return;
   }
   const body = await readJson(req, 4096, PairRequest);
-  sendJson(res, 200, pair(body), true);
+  sendJson(res, 200, await pair(body), true);
 }
 
 export async function routeDevice(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, device: PairedDevice): Promise<void> {
@@ -114,7 +114,7 @@ export async function routeDevice(req: IncomingMessage, res: ServerResponse, ctx
     return;
   }
   if (method === 'POST' && path === PATHS.restoreAck) {
-    const n = sync.restoreAck(device, (await readJson(req, ctx.limits.jsonBody, RestoreAckRequest)).offerIds);
+    const n = await sync.restoreAck(device, (await readJson(req, ctx.limits.jsonBody, RestoreAckRequest)).offerIds);
     sendJson(res, 200, { delivered: n });
     return;
   }
@@ -123,7 +123,7 @@ export async function routeDevice(req: IncomingMessage, res: ServerResponse, ctx
     return;
   }
   if (method === 'POST' && path === PATHS.erasuresAck) {
-    sendJson(res, 200, sync.erasureAck(device, await readJson(req, ctx.limits.jsonBody, ErasureAckRequest)));
+    sendJson(res, 200, await sync.erasureAck(device, await readJson(req, ctx.limits.jsonBody, ErasureAckRequest)));
     return;
   }
   throw notFound();

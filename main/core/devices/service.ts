@@ -134,12 +134,15 @@ export class DevicesService {
     this.pairing.cancel();
   }
 
-  private pair(fingerprint: string, req: PairRequest): PairResponse {
-    if (this.pairings.byFingerprint(fingerprint)) {
-      throw new KeepsakeError('CONFLICT', 'This phone is already paired with this desktop.');
-    }
-    this.pairing.redeem(req.secret);
-    const device = this.pairings.add({ name: req.name, kind: req.kind, model: req.model, fingerprint, now: this.o.now() });
+  /** Checks and records a pairing in one turn of the vault's writes (SyncService.turn). */
+  private async pair(fingerprint: string, req: PairRequest): Promise<PairResponse> {
+    const device = await this.sync.turn(() => {
+      if (this.pairings.byFingerprint(fingerprint)) {
+        throw new KeepsakeError('CONFLICT', 'This phone is already paired with this desktop.');
+      }
+      this.pairing.redeem(req.secret);
+      return this.pairings.add({ name: req.name, kind: req.kind, model: req.model, fingerprint, now: this.o.now() });
+    });
     this.o.log.info('devices.paired', { device: device.id, kind: device.kind });
     return { deviceId: device.id, desktopName: this.desktopName, pinnedFingerprint: fingerprint, protocol: PROTOCOL_VERSION };
   }

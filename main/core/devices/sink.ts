@@ -59,4 +59,11 @@ export interface IngestSink {
   eraseForDevice(deviceId: string, vaultItemIds: string[]): Promise<void>;
   /** Opens an item's original file for a restore to a phone, or null if it is gone. */
   openOriginal(vaultItemId: string): Promise<Readable | null>;
+  /**
+   * Runs a short synchronous write on the index in turn with the vault's own writes
+   * (Vault.afterWrites), so the gateway's rows wait for a storage-worker batch without
+   * freezing the event loop; resolves once it has committed. A sink without a queue omits
+   * it and the rows are written at once.
+   */
+  afterWrites?<T>(fn: () => T): Promise<T>;
 }

@@ -140,12 +140,14 @@ export class SyncService {
     const now = this.d.now();
     const allowed = device.syncCategories.length ? new Set(device.syncCategories) : null;
     const candidates = req.items.filter((e) => !allowed || allowed.has(e.category));
-    const acked = new Map(candidates.map((e) => [e.id, this.d.sync.acked(device.id, e.id)]));
-    const vaultIds = [...acked.values()].map((a) => a?.vaultItemId).filter((x): x is string => !!x);
-    const erased = vaultIds.length ? this.d.sink.missing(vaultIds) : new Set<string>();
     const out: ManifestResponse = { need: [], have: [], tombstoned: [], removed: 'kept', blocked: null };
     const replaced: string[] = [];
-    this.d.sync.tx(() => {
+    // Read and decide in the same turn as the writes, so a commit for this phone between
+    // them cannot make the answer stale.
+    await this.turn(() => this.d.sync.tx(() => {
+      const acked = new Map(candidates.map((e) => [e.id, this.d.sync.acked(device.id, e.id)]));
+      const vaultIds = [...acked.values()].map((a) => a?.vaultItemId).filter((x): x is string => !!x);
+      const erased = vaultIds.length ? this.d.sink.missing(vaultIds) : new Set<string>();
       for (const e of candidates) {
         const a = acked.get(e.id);
         const same = a && a.hash === e.hash;
@@ -162,24 +164,28 @@ export class SyncService {
           out.need.push({ id: e.id, offset: this.withOverlay(row).received });
         }
       }
-    });
+    }));
     for (const name of replaced) this.forget(name);
     if (req.removed.length) {
       // An upload the phone will never finish: drop its staged bytes.
-      for (const id of req.removed) {
-        const up = this.d.sync.upload(device.id, id);
-        if (up) {
-          this.d.sync.dropUpload(device.id, id);
-          this.forget(up.staging);
+      const dropped: string[] = [];
+      const vaultIds = await this.turn(() => this.d.sync.tx(() => {
+        for (const id of req.removed) {
+          const up = this.d.sync.upload(device.id, id);
+          if (up) {
+            this.d.sync.dropUpload(device.id, id);
+            dropped.push(up.staging);
+          }
         }
-      }
-      const vaultIds = this.d.sync.markRemoved(device.id, req.removed, now).filter((x): x is string => x !== null);
+        return this.d.sync.markRemoved(device.id, req.removed, now).filter((x): x is string => x !== null);
+      }));
+      for (const name of dropped) this.forget(name);
       if (device.deleteFollowsPhone) {
         if (vaultIds.length) await this.d.sink.eraseForDevice(device.id, vaultIds);
         out.removed = 'erased';
       }
     }
-    this.d.pairings.touchSync(device.id, now);
+    await this.turn(() => this.d.pairings.touchSync(device.id, now));
     return out;
   }
 
@@ -189,9 +195,10 @@ export class SyncService {
   }
 
   /** The phone applied an erasure notice: the receipt gets its new revision. */
-  erasureAck(device: PairedDevice, req: ErasureAckRequest): ErasureAckResponse {
-    if (!this.d.erasures) throw new KeepsakeError('NOT_FOUND', 'This phone has no erasure notice with that receipt.');
-    const r = this.d.erasures.ack(device.id, req);
+  async erasureAck(device: PairedDevice, req: ErasureAckRequest): Promise<ErasureAckResponse> {
+    const erasures = this.d.erasures;
+    if (!erasures) throw new KeepsakeError('NOT_FOUND', 'This phone has no erasure notice with that receipt.');
+    const r = await this.turn(() => erasures.ack(device.id, req));
     this.d.log.info('devices.erasure-acked', { device: device.id, outcome: r.outcome });
     return r;
   }
@@ -299,7 +306,7 @@ export class SyncService {
     else if (hashing) this.running.delete(key);
     const total = row.received + landed;
     if (total === row.size && landed > 0) this.completeInMemory.set(row.staging, total);
-    else if (landed > 0) this.d.sync.setReceived(device.id, row.itemId, total, this.d.now());
+    else if (landed > 0) await this.turn(() => this.d.sync.setReceived(device.id, row.itemId, total, this.d.now()));
     if (failure) throw failure;
     return { id: row.itemId, received: total, size: row.size };
   }
@@ -329,7 +336,7 @@ export class SyncService {
       } else if ((await this.contentHash(row)) !== row.hash) {
         // Damaged in transit or on disk: start this item over.
         this.forget(row.staging);
-        this.d.sync.setReceived(device.id, id, 0, this.d.now());
+        await this.turn(() => this.d.sync.setReceived(device.id, id, 0, this.d.now()));
         results.push({ id, status: 'failed', message: 'The content does not match the hash in the manifest; upload it again.' });
       } else {
         ready.push(row);
@@ -366,7 +373,7 @@ export class SyncService {
       } finally {
         for (const row of ready) this.held.unpin(row.staging);
       }
-      const acks = recorded ?? record(stored);
+      const acks = recorded ?? (await this.turn(() => record(stored)));
       const bySource = new Map(stored.map((r) => [r.sourceKey, r]));
       for (const row of ready) {
         const r = bySource.get(row.itemId);
@@ -384,7 +391,7 @@ export class SyncService {
         if (onDisk) this.d.staging.removeSoon(name);
       }
     } else {
-      this.d.pairings.touchSync(device.id, this.d.now());
+      await this.turn(() => this.d.pairings.touchSync(device.id, this.d.now()));
     }
     const order = new Map(ids.map((id, i) => [id, i]));
     results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
@@ -429,8 +436,10 @@ export class SyncService {
     const blocked = this.blockedReason(device);
     if (!c.allowed || blocked) {
       const reason = blocked ? 'child device without guardian consent' : (c as { reason: string }).reason;
-      this.d.sync.recordLocationDrop(device.id, req.reports.length, reason, now);
-      this.d.consent.recordDrop?.({ deviceId: device.id, purpose: 'location', now }, reason, req.reports.length);
+      await this.turn(() => {
+        this.d.sync.recordLocationDrop(device.id, req.reports.length, reason, now);
+        this.d.consent.recordDrop?.({ deviceId: device.id, purpose: 'location', now }, reason, req.reports.length);
+      });
       this.d.log.info('devices.location-dropped', { device: device.id, reports: req.reports.length, reason });
       return { accepted: 0, dropped: req.reports.length, reason };
     }
@@ -469,8 +478,23 @@ export class SyncService {
     };
   }
 
-  restoreAck(device: PairedDevice, offerIds: string[]): number {
-    return this.d.sync.markDelivered(device.id, offerIds, this.d.now());
+  restoreAck(device: PairedDevice, offerIds: string[]): Promise<number> {
+    return this.turn(() => this.d.sync.markDelivered(device.id, offerIds, this.d.now()));
+  }
+
+  /**
+   * Runs a short index write in turn with the vault's writes (IngestSink.afterWrites): a
+   * phone's rows written while a storage-worker batch holds the index wait for it without
+   * freezing the event loop. Resolves once the write has committed.
+   */
+  turn<T>(fn: () => T): Promise<T> {
+    const sink = this.d.sink;
+    if (sink.afterWrites) return sink.afterWrites(fn);
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 }
 

@@ -82,7 +82,8 @@ export class VaultIngestSink implements IngestSink {
         if (note) result.message = note;
       }
     }
-    if (onDurable && hasExport) onDurable(results);
+    // After the vault's transaction: the acks take their own turn in its queue.
+    if (onDurable && hasExport) await this.vault.afterWrites(() => onDurable(results));
     return results;
   }
 
@@ -121,6 +122,10 @@ export class VaultIngestSink implements IngestSink {
 
   async eraseForDevice(_deviceId: string, vaultItemIds: string[]): Promise<void> {
     await this.vault.destroyItems(vaultItemIds);
+  }
+
+  afterWrites<T>(fn: () => T): Promise<T> {
+    return this.vault.afterWrites(fn);
   }
 
   async openOriginal(vaultItemId: string): Promise<Readable | null> {

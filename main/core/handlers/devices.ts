@@ -30,13 +30,15 @@ export const devicesHandlers: DomainHandlers<'devices'> = {
     return {};
   },
   'devices.unpair': async ({ id }, core) => {
-    const d = devicesFor(core).unpair(id);
+    const svc = devicesFor(core);
+    const d = await svc.sync.turn(() => svc.unpair(id)); // in turn with the vault's writes (storage worker)
     changed(core, 'unpaired');
     return d;
   },
   'devices.setOptions': async ({ id, ...options }, core) => {
     const clean = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    const d = devicesFor(core).setOptions(id, clean);
+    const svc = devicesFor(core);
+    const d = await svc.sync.turn(() => svc.setOptions(id, clean)); // in turn with the vault's writes (storage worker)
     changed(core, 'options');
     return d;
   },
