@@ -65,7 +65,7 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
   const requestedAt = core.clock.now();
   // A privacy report killed mid-run left a temporary folder of plaintext copies on the data
   // map: it is deleted whole now, so no copy of these items is left behind it.
-  removeAbandonedReports(db);
+  await vault.afterWrites(() => removeAbandonedReports(db));
   const { free, held } = new LegalHolds(db).partition(req.itemIds);
 
   report('Finding every copy');
@@ -96,7 +96,8 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
   if (free.length) locations.push(...(await eraseFromCloud(core, vault, free.length)));
 
   report('Deleting export bundles that held them');
-  locations.push(...eraseFromExports(db, copies.filter((c) => c.kind === 'export'), (ids) => new Set(ids.map((id) => categoryOf.get(id) ?? ''))));
+  // Index writes outside vault.write take their turn in its queue (an import's storage-worker batch may hold the index).
+  locations.push(...(await vault.afterWrites(() => eraseFromExports(db, copies.filter((c) => c.kind === 'export'), (ids) => new Set(ids.map((id) => categoryOf.get(id) ?? ''))))));
 
   for (const p of phones) {
     locations.push({ location: p.name, kind: 'phone', deviceId: p.deviceId, outcome: 'pending', items: p.items, detail: 'The phone is told at its next sync and deletes its own copy as its settings say; this receipt gets a new revision when it confirms.' });
@@ -127,11 +128,13 @@ export async function eraseItems(core: Core, vault: Vault, req: EraseRequest, re
 
   core.log.info('erase.done', { items: free.length, held: held.length, locations: locations.length });
   report('Writing the receipt', destroyed);
-  const receipt = receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations }, req.receiptId);
-  // Each phone learns of the erasure at its next sync; its acknowledgement revises this receipt.
-  const notices = new PhoneErasureNotices(db, purposeKey(vault.masterKey, 'ledger'), () => core.clock.now());
-  for (const p of phones) notices.record(receipt.id, p.deviceId, p.name, p.deviceItemIds);
-  return receipt;
+  return vault.afterWrites(() => {
+    const receipt = receiptBook(core).issue({ kind: req.kind ?? 'erasure', scope: req.scope, requestedAt, counts, locations }, req.receiptId);
+    // Each phone learns of the erasure at its next sync; its acknowledgement revises this receipt.
+    const notices = new PhoneErasureNotices(db, purposeKey(vault.masterKey, 'ledger'), () => core.clock.now());
+    for (const p of phones) notices.record(receipt.id, p.deviceId, p.name, p.deviceItemIds);
+    return receipt;
+  });
 }
 
 function countByCategory(vault: Vault, ids: string[]): Record<string, number> {

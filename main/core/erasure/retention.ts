@@ -74,7 +74,7 @@ export class RetentionRules {
     const vault = openVault(this.core);
     const { ids, scope } = resolveSelection(vault, { category: rule.category, olderThanDays: rule.olderThanDays }, this.core.clock.now());
     const { free } = new LegalHolds(this.db).partition(ids);
-    run(this.db, sql`UPDATE retention_rules SET last_run_at = ${this.core.clock.now()} WHERE id = ${id}`);
+    await vault.afterWrites(() => run(this.db, sql`UPDATE retention_rules SET last_run_at = ${this.core.clock.now()} WHERE id = ${id}`));
     if (!free.length) return null;
     return eraseItems(this.core, vault, { itemIds: free, scope: `retention rule: ${scope}`, kind: 'retention' }, report);
   }

@@ -15,6 +15,15 @@ import { receiptHtml } from '../privacy/receipt-page';
 import { RateLimiter, RATE_RULES } from '../rate-limit';
 import type { DomainHandlers } from './types';
 
+/**
+ * A short write on the vault's index, in turn with the vault's own writes
+ * (Vault.afterWrites): during an import's storage-worker batch it waits without freezing
+ * the event loop, and resolves once committed.
+ */
+function queued<T>(core: Core, fn: () => T): Promise<T> {
+  return openVault(core).afterWrites(fn);
+}
+
 const limiters = new WeakMap<Core, RateLimiter>();
 function limiter(core: Core): RateLimiter {
   let l = limiters.get(core);
@@ -54,13 +63,15 @@ export const consentHandlers: DomainHandlers<'consent'> = {
       return live ? { ...r, live } : { ...r, live, endedBecause: state.live ? 'a newer consent replaced it' : state.reason };
     });
   },
-  'consent.withdraw': async ({ id }, core) => consentLedger(core).withdraw(id),
+  'consent.withdraw': async ({ id }, core) => queued(core, () => consentLedger(core).withdraw(id)),
   'consent.grantChild': async ({ deviceId }, core) => {
     requireFreshIdentity(core);
-    const known = get<{ child: number }>(openVault(core).indexDb, sql`SELECT child FROM device_pairings WHERE device_id = ${deviceId}`);
-    if (!known) throw new KeepsakeError('NOT_FOUND', 'There is no such device.');
-    if (!known.child) throw new KeepsakeError('CONFLICT', "This device is not marked as a child's device.");
-    return consentLedger(core).grant({ subject: 'child-data', purpose: CHILD_SYNC_PURPOSE, recipient: deviceRecipient(deviceId), precision: 'none', expiresAt: null });
+    return queued(core, () => {
+      const known = get<{ child: number }>(openVault(core).indexDb, sql`SELECT child FROM device_pairings WHERE device_id = ${deviceId}`);
+      if (!known) throw new KeepsakeError('NOT_FOUND', 'There is no such device.');
+      if (!known.child) throw new KeepsakeError('CONFLICT', "This device is not marked as a child's device.");
+      return consentLedger(core).grant({ subject: 'child-data', purpose: CHILD_SYNC_PURPOSE, recipient: deviceRecipient(deviceId), precision: 'none', expiresAt: null });
+    });
   },
   'consent.verify': async (_i, core) => {
     limiter(core).take('verify', RATE_RULES.verify);
@@ -72,23 +83,23 @@ export const holdHandlers: DomainHandlers<'holds'> = {
   'holds.list': async (_i, core) => new LegalHolds(openVault(core).indexDb).list(),
   'holds.add': async (input, core) => {
     const holds = new LegalHolds(openVault(core).indexDb, () => core.clock.now());
-    return 'itemId' in input ? holds.holdItem(input.itemId, input.reason) : holds.holdCategory(input.category, input.reason);
+    return queued(core, () => ('itemId' in input ? holds.holdItem(input.itemId, input.reason) : holds.holdCategory(input.category, input.reason)));
   },
   'holds.release': async ({ id }, core) => {
-    new LegalHolds(openVault(core).indexDb).release(id);
+    await queued(core, () => new LegalHolds(openVault(core).indexDb).release(id));
     return { ok: true as const };
   },
 };
 
 export const retentionHandlers: DomainHandlers<'retention'> = {
   'retention.list': async (_i, core) => new RetentionRules(core).list(),
-  'retention.add': async ({ category, olderThanDays }, core) => new RetentionRules(core).add(category, olderThanDays),
+  'retention.add': async ({ category, olderThanDays }, core) => queued(core, () => new RetentionRules(core).add(category, olderThanDays)),
   'retention.setEnabled': async ({ id, enabled }, core) => {
     if (enabled) requireFreshIdentity(core);
-    return new RetentionRules(core).setEnabled(id, enabled);
+    return queued(core, () => new RetentionRules(core).setEnabled(id, enabled));
   },
   'retention.remove': async ({ id }, core) => {
-    new RetentionRules(core).remove(id);
+    await queued(core, () => new RetentionRules(core).remove(id));
     return { ok: true as const };
   },
   'retention.run': async ({ id }, core) => {
