@@ -9,7 +9,12 @@ import { recoverySources } from '../recovery/sources';
 import { consentOf, listReports, loadReport } from '../recovery/store';
 import type { DomainHandlers } from './types';
 
-function withdraw(core: Core, id: string): { withdrawn: boolean } {
+/** In turn with the vault's writes (Vault.afterWrites): waits for an import's batch without freezing the event loop. */
+function withdraw(core: Core, id: string): Promise<{ withdrawn: boolean }> {
+  return openVault(core).afterWrites(() => withdrawNow(core, id));
+}
+
+function withdrawNow(core: Core, id: string): { withdrawn: boolean } {
   const consentId = consentOf(openVault(core).indexDb, id);
   if (!consentId) return { withdrawn: false };
   try {

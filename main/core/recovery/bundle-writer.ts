@@ -5,7 +5,7 @@
 // file by file. Every file is recorded in recovery_files before it is written (so a rerun
 // knows the folder as ours), then with its hash and size, and re-read to verify it.
 import type { CategoryReport, RecoveryCategory } from '../../../common/contract/recovery';
-import { run, sql, type Db } from '../vault/sql';
+import { run, sql } from '../vault/sql';
 import type { Vault } from '../vault/vault';
 import { hashFile, inside, sha256, streamAtomic, uniqueName, writeAtomic } from './atomic';
 import { rewriteJpegGps, stripPngLocation } from './exif-gps';
@@ -23,7 +23,8 @@ export interface BundleContext {
   policy: LocationPolicy;
   control: { report(p: { phase?: string; done?: number; total?: number; bytesDone?: number }): void; checkpoint(): Promise<void> };
   /** Records which location travelled with an item (purged at the end of the recovery). */
-  logLocation(itemId: string, what: string, before: { s: number; c: number }): void;
+  /** Records a shared location (an index write, in turn with the vault's writes: awaited). */
+  logLocation(itemId: string, what: string, before: { s: number; c: number }): Promise<void>;
   progress: { done: number; total: number };
 }
 
@@ -102,8 +103,11 @@ function attachmentsCarryLocation(item: LoadedItem): boolean {
   });
 }
 
-function track(db: Db, root: string, rel: string, category: RecoveryCategory, done: { sha256: string; size: number }): void {
-  run(db, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${category}, ${done.sha256}, ${done.size})`);
+/** Records a bundle file on the index, in turn with the vault's writes (Vault.afterWrites): an import's storage-worker batch may hold the index. */
+function track(vault: Vault, root: string, rel: string, category: RecoveryCategory, done: { sha256: string; size: number }): Promise<void> {
+  return vault.afterWrites(() => {
+    run(vault.indexDb, sql`INSERT OR REPLACE INTO recovery_files (recovery_key, path, category, sha256, size) VALUES (${root}, ${rel}, ${category}, ${done.sha256}, ${done.size})`);
+  });
 }
 
 /** Writes every category of the report into the bundle folder. */
@@ -132,11 +136,10 @@ async function eachItem(ctx: BundleContext, cat: CategoryReport, visit: (id: str
 
 /** One standard-format file for the whole category, streamed: head, one entry per item, tail. */
 async function streamRecords(ctx: BundleContext, cat: CategoryReport, spec: RecordFile, unsupported: Unsupported): Promise<void> {
-  const db = ctx.vault.indexDb;
   const path = inside(ctx.root, spec.rel);
   const frame = spec.frame ?? NO_FRAME;
   // Recorded before the write, so a folder this recovery touched is always known as ours on a rerun.
-  track(db, ctx.root, spec.rel, cat.category, { sha256: '', size: 0 });
+  await track(ctx.vault, ctx.root, spec.rel, cat.category, { sha256: '', size: 0 });
   const out = await StreamFile.open(path);
   let written = 0;
   try {
@@ -154,7 +157,7 @@ async function streamRecords(ctx: BundleContext, cat: CategoryReport, spec: Reco
         await out.write(entry);
         written++;
       }
-      ctx.logLocation(item.id, `${cat.category} location`, before);
+      await ctx.logLocation(item.id, `${cat.category} location`, before);
     });
     await out.write(frame.tail);
   } catch (e) {
@@ -164,7 +167,7 @@ async function streamRecords(ctx: BundleContext, cat: CategoryReport, spec: Reco
   // The vault changed while the file was written (an item erased or added): the head is
   // rewritten with the number of entries actually in the file.
   const done = await out.close(spec.counted && written !== cat.expected ? { head: frame.head(written) } : {});
-  track(db, ctx.root, spec.rel, cat.category, done);
+  await track(ctx.vault, ctx.root, spec.rel, cat.category, done);
   cat.files.push(spec.rel);
   cat.written = written;
   cat.verified = (await hashFile(path))?.sha256 === done.sha256 ? written : 0;
@@ -174,7 +177,7 @@ async function streamRecords(ctx: BundleContext, cat: CategoryReport, spec: Reco
 async function put(ctx: BundleContext, cat: CategoryReport, rel: string, bytes: Buffer): Promise<boolean> {
   const path = inside(ctx.root, rel);
   const want = sha256(bytes);
-  track(ctx.vault.indexDb, ctx.root, rel, cat.category, { sha256: want, size: bytes.length });
+  await track(ctx.vault, ctx.root, rel, cat.category, { sha256: want, size: bytes.length });
   const have = await hashFile(path);
   if (!have || have.sha256 !== want) await writeAtomic(path, bytes);
   cat.files.push(rel);
@@ -199,7 +202,7 @@ async function writeNotes(ctx: BundleContext, cat: CategoryReport, unsupported: 
     const before = { s: ctx.policy.shared, c: ctx.policy.coarsened };
     cat.written++;
     if (await put(ctx, cat, `Notes/${name}`, noteMarkdown(i, ctx.policy, unsupported))) cat.verified++;
-    ctx.logLocation(i.id, 'note location', before);
+    await ctx.logLocation(i.id, 'note location', before);
   });
 }
 
@@ -223,15 +226,15 @@ async function writeMedia(ctx: BundleContext, cat: CategoryReport): Promise<void
         cat.skipped.push({ itemId: item.id, reason: 'It carries a location that cannot be removed from a file this large, and precise location was not allowed; it was not shared.' });
       } else {
         if (item.location) policy.point(cat.category, item.location);
-        track(vault.indexDb, root, rel, cat.category, { sha256: '', size: 0 });
+        await track(vault, root, rel, cat.category, { sha256: '', size: 0 });
         const path = inside(root, rel);
         const r = await streamAtomic(path, original.data());
-        track(vault.indexDb, root, rel, cat.category, r);
+        await track(vault, root, rel, cat.category, r);
         cat.files.push(rel);
         cat.written++;
         if ((await hashFile(path))?.sha256 === r.sha256) cat.verified++;
       }
-      ctx.logLocation(item.id, 'media GPS', before);
+      await ctx.logLocation(item.id, 'media GPS', before);
       return;
     }
     const copy = prepareMedia(cat.category, original.mime, original.data, item.location, policy);
@@ -241,6 +244,6 @@ async function writeMedia(ctx: BundleContext, cat: CategoryReport): Promise<void
       cat.written++;
       if (await put(ctx, cat, rel, copy.bytes)) cat.verified++;
     }
-    ctx.logLocation(item.id, 'media GPS', before);
+    await ctx.logLocation(item.id, 'media GPS', before);
   });
 }

@@ -73,7 +73,8 @@ export async function offerToDevice(core: Core, deviceId: string, plan: SelectPl
       } else if (item.location) policy.point(cat.category, item.location);
       const folder = media ? mediaFolder(item.occurredAt) : FOLDER[cat.category];
       const path = uniqueName(used, `${folder}/${mediaName(original.name)}`, item.id);
-      devices.offerRestore(deviceId, [{ offerId: `rs-${item.id}`, vaultItemId: item.id, category: cat.category, path, size: original.data.length, hash: sha256(original.data), modified: item.occurredAt ?? 0 }]);
+      const offer = { offerId: `rs-${item.id}`, vaultItemId: item.id, category: cat.category, path, size: original.data.length, hash: sha256(original.data), modified: item.occurredAt ?? 0 };
+      await devices.sync.turn(() => devices.offerRestore(deviceId, [offer])); // in turn with the vault's writes (storage worker)
       cat.files.push(path);
       cat.written++;
     }

@@ -90,11 +90,14 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
   const recipient = recipientOf(plan);
   const purpose = recoveryPurpose(id);
   if (plan.target.kind === 'bundle') await checkTarget(core, recipient);
-  endInterrupted(core, recipient);
+  // Every index write of a recovery takes its turn in the vault's write queue
+  // (Vault.afterWrites): an import's storage-worker batch may hold the index.
+  await vault.afterWrites(() => endInterrupted(core, recipient));
   const now = core.clock.now();
   let consentId: string | null = null;
   if (opts.grant !== false) {
-    consentId = ledger.grant({ subject: 'location', purpose, recipient, precision: plan.location.precision, expiresAt: now + plan.location.expiresInMinutes * 60_000 }).id;
+    const grant = { subject: 'location', purpose, recipient, precision: plan.location.precision, expiresAt: now + plan.location.expiresInMinutes * 60_000 } as const;
+    consentId = (await vault.afterWrites(() => ledger.grant(grant))).id;
   }
   const policy = new LocationPolicy(ledger, purpose, recipient);
   // Counts only: the items themselves are read page by page while they are written.
@@ -110,11 +113,11 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
     erasedLeftOut: selection.erasedLeftOut,
     ok: false,
   };
-  run(db, sql`INSERT INTO recoveries (id, job_id, plan, report, state, consent_id, created_at) VALUES (${id}, ${opts.jobId ?? null}, ${JSON.stringify(plan)}, ${JSON.stringify(report)}, 'running', ${consentId}, ${now})`);
+  await vault.afterWrites(() => run(db, sql`INSERT INTO recoveries (id, job_id, plan, report, state, consent_id, created_at) VALUES (${id}, ${opts.jobId ?? null}, ${JSON.stringify(plan)}, ${JSON.stringify(report)}, 'running', ${consentId}, ${now})`));
   const total = report.categories.reduce((a, c) => a + c.expected, 0);
-  const logLocation = (itemId: string, what: string, before: { s: number; c: number }) => {
+  const logLocation = async (itemId: string, what: string, before: { s: number; c: number }): Promise<void> => {
     const as = policy.shared > before.s ? 'precise' : policy.coarsened > before.c ? 'approximate' : null;
-    if (as) run(db, sql`INSERT OR REPLACE INTO recovery_location_log (recovery_id, item_id, what, shared_as, at) VALUES (${id}, ${itemId}, ${what}, ${as}, ${core.clock.now()})`);
+    if (as) await vault.afterWrites(() => run(db, sql`INSERT OR REPLACE INTO recovery_location_log (recovery_id, item_id, what, shared_as, at) VALUES (${id}, ${itemId}, ${what}, ${as}, ${core.clock.now()})`));
   };
   try {
     if (plan.target.kind === 'device') {
@@ -127,10 +130,10 @@ export async function runRecovery(core: Core, plan: RecoveryPlan, control: Recov
     report.state = 'finished';
   } catch (e) {
     report.state = e instanceof KeepsakeError && e.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    finish(core, report, policy, consentId);
+    await vault.afterWrites(() => finish(core, report, policy, consentId));
     throw e;
   }
-  finish(core, report, policy, consentId);
+  await vault.afterWrites(() => finish(core, report, policy, consentId));
   if (plan.target.kind === 'bundle') {
     await writeAtomic(inside(recipient, MANIFEST), Buffer.from(JSON.stringify({ format: 'keepsake-recovery', version: 1, report }, null, 2) + '\n', 'utf8'));
   }
@@ -184,22 +187,28 @@ function finish(core: Core, report: RecoveryReport, policy: LocationPolicy, cons
 
 /** The bundle folder becomes a location on the data map, holding a copy of each written item. */
 async function registerExport(core: Core, root: string, report: RecoveryReport): Promise<void> {
-  const db = openVault(core).indexDb;
+  const vault = openVault(core);
+  const db = vault.indexDb;
   const now = core.clock.now();
-  run(db, sql`INSERT INTO locations (kind, name, ref, created_at) VALUES ('export', ${`Recovery bundle ${root}`}, ${root}, ${now}) ON CONFLICT (kind, ref) DO NOTHING`);
-  const loc = get<{ id: number }>(db, sql`SELECT id FROM locations WHERE kind = 'export' AND ref = ${root}`)!;
-  run(db, sql`UPDATE recoveries SET location_id = ${loc.id} WHERE id = ${report.id}`);
+  const loc = await vault.afterWrites(() => {
+    run(db, sql`INSERT INTO locations (kind, name, ref, created_at) VALUES ('export', ${`Recovery bundle ${root}`}, ${root}, ${now}) ON CONFLICT (kind, ref) DO NOTHING`);
+    const row = get<{ id: number }>(db, sql`SELECT id FROM locations WHERE kind = 'export' AND ref = ${root}`)!;
+    run(db, sql`UPDATE recoveries SET location_id = ${row.id} WHERE id = ${report.id}`);
+    return row;
+  });
   const skipped = new Set(report.categories.flatMap((c) => c.skipped.map((s) => s.itemId)));
   // Only the items this run selected: re-derived from the plan stored with the recovery, a page at a time.
   const plan = JSON.parse(get<{ plan: string }>(db, sql`SELECT plan FROM recoveries WHERE id = ${report.id}`)!.plan) as RecoveryPlan;
   for (const cat of report.categories) {
     for (const page of eachSelected(db, plan, cat.category)) {
-      db.transaction(() => {
-        for (const i of page) {
-          if (skipped.has(i.id)) continue;
-          run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${i.id}, ${loc.id}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
-        }
-      })();
+      await vault.afterWrites(() =>
+        db.transaction(() => {
+          for (const i of page) {
+            if (skipped.has(i.id)) continue;
+            run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${i.id}, ${loc.id}, 'present', ${now}, ${now}, 'none') ON CONFLICT (item_id, location_id) DO UPDATE SET state = 'present', last_verified = excluded.last_verified`);
+          }
+        })(),
+      );
     }
   }
 }

@@ -46,6 +46,11 @@ export class WatchService {
     for (const row of listWatches(vault.indexDb)) this.startOne(row);
   }
 
+  /**
+   * Adds a watch (sync: the CLI's one-shot process calls it directly). The watch.add
+   * handler runs it inside vault.afterWrites so it waits for a storage-worker batch
+   * without freezing the event loop.
+   */
   add(path: string): WatchFolder {
     const vault = this.requireVault();
     const abs = resolve(path);
@@ -78,7 +83,8 @@ export class WatchService {
     const w = this.active.get(id);
     this.active.delete(id);
     if (w) await w.stop();
-    return deleteWatch(vault.indexDb, id);
+    // In turn with the vault's writes: an import's storage-worker batch may hold the index.
+    return vault.afterWrites(() => deleteWatch(vault.indexDb, id));
   }
 
   /** Finds a watch by id or by its folder path (the CLI takes either). */
