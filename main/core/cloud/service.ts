@@ -50,7 +50,7 @@ export async function addTarget(core: Core, vault: Vault, settings: TargetSettin
     throw new KeepsakeError('UNSUPPORTED', `This target cannot hold the vault safely: ${problems.join(' ')}`, { conformance });
   }
   const store = cloudStore(vault, () => core.clock.now());
-  const record = store.add(settings, secrets, conformance);
+  const record = await vault.afterWrites(() => store.add(settings, secrets, conformance)); // in turn with the vault's writes (storage worker)
   if (warning) core.log.warn('cloud.target.insecure-http', { kind: settings.kind });
   core.log.info('cloud.target.added', { kind: settings.kind });
   core.events.emit('cloud.changed', { id: record.id });

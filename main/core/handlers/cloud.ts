@@ -23,7 +23,8 @@ export const cloudHandlers: DomainHandlers<'cloud'> = {
   'cloud.addTarget': async ({ settings, secrets }, core) => addTarget(core, requireVault(core), settings, secrets),
   'cloud.checkTarget': async ({ settings, secrets }) => checkTarget(settings, secrets),
   'cloud.removeTarget': async ({ id }, core) => {
-    cloudStore(requireVault(core), () => core.clock.now()).remove(id);
+    const vault = requireVault(core);
+    await vault.afterWrites(() => cloudStore(vault, () => core.clock.now()).remove(id)); // in turn with the vault's writes (storage worker)
     core.events.emit('cloud.changed', { id });
     return { removed: true as const };
   },
@@ -33,14 +34,16 @@ export const cloudHandlers: DomainHandlers<'cloud'> = {
     return info;
   },
   'cloud.setSchedule': async ({ id, everyMinutes }, core) => {
-    const store = cloudStore(requireVault(core), () => core.clock.now());
-    store.setSchedule(id, everyMinutes);
+    const vault = requireVault(core);
+    const store = cloudStore(vault, () => core.clock.now());
+    await vault.afterWrites(() => store.setSchedule(id, everyMinutes));
     core.events.emit('cloud.changed', { id });
     return toInfo(store.get(id), core.clock.now());
   },
   'cloud.setBandwidth': async ({ id, bytesPerSecond }, core) => {
-    const store = cloudStore(requireVault(core), () => core.clock.now());
-    store.setBandwidth(id, bytesPerSecond);
+    const vault = requireVault(core);
+    const store = cloudStore(vault, () => core.clock.now());
+    await vault.afterWrites(() => store.setBandwidth(id, bytesPerSecond));
     core.events.emit('cloud.changed', { id });
     return toInfo(store.get(id), core.clock.now());
   },

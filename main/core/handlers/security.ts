@@ -32,7 +32,8 @@ export const securityHandlers: DomainHandlers<'security'> = {
     const { layout, masterKey } = openVaultKeys(core);
     const { vaultId } = await listKeySlots(layout, masterKey);
     const { recoveryKey } = await rotateRecoveryKey(layout, masterKey);
-    if (core.vault) clearKitVerified(core.vault.indexDb); // the new kit has not been tested yet
+    const vault = core.vault;
+    if (vault) await vault.afterWrites(() => clearKitVerified(vault.indexDb)); // the new kit has not been tested yet; in turn with the vault's writes (storage worker)
     core.log.info('security.recoveryKey.rotated', {});
     return { recoveryKey, kitHtml: emergencyKitHtml({ recoveryKey, vaultId }), qrSvg: qrSvg(recoveryKey) };
   },
@@ -54,7 +55,8 @@ export const securityHandlers: DomainHandlers<'security'> = {
   'security.drillRecoveryKey': async ({ recoveryKey }, core) => {
     const { layout, masterKey } = openVaultKeys(core);
     const ok = await drillRecoveryKey(layout, masterKey, recoveryKey);
-    if (core.vault) recordKitVerified(core.vault.indexDb, core.clock.now());
+    const vault = core.vault;
+    if (vault) await vault.afterWrites(() => recordKitVerified(vault.indexDb, core.clock.now())); // in turn with the vault's writes (storage worker)
     return ok;
   },
 
