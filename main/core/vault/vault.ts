@@ -51,8 +51,14 @@ type Control = Pick<JobControl, 'report' | 'checkpoint'>;
  * Which vault's write-queue turn the running code holds: set for the whole async chain of
  * a queued write (commit hooks, the work it awaits). afterWrites() called inside that
  * chain must not queue behind the task it is part of — that would wait on itself.
+ * `active` goes false when the write ends: a timer or emitter created inside it inherits
+ * the context, and when it fires later it must queue like any other caller.
  */
-const turnOf = new AsyncLocalStorage<Vault>();
+interface Turn {
+  vault: Vault;
+  active: boolean;
+}
+const turnOf = new AsyncLocalStorage<Turn>();
 
 export class Vault {
   private closed = false;
@@ -253,7 +259,7 @@ export class Vault {
    * holds the turn, and queueing behind it would wait on itself for ever.
    */
   afterWrites<T>(fn: () => T): Promise<T> {
-    if (turnOf.getStore() === this) {
+    if (this.holdsWriteTurn) {
       try {
         return Promise.resolve(fn());
       } catch (e) {
@@ -265,7 +271,8 @@ export class Vault {
 
   /** True while the calling code runs inside one of this vault's queued writes (tests, call sites that must not queue). */
   get holdsWriteTurn(): boolean {
-    return turnOf.getStore() === this;
+    const turn = turnOf.getStore();
+    return turn?.vault === this && turn.active;
   }
 
   getItem(id: string): ItemRecord | null {
@@ -421,16 +428,21 @@ export class Vault {
 
   private write<T>(fn: () => Promise<T>): Promise<T> {
     this.live();
-    const next = this.writes.then(() =>
-      turnOf.run(this, async () => {
-        this.live();
+    const next = this.writes.then(() => {
+      const turn: Turn = { vault: this, active: true };
+      return turnOf.run(turn, async () => {
         try {
-          return await fn();
-        } catch (e) {
-          throw dbError(e);
+          this.live();
+          try {
+            return await fn();
+          } catch (e) {
+            throw dbError(e);
+          }
+        } finally {
+          turn.active = false;
         }
-      }),
-    );
+      });
+    });
     this.writes = next.catch(() => undefined);
     return next;
   }

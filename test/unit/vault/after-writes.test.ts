@@ -1,7 +1,8 @@
 // Vault.afterWrites (vault.ts) on real encrypted vaults: a short write from outside the
 // write queue waits for a storage-worker batch without freezing the event loop, while one
 // made from INSIDE a queued write (a commit hook, another afterWrites) runs at once in that
-// write's turn instead of queueing behind itself for ever (the deadlock it guards against).
+// write's turn instead of queueing behind itself for ever (the deadlock it guards against),
+// and a timer merely created inside a write queues again once that write has ended.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKeepsakeError, KeepsakeError } from '../../../common/errors';
 import { get, run, sql } from '../../../main/core/vault/sql';
@@ -92,6 +93,32 @@ describe('Vault.afterWrites', () => {
     await vault.afterWrites(() => mark(vault, 'after'));
     expect(marked(vault, 'after')).toBe(true);
   });
+
+  it('a timer created inside a queued write and firing after it queues like any caller (it no longer holds the turn)', async () => {
+    configureStorageWorker({ mode: 'always' });
+    await vault.putRecords([sms(0)]); // the worker is up
+    let heldInTimer: boolean | null = null;
+    let sawItems = -1;
+    let fromTimer: Promise<void> | null = null;
+    const fired = new Promise<void>((resolve) => {
+      void vault.afterWrites(() => {
+        // Created in the write's async context (as a folder watch started by watch.add is).
+        setTimeout(() => {
+          heldInTimer = vault.holdsWriteTurn;
+          fromTimer = vault.afterWrites(() => {
+            sawItems = items(vault);
+          });
+          resolve();
+        }, 50);
+      });
+    });
+    const big = vault.putRecords(Array.from({ length: 10_000 }, (_, i) => sms(i + 1)));
+    await fired;
+    await big;
+    await fromTimer;
+    expect(heldInTimer).toBe(false);
+    expect(sawItems).toBe(10_001); // queued behind the batch, not run in the middle of it
+  }, 60_000);
 
   it('from outside the queue during a storage-worker batch: waits for the commit while the event loop keeps turning', async () => {
     configureStorageWorker({ mode: 'always' });
