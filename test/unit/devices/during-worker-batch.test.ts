@@ -8,20 +8,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, sql } from '../../../main/core/vault/sql';
 import { configureStorageWorker } from '../../../main/core/vault/storage-worker';
-import type { NewItem } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
+import { bulkSms, lockSeen, startBatch, type RunningBatch } from '../vault/worker-batch';
 import { buildPhoneFolder } from './support/phone-fixture';
 import { pairedAgent, removeAll, startDesktop, tempDir, type Desktop } from './support/harness';
 
-const sms = (n: number): Omit<NewItem, 'files'> => ({
-  category: 'message',
-  sourceKey: `import-sms:${n}`,
-  occurredAt: 1_600_000_000_000 + n * 1000,
-  title: `Person ${n % 7}`,
-  text: `Imported message ${n}`,
-  fields: { kind: 'sms', address: `+1555${n}`, body: `Imported message ${n}` },
-  personal: true,
-});
+const sms = (n: number) => bulkSms(n, 'import-sms', 'Imported message');
 
 let desktop: Desktop | null = null;
 let restore: ReturnType<typeof configureStorageWorker> | null = null;
@@ -33,33 +25,7 @@ afterEach(async () => {
   desktop = null;
 });
 
-/**
- * Waits until the worker's transaction holds the index's write lock (a host BEGIN
- * IMMEDIATE is refused at once under busy_timeout=0), so what the test starts next meets
- * the lock; false if the batch finished first.
- */
-async function lockTaken(vault: Vault, b: { pending(): boolean }): Promise<boolean> {
-  while (b.pending()) {
-    try {
-      vault.indexDb.exec('BEGIN IMMEDIATE');
-      vault.indexDb.exec('ROLLBACK');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_BUSY') return true;
-      throw e;
-    }
-    // Not more often: each probe holds the write lock for a moment, and probing every few
-    // ms starves the worker's BEGIN IMMEDIATE (its busy handler backs off up to 100 ms).
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
-}
-
-/** Starts a worker batch of `n` records; resolves `pending()` false once it has committed. */
-function batch(vault: Vault, n: number, from = 1): { done: Promise<unknown>; pending(): boolean } {
-  let settled = false;
-  const done = vault.putRecords(Array.from({ length: n }, (_, i) => sms(from + i))).finally(() => (settled = true));
-  return { done, pending: () => !settled };
-}
+const batch = (vault: Vault, n: number, from = 1): RunningBatch => startBatch(vault, n, from, 'import-sms', 'Imported message');
 
 describe('phone sync during a storage-worker batch', () => {
   it('completes with every file acknowledged, its writes queued behind the batch, the event loop turning', async () => {
@@ -85,7 +51,7 @@ describe('phone sync during a storage-worker batch', () => {
     const ticker = setInterval(() => turns++, 1);
     try {
       running = batch(vault, 20_000);
-      expect(await lockTaken(vault, running)).toBe(true);
+      expect(await lockSeen(vault, running)).toBe(true);
       const sync = agent.sync();
       await running.done;
       const turnsDuring = turns;
@@ -98,7 +64,7 @@ describe('phone sync during a storage-worker batch', () => {
       // Location reports without consent are dropped and the drop recorded; a second
       // batch is in flight meanwhile.
       running = batch(vault, 20_000, 20_001);
-      expect(await lockTaken(vault, running)).toBe(true);
+      expect(await lockSeen(vault, running)).toBe(true);
       const loc = agent.reportLocation([{ lat: 48.85, lon: 2.35, accuracy: 20, at: 1_700_000_000_000 }]);
       await running.done;
       expect(await loc).toMatchObject({ accepted: 0, dropped: 1 });

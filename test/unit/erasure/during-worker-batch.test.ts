@@ -12,53 +12,20 @@ import { consentLedger } from '../../../main/core/privacy/ledgers';
 import { configureReverify } from '../../../main/core/security/reverify';
 import { get, sql } from '../../../main/core/vault/sql';
 import { configureStorageWorker } from '../../../main/core/vault/storage-worker';
-import type { NewItem } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
 import { newVault, PASS, tempDir } from '../vault/helpers';
+import { batchSource } from '../vault/worker-batch';
 
 const NOW = 1_800_000_000_000;
 const DAY = 86_400_000;
 
-const sms = (n: number): Omit<NewItem, 'files'> => ({
-  category: 'message',
-  sourceKey: `sms:${n}`,
-  occurredAt: 1_600_000_000_000 + n * 1000,
-  title: `Person ${n % 7}`,
-  text: `Message ${n}`,
-  fields: { kind: 'sms', address: `+1555${n}`, body: `Message ${n}` },
-  personal: true,
-});
+const batches = batchSource(15_000);
+const sms = batches.sms;
 
 async function call(core: Core, method: string, input: unknown): Promise<unknown> {
   const r = await dispatch(core, method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value;
-}
-
-let next = 1;
-/**
- * Starts a worker batch of new records and waits until its transaction holds the index's
- * write lock. The batch's promise comes back wrapped: returned bare, the async function
- * would adopt it and wait for the whole batch.
- */
-async function batchHoldingLock(vault: Vault): Promise<{ done: Promise<unknown> }> {
-  let settled = false;
-  const from = next;
-  next += 15_000;
-  const done = vault.putRecords(Array.from({ length: 15_000 }, (_, i) => sms(from + i))).finally(() => (settled = true));
-  while (!settled) {
-    try {
-      vault.indexDb.exec('BEGIN IMMEDIATE');
-      vault.indexDb.exec('ROLLBACK');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_BUSY') return { done };
-      throw e;
-    }
-    // Not more often: each probe holds the write lock for a moment, and probing every few
-    // ms starves the worker's BEGIN IMMEDIATE (its busy handler backs off up to 100 ms).
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('The batch committed before its lock was seen; nothing was tested.');
 }
 
 describe('privacy-center writes during a storage-worker batch', () => {
@@ -87,7 +54,7 @@ describe('privacy-center writes during a storage-worker batch', () => {
     let turns = 0;
     const ticker = setInterval(() => turns++, 1);
     const during = async <T>(op: () => Promise<T>): Promise<T> => {
-      const batch = await batchHoldingLock(vault);
+      const batch = await batches.holdingLock(vault);
       const before = turns;
       const pending = op();
       await batch.done;
@@ -119,6 +86,6 @@ describe('privacy-center writes during a storage-worker batch', () => {
     } finally {
       clearInterval(ticker);
     }
-    expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM item_sources WHERE source_key LIKE 'sms:%'`)!.n).toBe(next);
+    expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM item_sources WHERE source_key LIKE 'sms:%'`)!.n).toBe(batches.stored);
   }, 120_000);
 });

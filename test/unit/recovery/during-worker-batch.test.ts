@@ -11,44 +11,17 @@ import type { Core } from '../../../main/core/core';
 import { runRecovery, type RecoveryControl } from '../../../main/core/recovery/recovery-job';
 import { all, get, sql } from '../../../main/core/vault/sql';
 import { configureStorageWorker } from '../../../main/core/vault/storage-worker';
-import type { NewItem } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
+import { batchSource } from '../vault/worker-batch';
 import { cleanup, FIXTURES, importPaths, newCore, tempDir } from './helpers';
 
-const sms = (n: number): Omit<NewItem, 'files'> => ({
-  category: 'message',
-  sourceKey: `bulk-sms:${n}`,
-  occurredAt: 1_600_000_000_000 + n * 1000,
-  title: `Person ${n % 7}`,
-  text: `Message ${n}`,
-  fields: { kind: 'sms', address: `+1555${n}`, body: `Message ${n}` },
-  personal: true,
-});
+const source = batchSource(12_000, 'bulk-sms');
+const sms = source.sms;
 
 let dir: string;
 let core: Core;
 let vault: Vault;
 let restore: ReturnType<typeof configureStorageWorker>;
-let next = 1;
-
-/** Starts a worker batch and waits until its transaction holds the write lock; the promise comes back wrapped (an async function would adopt a bare one). */
-async function batchHoldingLock(): Promise<{ done: Promise<unknown> }> {
-  let settled = false;
-  const from = next;
-  next += 12_000;
-  const done = vault.putRecords(Array.from({ length: 12_000 }, (_, i) => sms(from + i))).finally(() => (settled = true));
-  while (!settled) {
-    try {
-      vault.indexDb.exec('BEGIN IMMEDIATE');
-      vault.indexDb.exec('ROLLBACK');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_BUSY') return { done };
-      throw e;
-    }
-    await new Promise((r) => setTimeout(r, 25)); // more often starves the worker's BEGIN IMMEDIATE
-  }
-  throw new Error('The batch committed before its lock was seen; nothing was tested.');
-}
 
 beforeEach(async () => {
   dir = tempDir('recovery-worker-batch');
@@ -71,11 +44,11 @@ describe('recovery during storage-worker batches', () => {
     const batches: Array<Promise<unknown>> = [];
     // A batch before the run (its first writes: the recovery row and consent) and one at
     // each of the first checkpoints (the next bundle file's row, the location log).
-    batches.push((await batchHoldingLock()).done);
+    batches.push((await source.holdingLock(vault)).done);
     const control: RecoveryControl = {
       report() {},
       async checkpoint() {
-        if (batches.length < 3) batches.push((await batchHoldingLock()).done);
+        if (batches.length < 3) batches.push((await source.holdingLock(vault)).done);
       },
     };
     const bundle = join(dir, 'bundle');
@@ -89,6 +62,6 @@ describe('recovery during storage-worker batches', () => {
     expect(get<{ state: string }>(vault.indexDb, sql`SELECT state FROM recoveries WHERE id = ${report.id}`)?.state).toBe('finished');
     expect(all(vault.indexDb, sql`SELECT path FROM recovery_files WHERE recovery_key = ${bundle}`).length).toBeGreaterThanOrEqual(2);
     expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM copies c JOIN locations l ON l.id = c.location_id WHERE l.ref = ${bundle}`)!.n).toBe(2);
-    expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM item_sources WHERE source_key LIKE 'bulk-sms:%'`)!.n).toBe(next);
+    expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM item_sources WHERE source_key LIKE 'bulk-sms:%'`)!.n).toBe(source.stored);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import { configureStorageWorker } from '../../../main/core/vault/storage-worker'
 import type { NewItem } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
 import { newVault, tempDir } from './helpers';
+import { bulkSms } from './worker-batch';
 
 let t: ReturnType<typeof tempDir>;
 let restore: ReturnType<typeof configureStorageWorker>;
@@ -26,15 +27,6 @@ afterEach(() => {
 });
 
 const note = (n: number): NewItem => ({ category: 'note', sourceKey: `note:${n}`, title: `Note ${n}`, text: `Body ${n}`, fields: {}, personal: true });
-const sms = (n: number): Omit<NewItem, 'files'> => ({
-  category: 'message',
-  sourceKey: `sms:${n}`,
-  occurredAt: 1_600_000_000_000 + n * 1000,
-  title: `Person ${n % 7}`,
-  text: `Message ${n}`,
-  fields: { kind: 'sms', address: `+1555${n}`, body: `Message ${n}` },
-  personal: true,
-});
 const mark = (v: Vault, key: string): void => {
   run(v.indexDb, sql`INSERT INTO job_checkpoints (kind, key, state, updated_at) VALUES ('test', ${key}, '{}', 1)`);
 };
@@ -96,7 +88,7 @@ describe('Vault.afterWrites', () => {
 
   it('a timer created inside a queued write and firing after it queues like any caller (it no longer holds the turn)', async () => {
     configureStorageWorker({ mode: 'always' });
-    await vault.putRecords([sms(0)]); // the worker is up
+    await vault.putRecords([bulkSms(0)]); // the worker is up
     let heldInTimer: boolean | null = null;
     let sawItems = -1;
     let fromTimer: Promise<void> | null = null;
@@ -112,7 +104,7 @@ describe('Vault.afterWrites', () => {
         }, 50);
       });
     });
-    const big = vault.putRecords(Array.from({ length: 10_000 }, (_, i) => sms(i + 1)));
+    const big = vault.putRecords(Array.from({ length: 10_000 }, (_, i) => bulkSms(i + 1)));
     await fired;
     await big;
     await fromTimer;
@@ -122,7 +114,7 @@ describe('Vault.afterWrites', () => {
 
   it('from outside the queue during a storage-worker batch: waits for the commit while the event loop keeps turning', async () => {
     configureStorageWorker({ mode: 'always' });
-    await vault.putRecords([sms(0)]); // the worker is up before the big batch
+    await vault.putRecords([bulkSms(0)]); // the worker is up before the big batch
     let turns = 0;
     let duringTurn: boolean | null = null;
     let sawItems = -1;
@@ -138,7 +130,7 @@ describe('Vault.afterWrites', () => {
         });
       }
     }, 1);
-    const big = vault.putRecords(Array.from({ length: 15_000 }, (_, i) => sms(i + 1)));
+    const big = vault.putRecords(Array.from({ length: 15_000 }, (_, i) => bulkSms(i + 1)));
     await big;
     const turnsDuring = turns;
     while (!fromTimer) await new Promise((r) => setTimeout(r, 5));

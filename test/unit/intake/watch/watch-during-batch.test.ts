@@ -13,44 +13,17 @@ import { attachWatchFolders, type WatchService } from '../../../../main/core/int
 import { silentLog } from '../../../../main/core/log';
 import { get, sql } from '../../../../main/core/vault/sql';
 import { configureStorageWorker } from '../../../../main/core/vault/storage-worker';
-import type { NewItem } from '../../../../main/core/vault/types';
 import { Vault } from '../../../../main/core/vault/vault';
+import { batchSource } from '../../vault/worker-batch';
 
-const sms = (n: number): Omit<NewItem, 'files'> => ({
-  category: 'message',
-  sourceKey: `sms:${n}`,
-  occurredAt: 1_600_000_000_000 + n * 1000,
-  title: `Person ${n % 7}`,
-  text: `Message ${n}`,
-  fields: { kind: 'sms', address: `+1555${n}`, body: `Message ${n}` },
-  personal: true,
-});
+const batches = batchSource(15_000);
+const sms = batches.sms;
 
 let dir: string;
 let core: Core;
 let vault: Vault;
 let service: WatchService;
 let restore: ReturnType<typeof configureStorageWorker>;
-let next = 1;
-
-/** Starts a worker batch and waits until its transaction holds the write lock; the promise comes back wrapped (an async function would adopt a bare one). */
-async function batchHoldingLock(): Promise<{ done: Promise<unknown> }> {
-  let settled = false;
-  const from = next;
-  next += 15_000;
-  const done = vault.putRecords(Array.from({ length: 15_000 }, (_, i) => sms(from + i))).finally(() => (settled = true));
-  while (!settled) {
-    try {
-      vault.indexDb.exec('BEGIN IMMEDIATE');
-      vault.indexDb.exec('ROLLBACK');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_BUSY') return { done };
-      throw e;
-    }
-    await new Promise((r) => setTimeout(r, 25)); // more often starves the worker's BEGIN IMMEDIATE
-  }
-  throw new Error('The batch committed before its lock was seen; nothing was tested.');
-}
 
 beforeEach(async () => {
   restore = configureStorageWorker({ mode: 'always' });
@@ -78,7 +51,7 @@ describe('watch folders during a storage-worker batch', () => {
     let turns = 0;
     const ticker = setInterval(() => turns++, 1);
     try {
-      let batch = await batchHoldingLock();
+      let batch = await batches.holdingLock(vault);
       let before = turns;
       const adding = call(core, 'watch.add', { path: inbox });
       await batch.done;
@@ -86,7 +59,7 @@ describe('watch folders during a storage-worker batch', () => {
       const w = await adding;
       expect(w.path).toBe(inbox);
 
-      batch = await batchHoldingLock();
+      batch = await batches.holdingLock(vault);
       before = turns;
       const removing = call(core, 'watch.remove', { id: w.id });
       await batch.done;
@@ -96,6 +69,6 @@ describe('watch folders during a storage-worker batch', () => {
       clearInterval(ticker);
     }
     expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM watch_folders`)!.n).toBe(0);
-    expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM items`)!.n).toBe(next);
+    expect(get<{ n: number }>(vault.indexDb, sql`SELECT count(*) AS n FROM items`)!.n).toBe(batches.stored);
   }, 120_000);
 });
