@@ -26,7 +26,8 @@ import type { BenchSection } from './run';
 const ROOT = resolve(import.meta.dirname, '..');
 const PASS = 'bench-passphrase-not-secret';
 
-async function generate(path: string, count: number): Promise<void> {
+/** Writes `count` generated SMS as one SMS Backup & Restore file (also used by intake-loop-bench). */
+export async function generateSmsXml(path: string, count: number): Promise<void> {
   const out = createWriteStream(path);
   const write = (s: string) => new Promise<void>((r) => (out.write(s) ? r() : out.once('drain', () => r())));
   await write(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${count}" backup_set="bench" type="full">\n`);
@@ -89,7 +90,7 @@ export const intakeSection: BenchSection = {
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-intake-bench');
     mkdirSync(cache, { recursive: true });
     const file = join(cache, `sms-${count}.xml`);
-    if (!existsSync(file)) await generate(file, count);
+    if (!existsSync(file)) await generateSmsXml(file, count);
     const mb = statSync(file).size / 1e6;
     // --record-batch N: records per putRecords call (default: the import job's).
     if (values['vault-only']) return vaultOnly(file, cache, Number(values['record-batch'] ?? RECORD_BATCH_ITEMS));

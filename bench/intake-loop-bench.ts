@@ -12,7 +12,7 @@
 // background load, as stress-ng --cpu 1 would be)  --mode here|worker (one of the two
 // only)  --direct
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -23,24 +23,11 @@ import { silentLog } from '../main/core/log';
 import { run, sql } from '../main/core/vault/sql';
 import { configureStorageWorker, storageCounts } from '../main/core/vault/storage-worker';
 import { Vault } from '../main/core/vault/vault';
+import { generateSmsXml } from './intake-bench';
 import type { BenchSection } from './run';
 
 const PASS = 'bench-passphrase-not-secret';
 
-async function generate(path: string, count: number): Promise<void> {
-  const out = createWriteStream(path);
-  const write = (s: string) => new Promise<void>((r) => (out.write(s) ? r() : out.once('drain', () => r())));
-  await write(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count="${count}" backup_set="bench" type="full">\n`);
-  for (let n = 0; n < count; ) {
-    let s = '';
-    for (let i = 0; i < 2000 && n < count; i++, n++) {
-      s += `  <sms protocol="0" address="+1555${String(n % 9_999_991).padStart(7, '0')}" date="${1_600_000_000_000 + n * 1000}" type="${1 + (n % 2)}" body="Message ${n} about dinner plans, the weather &amp; a photo from the trip" read="1" status="-1" contact_name="Person ${n % 500}" />\n`;
-    }
-    await write(s);
-  }
-  await write('</smses>\n');
-  await new Promise<void>((r) => out.end(r));
-}
 
 /** Peak RSS (VmHWM) in MB; reset first where the kernel allows it (clear_refs 5). */
 function peakRssMb(): number {
@@ -139,8 +126,8 @@ export const intakeLoopSection: BenchSection = {
     const count = Number(values.count ?? 200_000);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-intake-bench');
     mkdirSync(cache, { recursive: true });
-    const file = join(cache, `sms-loop-${count}.xml`);
-    if (!existsSync(file)) await generate(file, count);
+    const file = join(cache, `sms-${count}.xml`);
+    if (!existsSync(file)) await generateSmsXml(file, count);
     const modes: Array<'here' | 'worker'> = values.mode === 'here' || values.mode === 'worker' ? [values.mode] : ['here', 'worker'];
     const background = values.load ? spawn('sh', ['-c', 'exec yes > /dev/null'], { stdio: 'ignore' }) : null;
     const rows: Figures[] = [];
