@@ -83,7 +83,13 @@ describe.each(ALL_KINDS)('CloudTarget contract: %s', (kind) => {
     const b = Buffer.alloc(300_000, 0x62);
     await rig.target.put(name, a, a.length);
     const writing = rig.target.put(name, b, b.length);
-    for (let i = 0; i < 5; i++) {
+    // s3rver (the local S3 test server) writes an object in place — truncate, then write —
+    // so a read racing the PUT can see an empty or partial body there; AWS S3 and the
+    // others replace atomically, and the conformance check measures that on the real
+    // provider. The mid-write reads are asserted where the atomicity is ours or the test
+    // server's promise: the folder target (rename) and WebDAV.
+    const raced = kind === 's3' ? 0 : 5;
+    for (let i = 0; i < raced; i++) {
       // webdav-server replaces on MOVE by deleting first, so a reader may briefly find
       // nothing there (the conformance check reports it; the mirror never overwrites
       // anything but its two alternating manifest slots). A partial object is never OK.
