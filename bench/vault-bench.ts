@@ -205,8 +205,15 @@ export const vaultSection: BenchSection = {
       phase('restore', (t) => {
         const target = join(work, `restore-${t.name}`);
         rmSync(target, { recursive: true, force: true });
+        spawnSync('sync');
         const m = t.restore(target);
         rmSync(target, { recursive: true, force: true });
+        // Deleting 1 GB of just-written files leaves the file system work to do after rm
+        // returns (writeback of what is still dirty, and on this machine's ext4 mounted
+        // with `discard`, the block discards at the next journal commit): unflushed, it
+        // lands on whichever tool restores next (restores measured 3-4x slower and CPU-
+        // bound at random). Flush it here, outside every tool's timing.
+        spawnSync('sync');
         return m;
       });
       phase('check', (t) => t.check());
