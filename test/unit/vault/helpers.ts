@@ -1,6 +1,6 @@
 // Shared test helpers for the vault suites: a fresh data folder per test, a vault opened
 // with cheap Argon2 parameters, and deterministic pseudo-random bytes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vault, type VaultOptions } from '../../../main/core/vault/vault';
@@ -40,3 +40,13 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 export const SMALL_CHUNKS = { minSize: 4 * 1024, avgSize: 16 * 1024, maxSize: 64 * 1024 };
+
+/** Flips one bit of the byte at `offset` (damage that AES-GCM and check must catch). */
+export function flipByte(path: string, offset: number): void {
+  const fd = openSync(path, 'r+');
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, offset);
+  b[0] = b[0]! ^ 0x01;
+  writeSync(fd, b, 0, 1, offset);
+  closeSync(fd);
+}

@@ -3,7 +3,7 @@
 // with the same error naming the file on both paths and leaves no partial file; a worker
 // that dies mid-restore hands its files to this thread, never leaving a short file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync, chmodSync, openSync, readSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync, chmodSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VaultContext } from '../../../main/core/vault/context';
@@ -11,7 +11,7 @@ import { packPath } from '../../../main/core/vault/layout';
 import { restoreSnapshot } from '../../../main/core/vault/snapshot-restore';
 import { get, run, sql } from '../../../main/core/vault/sql';
 import type { Vault } from '../../../main/core/vault/vault';
-import { newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
+import { flipByte, newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
 
 let t: ReturnType<typeof tempDir>;
 let vault: Vault;
@@ -61,15 +61,6 @@ afterEach(() => {
   vault.close();
   t.cleanup();
 });
-
-function flipByte(path: string, offset: number): void {
-  const fd = openSync(path, 'r+');
-  const b = Buffer.alloc(1);
-  readSync(fd, b, 0, 1, offset);
-  b[0] = b[0]! ^ 0x01;
-  writeSync(fd, b, 0, 1, offset);
-  closeSync(fd);
-}
 
 function partials(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -1,13 +1,13 @@
 // Damage at rest: a flipped byte in a chunk, a pack header or the index file, a missing
 // pack, and a chunk moved into another item's slot are detected on read and by
 // check --read-data, named by item, and never returned as data (RELIABILITY rows 3, 37).
-import { openSync, readdirSync, readSync, closeSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packPath } from '../../../main/core/vault/layout';
 import { get, run, sql } from '../../../main/core/vault/sql';
 import type { Vault } from '../../../main/core/vault/vault';
-import { newVault, openVault, pseudoRandom, readAll, SMALL_CHUNKS, tempDir } from './helpers';
+import { flipByte, newVault, openVault, pseudoRandom, readAll, SMALL_CHUNKS, tempDir } from './helpers';
 
 let t: ReturnType<typeof tempDir>;
 let vault: Vault;
@@ -24,15 +24,6 @@ afterEach(() => {
   vault.close();
   t.cleanup();
 });
-
-function flipByte(path: string, offset: number): void {
-  const fd = openSync(path, 'r+');
-  const b = Buffer.alloc(1);
-  readSync(fd, b, 0, 1, offset);
-  b[0] = b[0]! ^ 0x01;
-  writeSync(fd, b, 0, 1, offset);
-  closeSync(fd);
-}
 
 function onlyPack(): { id: string; path: string } {
   const row = get<{ id: string }>(vault.indexDb, sql`SELECT id FROM packs`)!;
