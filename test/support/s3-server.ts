@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** The node:http(s) server s3rver listens with (set by run()). */
+  httpServer?: { closeAllConnections(): void };
 }
 type S3rverCtor = new (options: Record<string, unknown>) => S3rverInstance;
 
@@ -51,6 +53,10 @@ export async function startS3Server(options: { buckets?: string[]; port?: number
     async close() {
       if (closed) return;
       closed = true;
+      // close() waits for every open connection to end; one a killed or cut-off client left
+      // half-way (a request whose body never arrives) held a CI run's teardown for the
+      // 180 s hook timeout. This is a test server: end them all first.
+      server.httpServer?.closeAllConnections();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
