@@ -1,8 +1,9 @@
 // Shared test helpers for the vault suites: a fresh data folder per test, a vault opened
 // with cheap Argon2 parameters, and deterministic pseudo-random bytes.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Vault, type VaultOptions } from '../../../main/core/vault/vault';
 
 export const PASS = 'correct horse battery staple';
@@ -49,4 +50,30 @@ export function flipByte(path: string, offset: number): void {
   b[0] = b[0]! ^ 0x01;
   writeSync(fd, b, 0, 1, offset);
   closeSync(fd);
+}
+
+/**
+ * Every file under dir by relative path: its content hash, and with `meta` also its mode
+ * and mtime in whole milliseconds (what a restore sets).
+ */
+export function fileTree(dir: string, { meta = false } = {}): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        visit(p);
+        continue;
+      }
+      const hash = createHash('sha256').update(readFileSync(p)).digest('hex');
+      if (!meta) {
+        out.set(relative(dir, p), hash);
+        continue;
+      }
+      const st = statSync(p);
+      out.set(relative(dir, p), `${hash} ${(st.mode & 0o777).toString(8)} ${Math.floor(st.mtimeMs)}`);
+    }
+  };
+  visit(dir);
+  return out;
 }

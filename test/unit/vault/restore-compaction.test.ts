@@ -2,9 +2,8 @@
 // restore's rows and its workers still name the old packs, so compaction commits but
 // keeps those files until the restore ends (compaction.ts holdPacks). The restore comes
 // out byte-identical, the old packs are gone afterwards and the vault checks clean.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VaultContext } from '../../../main/core/vault/context';
 import { packPath } from '../../../main/core/vault/layout';
@@ -12,7 +11,7 @@ import { restoreSnapshot } from '../../../main/core/vault/snapshot-restore';
 import { all, sql } from '../../../main/core/vault/sql';
 import type { CompactReport } from '../../../main/core/vault/types';
 import type { Vault } from '../../../main/core/vault/vault';
-import { newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
+import { fileTree, newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
 
 let t: ReturnType<typeof tempDir>;
 let vault: Vault;
@@ -20,19 +19,6 @@ let ctx: VaultContext;
 let src: string;
 let snapshot: number;
 let dropIds: string[];
-
-function hashes(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else out.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
-    }
-  };
-  visit(dir);
-  return out;
-}
 
 beforeEach(async () => {
   t = tempDir('ks-restore-compact-');
@@ -78,7 +64,7 @@ describe('restore while an erasure compacts', () => {
       expect(report?.packsDeleted).toBe(packsBefore.length);
       expect(oldPacksDuringRestore).toBe(packsBefore.length); // kept for the running restore
       expect(r.files).toBe(60);
-      expect(hashes(out)).toEqual(hashes(src));
+      expect(fileTree(out)).toEqual(fileTree(src));
       expect(packsBefore.filter((id) => existsSync(packPath(vault.layout, id)))).toEqual([]); // deleted when it ended
       expect((await vault.check({ readData: true })).ok).toBe(true);
     });

@@ -2,38 +2,20 @@
 // bytes, modes and times either way and across page boundaries; damage stops the restore
 // with the same error naming the file on both paths and leaves no partial file; a worker
 // that dies mid-restore hands its files to this thread, never leaving a short file.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync, chmodSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, utimesSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VaultContext } from '../../../main/core/vault/context';
 import { packPath } from '../../../main/core/vault/layout';
 import { restoreSnapshot } from '../../../main/core/vault/snapshot-restore';
 import { get, run, sql } from '../../../main/core/vault/sql';
 import type { Vault } from '../../../main/core/vault/vault';
-import { flipByte, newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
+import { fileTree, flipByte, newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
 
 let t: ReturnType<typeof tempDir>;
 let vault: Vault;
 let ctx: VaultContext;
 let src: string;
-
-/** Every file under dir: content hash, mode and mtime (whole seconds, as restored). */
-export function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else {
-        const st = statSync(p);
-        out.set(relative(dir, p), `${createHash('sha256').update(readFileSync(p)).digest('hex')} ${(st.mode & 0o777).toString(8)} ${Math.floor(st.mtimeMs)}`);
-      }
-    }
-  };
-  visit(dir);
-  return out;
-}
 
 beforeEach(async () => {
   t = tempDir('ks-restore-');
@@ -64,19 +46,19 @@ afterEach(() => {
 
 function partials(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return [...tree(dir).keys()].filter((p) => p.endsWith('.keepsake-partial'));
+  return [...fileTree(dir, { meta: true }).keys()].filter((p) => p.endsWith('.keepsake-partial'));
 }
 
 describe('restore on the seal workers and on this thread', () => {
   it('restores the same bytes, modes and times either way, across page boundaries', async () => {
-    const want = tree(src);
+    const want = fileTree(src, { meta: true });
     expect(want.size).toBe(95);
     // workerMinBytes 100,000: small files on this thread while the larger ones are on the workers
     for (const [workers, pageFiles, workerMinBytes] of [[true, 1, 0], [true, 7, 0], [true, 5000, 0], [true, 7, 100_000], [false, 7, 0], [false, 5000, 0]] as const) {
       const out = join(t.dir, `out-${workers}-${pageFiles}-${workerMinBytes}`);
       const r = await restoreSnapshot(ctx, 'latest', out, { workers, pageFiles, workerMinBytes });
       expect(r.files).toBe(95);
-      expect(tree(out)).toEqual(want);
+      expect(fileTree(out, { meta: true })).toEqual(want);
     }
     expect(ctx.sealPool()).not.toBeNull(); // the worker runs above did use workers
   });
@@ -184,11 +166,11 @@ describe('restore on the seal workers and on this thread', () => {
     expect(killed).toBe(true);
     expect(pool.broken).toBe(true);
     expect(r.files).toBe(95);
-    expect(tree(out)).toEqual(tree(src));
+    expect(fileTree(out, { meta: true })).toEqual(fileTree(src, { meta: true }));
     // the next restore gets a fresh pool
     const again = join(t.dir, 'again');
     await restoreSnapshot(ctx, 'latest', again);
     expect(ctx.sealPool()).not.toBe(pool);
-    expect(tree(again)).toEqual(tree(src));
+    expect(fileTree(again, { meta: true })).toEqual(fileTree(src, { meta: true }));
   });
 });
