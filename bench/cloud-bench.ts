@@ -288,6 +288,10 @@ export const cloudSection: BenchSection = {
       console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
       for (const line of timelines) console.log(line);
       console.log(`ceiling: plain PutObject vs restic (first): ${(resticFirst.s / plain.s).toFixed(2)}×; keepsake sync takes ${(s3First.s / plain.s).toFixed(2)}× the plain client's time`);
+      // s3rver handles every request on one thread, so the CPU seconds it spends receiving
+      // the packs are a wall-time floor no client can go under, however lean.
+      const floor = Math.min(...[plain.serverCpu, s3First.serverCpu].filter((v): v is number => v !== null));
+      if (Number.isFinite(floor)) console.log(`server floor: s3rver spends ≥ ${floor.toFixed(2)} CPU s on one thread receiving the packs; restic / floor = ${(resticFirst.s / floor).toFixed(2)}× is the best ratio any client can reach here`);
       for (const t of targets) await t.target.close();
     } finally {
       vault.close();

@@ -89,7 +89,7 @@ export function startSyncJob(core: Core, vault: Vault, targetId?: string): { inf
           let cleanedUp = 0;
           try {
             control.report({ phase: `${r.label}: Cleaning up` });
-            cleanedUp = (await collectGarbage({ targetId: r.id, target: built.target, store, vaultId: vault.id, cloudKey: source.cloudKey, signal: control.signal, log: core.log, now: () => core.clock.now() })).deleted;
+            cleanedUp = (await collectGarbage({ targetId: r.id, target: built.target, store, vaultId: vault.id, cloudKey: source.cloudKey, afterWrites: (fn) => vault.afterWrites(fn), signal: control.signal, log: core.log, now: () => core.clock.now() })).deleted;
           } catch (e) {
             if (isKeepsakeError(e) && e.code === 'CANCELLED') throw e;
             // The copy is complete; a clean-up that could not run safely waits for next time.

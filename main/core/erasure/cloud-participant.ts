@@ -26,7 +26,7 @@ export async function eraseFromCloud(core: Core, vault: Vault, items: number): P
     const source = mirrorSourceOf(vault);
     try {
       await syncToTarget(source, { targetId: r.id, target: built.target, store, log: core.log, now: () => core.clock.now() });
-      const gc = await collectGarbage({ targetId: r.id, target: built.target, store, vaultId: vault.id, cloudKey: source.cloudKey, safetyMarginMs: ERASE_SAFETY_MARGIN_MS, log: core.log, now: () => core.clock.now() });
+      const gc = await collectGarbage({ targetId: r.id, target: built.target, store, vaultId: vault.id, cloudKey: source.cloudKey, afterWrites: (fn) => vault.afterWrites(fn), safetyMarginMs: ERASE_SAFETY_MARGIN_MS, log: core.log, now: () => core.clock.now() });
       outcomes.push(
         gc.tooYoung > 0
           ? { location: r.label, kind: 'cloud', outcome: 'pending', items, detail: `${gc.tooYoung} old object(s) could not be deleted safely yet; the next sync removes them. They are encrypted under keys that no longer exist.` }

@@ -77,32 +77,32 @@ describe('RecordBatch', () => {
   });
   afterAll(() => tv.close());
 
-  it('writes at most maxRecords at a time, and everything on flush', () => {
+  it('writes at most maxRecords at a time, and everything on flush', async () => {
     const id = tv.store.add({ kind: 'folder', path: tempDir('rb-target') }, {}).id;
     const batch = new RecordBatch(tv.store, id, { maxRecords: 3, maxAgeMs: 60_000 });
     const rec = (i: number) => ({ name: hexName(i), kind: 'pack' as const, logical: `p${i}`, size: i, sha256: 'ab'.repeat(32) });
-    batch.add(rec(1));
-    batch.add(rec(2));
+    await batch.add(rec(1));
+    await batch.add(rec(2));
     expect(tv.store.objects(id).size).toBe(0);
-    batch.add(rec(3));
+    await batch.add(rec(3));
     expect(tv.store.objects(id).size).toBe(3);
-    batch.add(rec(4));
+    await batch.add(rec(4));
     expect(batch.waiting).toBe(1);
-    batch.flush();
+    await batch.flush();
     expect([...tv.store.objects(id).keys()].sort()).toEqual([1, 2, 3, 4].map((i) => hexName(i)).sort());
     expect(tv.store.objects(id).get(hexName(4))?.size).toBe(4);
   });
 
-  it('flushes a batch whose oldest record is older than maxAgeMs', () => {
+  it('flushes a batch whose oldest record is older than maxAgeMs', async () => {
     const id = tv.store.add({ kind: 'folder', path: tempDir('rb-target') }, {}).id;
     let now = 1_000;
     const batch = new RecordBatch(tv.store, id, { maxRecords: 100, maxAgeMs: 500, now: () => now });
-    batch.add({ name: hexName(1), kind: 'segment', logical: 's1', size: 1, sha256: 'cd'.repeat(32) });
+    await batch.add({ name: hexName(1), kind: 'segment', logical: 's1', size: 1, sha256: 'cd'.repeat(32) });
     now += 499;
-    batch.add({ name: hexName(2), kind: 'segment', logical: 's2', size: 2, sha256: 'cd'.repeat(32) });
+    await batch.add({ name: hexName(2), kind: 'segment', logical: 's2', size: 2, sha256: 'cd'.repeat(32) });
     expect(tv.store.objects(id).size).toBe(0);
     now += 1;
-    batch.add({ name: hexName(3), kind: 'segment', logical: 's3', size: 3, sha256: 'cd'.repeat(32) });
+    await batch.add({ name: hexName(3), kind: 'segment', logical: 's3', size: 3, sha256: 'cd'.repeat(32) });
     expect(tv.store.objects(id).size).toBe(3);
   });
 });

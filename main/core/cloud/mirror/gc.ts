@@ -17,6 +17,7 @@ import { deriveCloudKeys, keySlotObjectNames, wipeCloudKeys } from './cloud-cryp
 import type { CloudStore } from './cloud-store';
 import { manifestNames, readCurrentManifests, type Manifest } from './manifest';
 import { withRemoteLock } from './remote-lock';
+import { writerOf } from './source';
 
 export interface GcOptions {
   targetId: string;
@@ -32,6 +33,8 @@ export interface GcOptions {
   log?: Log;
   /** Lifetime of the target lock (default 30 min; tests use seconds). */
   lockTtlMs?: number;
+  /** The vault's write queue for forgetting deleted objects (MirrorSource.afterWrites); default: directly. */
+  afterWrites?: <T>(fn: () => T) => Promise<T>;
 }
 
 export interface GcReport {
@@ -49,6 +52,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
   const now = opts.now ?? Date.now;
   const margin = opts.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   const keys = deriveCloudKeys(Buffer.from(opts.cloudKey));
+  const write = writerOf(opts.afterWrites);
   try {
     return await withRemoteLock(opts.target, keys, policy, now, opts.signal, async (lockName, lease) => {
       const remote = await readCurrentManifests(opts.target, keys, opts.vaultId, opts.store.get(opts.targetId).highestCounter, policy, opts.signal);
@@ -85,15 +89,15 @@ export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
           continue;
         }
         // A pause past the lock's lifetime (row 8) stops the deleting, never the other way round.
-        await lease.assertHeld({ reread: false }).catch((e: unknown) => {
-          opts.store.forgetObjects(opts.targetId, gone);
+        await lease.assertHeld({ reread: false }).catch(async (e: unknown) => {
+          await write(() => opts.store.forgetObjects(opts.targetId, gone));
           throw e;
         });
         await withRetry(() => opts.target.delete(o.name, opts.signal), policy, opts.signal);
         gone.push(o.name);
         deleted++;
       }
-      opts.store.forgetObjects(opts.targetId, gone);
+      await write(() => opts.store.forgetObjects(opts.targetId, gone));
       opts.log?.info('cloud.gc.done', { deleted, tooYoung, listed: listed.length });
       return { listed: listed.length, referenced: keep.size, deleted, tooYoung };
     }, opts.lockTtlMs === undefined ? { mode: 'gc' } : { mode: 'gc', ttlMs: opts.lockTtlMs });

@@ -13,6 +13,8 @@ export interface RecordBatchOptions {
   /** Flush when the oldest waiting record is this old (ms). */
   maxAgeMs?: number;
   now?: () => number;
+  /** Runs the batch's write (the vault's write queue: MirrorSource.afterWrites); default: directly. */
+  write?: <T>(fn: () => T) => Promise<T>;
 }
 
 export class RecordBatch {
@@ -21,6 +23,7 @@ export class RecordBatch {
   private readonly maxRecords: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private readonly write: <T>(fn: () => T) => Promise<T>;
 
   constructor(
     private readonly store: CloudStore,
@@ -30,20 +33,22 @@ export class RecordBatch {
     this.maxRecords = opts.maxRecords ?? 32;
     this.maxAgeMs = opts.maxAgeMs ?? 1000;
     this.now = opts.now ?? Date.now;
+    this.write = opts.write ?? (async (fn) => fn());
   }
 
-  add(o: Omit<StoredObject, 'verifiedAt'>): void {
+  /** Queues a record; resolves once it is written when this call filled the batch (or aged it out). */
+  async add(o: Omit<StoredObject, 'verifiedAt'>): Promise<void> {
     if (this.pending.length === 0) this.oldest = this.now();
     this.pending.push(o);
-    if (this.pending.length >= this.maxRecords || this.now() - this.oldest >= this.maxAgeMs) this.flush();
+    if (this.pending.length >= this.maxRecords || this.now() - this.oldest >= this.maxAgeMs) await this.flush();
   }
 
   /** Writes every waiting record (one transaction). */
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.store.recordObjects(this.targetId, batch);
+    await this.write(() => this.store.recordObjects(this.targetId, batch));
   }
 
   get waiting(): number {

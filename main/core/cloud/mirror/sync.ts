@@ -26,6 +26,7 @@ import { acquireRemoteLock, type RemoteLease } from './remote-lock';
 import { readCurrentManifests, sealManifest, type Manifest, type ObjectRef } from './manifest';
 import { HashPool } from './hash-pool';
 import { RecordBatch } from './record-batch';
+import { writerOf } from './source';
 import { verifiedPut } from './verify-upload';
 
 /** Pack files are read in 1 MiB pieces (not 64 KiB): 16× fewer reads and socket writes per pack. */
@@ -39,6 +40,13 @@ export interface MirrorSource {
   db: Db;
   packsDir: string;
   keySlotsPath: string;
+  /**
+   * Runs one of the sync's own index writes (what it verified, counters, health, pack
+   * digests) in turn with the vault's other writes (Vault.afterWrites). Without it, a
+   * write meeting an import's storage-worker batch would wait in SQLite's busy handler
+   * with the event loop frozen for the rest of the batch. Omitted: written directly.
+   */
+  afterWrites?: <T>(fn: () => T) => Promise<T>;
 }
 
 export interface SyncProgress {
@@ -90,8 +98,9 @@ interface Job {
 
 export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Promise<SyncReport> {
   const { target, store, targetId } = opts;
+  const write = writerOf(source.afterWrites);
   // First: it may create its table, and nothing needs undoing if that fails.
-  const packDigests = new PackDigests(source.db);
+  const packDigests = await write(() => new PackDigests(source.db));
   const policy = opts.retry ?? defaultRetryPolicy;
   const keys = deriveCloudKeys(Buffer.from(source.cloudKey));
   const signal = opts.signal;
@@ -99,7 +108,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
   let retries = 0;
   let bytesUploaded = 0;
   let lease = null as RemoteLease | null; // set by the lock promise below
-  const records = new RecordBatch(store, targetId);
+  const records = new RecordBatch(store, targetId, { write });
   const hashes = new HashPool();
   let localPacks: LocalPack[] | undefined;
   try {
@@ -159,7 +168,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       // After the listing: a target may reuse what the listing saw (WebDAV's temporary files).
       listing.then(() => cleanupOrphans(target, opts.log)),
     ] as const);
-    if (remote.newest) store.noteCounter(targetId, remote.newest.counter);
+    if (remote.newest) await write(() => store.noteCounter(targetId, remote.newest!.counter));
 
     const isThere = (name: string, size: number): boolean => {
       const k = known.get(name);
@@ -195,7 +204,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
         await checkpoint();
         const { body, digests } = await job.data();
         const up = await verifiedPut(target, caps, job.name, body, policy, signal, () => retries++, digests);
-        records.add({ name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
+        await records.add({ name: job.name, kind: job.kind, logical: job.logical, size: up.size, sha256: up.sha256 });
         if (job.kind === 'pack') packRefs.push({ id: job.logical, name: job.name, size: up.size, sha256: up.sha256 });
         bytesUploaded += up.size;
         done++;
@@ -245,7 +254,7 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
     const stages: Array<() => Promise<Array<{ item: Job; error: unknown }>>> = [() => packsUp, () => runStage('segment', segJobs), () => runStage('key-slots', slotJobs)];
     for (const stage of stages) {
       const failed = await stage();
-      records.flush();
+      await records.flush();
       for (const f of failed) if (f.item.kind === 'pack') packDigests.forget(f.item.logical);
       for (const f of failed) {
         if (isKeepsakeError(f.error) && f.error.code === 'CANCELLED') throw f.error;
@@ -282,24 +291,26 @@ export async function syncToTarget(source: MirrorSource, opts: SyncOptions): Pro
       () => retries++,
     );
     bytesUploaded += sealed.body.length;
-    store.noteCounter(targetId, counter);
-    store.recordSuccess(targetId, bytesUploaded, packRefs.length + plan.index.segments.length + 2);
+    await write(() => {
+      store.noteCounter(targetId, counter);
+      store.recordSuccess(targetId, bytesUploaded, packRefs.length + plan.index.segments.length + 2);
+    });
     report(opts, 'Finished', total, total, bytesUploaded, bytesTotal);
     return { counter, packs: { total: packRefs.length, uploaded: packJobs.length }, segments: { total: plan.segmentsTotal, uploaded: plan.segmentsNew }, keySlotsUploaded, bytesUploaded, retries };
   } catch (e) {
     // What was verified before the failure is remembered, so the next sync skips it.
     try {
-      records.flush();
+      await records.flush();
     } catch {
       // The records are a cache; losing them costs a re-upload, never data.
     }
     const err = isKeepsakeError(e) ? e : new KeepsakeError('INTERNAL', 'The cloud sync stopped because of an internal error.');
-    if (err.code !== 'CANCELLED') store.recordFailure(targetId, err.message, bytesUploaded);
+    if (err.code !== 'CANCELLED') await write(() => store.recordFailure(targetId, err.message, bytesUploaded));
     opts.log?.warn('cloud.sync.failed', { code: err.code, target: target.kind });
     throw e;
   } finally {
     try {
-      packDigests.flush(localPacks);
+      await write(() => packDigests.flush(localPacks));
     } catch {
       // A cache: without it the packs are hashed again next time.
     }
