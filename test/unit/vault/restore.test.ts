@@ -4,6 +4,7 @@
 // that dies mid-restore hands its files to this thread, never leaving a short file.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, utimesSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VaultContext } from '../../../main/core/vault/context';
 import { packPath } from '../../../main/core/vault/layout';
@@ -172,5 +173,23 @@ describe('restore on the seal workers and on this thread', () => {
     await restoreSnapshot(ctx, 'latest', again);
     expect(ctx.sealPool()).not.toBe(pool);
     expect(fileTree(again, { meta: true })).toEqual(fileTree(src, { meta: true }));
+  });
+
+  it('workers collect opened plaintext as they go (restore and check of 20 MiB) without exposing gc to any other context', async () => {
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+    const big = join(t.dir, 'big');
+    mkdirSync(big);
+    // more plaintext per worker than the workers' collection interval (4 MiB), in both phases
+    for (let i = 0; i < 2; i++) writeFileSync(join(big, `VID_${i}.mp4`), pseudoRandom(10 * 1024 * 1024, 300 + i));
+    await vault.backupFolder(big);
+    const out = join(t.dir, 'out-big');
+    const r = await restoreSnapshot(ctx, 'latest', out);
+    expect(r.bytes).toBe(20 * 1024 * 1024);
+    expect(fileTree(out)).toEqual(fileTree(big));
+    const report = await vault.check({ readData: true });
+    expect(report.problems).toEqual([]);
+    expect(report.chunksChecked).toBeGreaterThan(1000);
+    // the flag was on only while a worker took its gc: later contexts (here, and a new worker's) have none
+    expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 });
