@@ -83,48 +83,41 @@ function dropped(bytes) {
 // check --read-data for one pack: every listed chunk opened under its item's key with its
 // (id, item, type) bound, and its id recomputed from the plaintext. Answers the indexes
 // of the chunks that failed (the parent names their items) and the bytes read.
-// The pack is read into one buffer per worker, reused for every pack (a fresh 16 MiB
-// buffer per pack was garbage the worker's GC let pile up: most of check's peak RSS).
-let packBuf = null;
-function readPack(path) {
-  const fd = openSync(path, 'r');
+// The pack is read through the restore's reused read-ahead window (rows come in pack order,
+// so each byte is read once): a whole-pack buffer per worker held 16 MiB each.
+const VERIFY_WINDOW = 4 * 1024 * 1024;
+function runVerify(m) {
+  const fd = openSync(m.path, 'r');
+  const fds = new Map([[0, fd]]);
+  const bad = [];
+  let size = 0;
   try {
-    const size = fstatSync(fd).size;
-    if (!packBuf || packBuf.length < size) packBuf = Buffer.allocUnsafe(size);
-    let n = 0;
-    while (n < size) {
-      const got = readSync(fd, packBuf, n, size - n, n);
-      if (got === 0) break;
-      n += got;
+    size = fstatSync(fd).size;
+    const src = { packs: [m.path], ends: [size], readAhead: VERIFY_WINDOW };
+    winPack = -1; // never trust a window an earlier job left
+    for (let i = 0; i < m.rows.length; i++) {
+      const r = m.rows[i];
+      const id = Buffer.from(m.ids.buffer, m.ids.byteOffset + i * 32, 32);
+      const key = Buffer.from(m.keys.buffer, m.keys.byteOffset + i * 32, 32);
+      try {
+        if (r.length < 28 || r.offset + r.length > size) throw new Error('short');
+        const sealed = restoreRead(src, fds, 0, r.offset, r.length);
+        const item = Buffer.from(r.item, 'utf8');
+        const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+        d.setAAD(Buffer.concat([id, Buffer.from([item.length]), item, Buffer.from([1])]));
+        d.setAuthTag(sealed.subarray(sealed.length - 16));
+        const plain = d.update(sealed.subarray(12, sealed.length - 16));
+        d.final();
+        if (plain.length !== r.plain || !createHmac('sha256', m.macKey).update(plain).digest().equals(id)) throw new Error('mac');
+        dropped(plain.length);
+      } catch {
+        bad.push(i);
+      }
     }
-    return packBuf.subarray(0, n);
   } finally {
     closeSync(fd);
   }
-}
-function runVerify(m) {
-  const whole = readPack(m.path);
-  const bad = [];
-  for (let i = 0; i < m.rows.length; i++) {
-    const r = m.rows[i];
-    const id = Buffer.from(m.ids.buffer, m.ids.byteOffset + i * 32, 32);
-    const key = Buffer.from(m.keys.buffer, m.keys.byteOffset + i * 32, 32);
-    try {
-      if (r.length < 28 || r.offset + r.length > whole.length) throw new Error('short');
-      const sealed = whole.subarray(r.offset, r.offset + r.length);
-      const item = Buffer.from(r.item, 'utf8');
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAAD(Buffer.concat([id, Buffer.from([item.length]), item, Buffer.from([1])]));
-      d.setAuthTag(sealed.subarray(sealed.length - 16));
-      const plain = d.update(sealed.subarray(12, sealed.length - 16));
-      d.final();
-      if (plain.length !== r.plain || !createHmac('sha256', m.macKey).update(plain).digest().equals(id)) throw new Error('mac');
-      dropped(plain.length);
-    } catch {
-      bad.push(i);
-    }
-  }
-  parentPort.postMessage({ type: 'verify-done', job: m.job, bad, bytes: whole.length });
+  parentPort.postMessage({ type: 'verify-done', job: m.job, bad, bytes: size });
 }
 // Restore of a few files: each is written whole as its temp name (m.files[f].tmp) from its
 // chunks, read through one reused read-ahead window (chunks lie mostly in pack order, so
