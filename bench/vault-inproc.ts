@@ -4,7 +4,8 @@
 // (sampled every 20 ms: rss, V8 heap, external memory and ArrayBuffers), to see where a
 // peak RSS comes from. For profiling the engine itself:
 //   node --cpu-prof bin/tsx.mjs bench/vault-inproc.ts <folder> [work dir]
-// KS_PHASES=nochange,restore,check picks the phases after the first backup;
+// KS_PHASES=nochange,changed,restore,check picks the phases after the first backup
+// ('changed': the bench's 5 % modification of a data-<N>mb folder, backed up, then healed);
 // KS_WORKERS=0 runs without seal workers; KS_REUSE=1 opens the vault a previous run left in
 // the work dir instead of backing up again (restore and check then start in a fresh
 // process, so their peak RSS is their own, not the first backup's).
@@ -17,6 +18,7 @@ import { join, resolve } from 'node:path';
 import type { VaultContext } from '../main/core/vault/context';
 import { restoreSnapshot } from '../main/core/vault/snapshot-restore';
 import { Vault } from '../main/core/vault/vault';
+import { heal, modify } from './vault-dataset';
 
 async function main(): Promise<void> {
   const [folder, workArg] = process.argv.slice(2);
@@ -53,6 +55,17 @@ async function main(): Promise<void> {
     const want = (p: string): boolean => !only || only.includes(p);
     if (!reuse) await phase('first', () => vault.backupFolder(folder));
     if (want('nochange')) await phase('no-change', () => vault.backupFolder(folder));
+    const sized = /data-(\d+)mb\/?$/.exec(folder);
+    if (want('changed') && sized) {
+      // the bench's 5 % run: a data set folder (vault-dataset.ts) modified, backed up, put back
+      const ds = { dir: resolve(folder), bigFiles: 0, smallFiles: 0, bytes: 0 };
+      modify(ds, Number(sized[1]));
+      try {
+        await phase('5% changed', () => vault.backupFolder(folder));
+      } finally {
+        heal(ds, Number(sized[1]));
+      }
+    }
     if (want('restore')) {
       const target = process.env.KS_RESTORE_TO ? resolve(process.env.KS_RESTORE_TO) : join(work, 'restore');
       rmSync(target, { recursive: true, force: true });

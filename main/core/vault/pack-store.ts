@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { close as closeAsync, closeSync, fstatSync, openSync, readSync, write as writeAsync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KeepsakeError } from '../../../common/errors';
-import { ioError, realFs, type DurableFs } from './durable-fs';
+import { ioError, publishAsync, realFs, type DurableFs } from './durable-fs';
 import { open, seal, type NonceBudget } from './item-crypto';
 import { packPath, type VaultLayout } from './layout';
 
@@ -134,7 +134,13 @@ export class PackWriter {
       this.writeHeader();
       await this.drained(0); // every byte written before the fsync that makes them durable
       await this.fs.fsyncAsync(this.fd);
-      return this.publish();
+      if (!this.async) return this.publish();
+      // real file system: close, then rename and folder fsync on the thread pool (same order as publish())
+      const fd = this.fd;
+      this.fd = -1;
+      this.fs.close(fd);
+      await publishAsync(this.tmpPath, packPath(this.layout, this.id));
+      return { id: this.id, size: this.size, entries: this.entries };
     } catch (e) {
       this.abort();
       throw ioError(e, 'save a pack file');

@@ -1,0 +1,176 @@
+// The session-5 first-backup speed paths keep their answers: a batch's identities, tombstones
+// and twins are looked up in a few statements per batch (item-store.ts knownSources /
+// fingerprintsSeen) yet give exactly what a query per item gave — including twins made
+// earlier in the same commit and sources of another device; seal workers take a second job
+// while busy (seal-pool.ts DEPTH) and every job still comes back right, also after one is
+// cancelled half-way; a finished pack is published (rename, folder fsync) off this thread.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChunkSink } from '../../../main/core/vault/chunk-sink';
+import { Chunker } from '../../../main/core/vault/chunker';
+import type { VaultContext } from '../../../main/core/vault/context';
+import { chunkAad, chunkId, NonceBudget, newItemKey, open, seal } from '../../../main/core/vault/item-crypto';
+import { packPath } from '../../../main/core/vault/layout';
+import { SealPool } from '../../../main/core/vault/seal-pool';
+import type { NewItem } from '../../../main/core/vault/types';
+import type { Vault } from '../../../main/core/vault/vault';
+import { newVault, pseudoRandom, SMALL_CHUNKS, tempDir } from './helpers';
+
+let t: ReturnType<typeof tempDir>;
+let vault: Vault | null = null;
+let pool: SealPool | null = null;
+beforeEach(() => {
+  t = tempDir('ks-speed-');
+});
+afterEach(() => {
+  vault?.close();
+  vault = null;
+  pool?.close();
+  pool = null;
+  t.cleanup();
+});
+
+/** A photo whose fingerprint depends only on `name` and `data` (the source key is not in it). */
+const photo = (sourceKey: string, name: string, data: Buffer, extra: Partial<NewItem> = {}): NewItem => ({
+  category: 'photo',
+  sourceKey,
+  title: name,
+  fields: {},
+  personal: true,
+  files: [{ role: 'original', name, mime: 'image/jpeg', data }],
+  ...extra,
+});
+
+describe('putItems with batched lookups', () => {
+  it('finds sources, tombstones and twins (from before the batch and made in it) exactly as a query per item did', async () => {
+    vault = (await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS })).vault;
+    const [x, w, gone, k] = await vault.putItems([
+      photo('x', 'x.jpg', pseudoRandom(20_000, 1)),
+      photo('w', 'w.jpg', pseudoRandom(20_000, 2)),
+      photo('t0', 't.jpg', pseudoRandom(20_000, 3)),
+      photo('k', 'k.jpg', pseudoRandom(20_000, 4)),
+    ]);
+    expect(await vault.destroyItems([gone!.id])).toBe(1); // leaves a tombstone of its fingerprint
+
+    const results = await vault.putItems([
+      photo('x', 'x.jpg', pseudoRandom(20_000, 11)), // known source, new content: a version
+      photo('y', 'x.jpg', pseudoRandom(20_000, 11)), // the content x was just given: twin of x
+      photo('a', 'a.jpg', pseudoRandom(20_000, 12)), // new
+      photo('b', 'a.jpg', pseudoRandom(20_000, 12)), // twin of a, made in this commit
+      photo('t', 't.jpg', pseudoRandom(20_000, 3)), // erased content: stays erased
+      photo('z', 'w.jpg', pseudoRandom(20_000, 2)), // twin of an item from before the batch
+      photo('k', 'k.jpg', pseudoRandom(20_000, 13), { deviceId: 'phone-1' }), // same key, other device: its own item
+      photo('k', 'k.jpg', pseudoRandom(20_000, 4)), // known source, same content
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['updated', 'duplicate', 'added', 'duplicate', 'tombstoned', 'duplicate', 'added', 'duplicate']);
+    expect(results[0]).toEqual({ id: x!.id, status: 'updated', version: 2 });
+    expect(results[1]).toEqual({ id: x!.id, status: 'duplicate', version: 2 });
+    expect(results[3]).toEqual({ id: results[2]!.id, status: 'duplicate', version: 1 });
+    expect(results[5]).toEqual({ id: w!.id, status: 'duplicate', version: 1 });
+    expect(results[6]!.id).not.toBe(k!.id);
+    expect(results[7]).toEqual({ id: k!.id, status: 'duplicate', version: 1 });
+    // a twin is one item with two sources; the other device's item keeps its own source
+    expect(vault.getItem(x!.id)!.sources).toHaveLength(2);
+    expect(vault.getItem(results[2]!.id)!.sources).toHaveLength(2);
+    expect(vault.getItem(results[6]!.id)!.sources).toHaveLength(1);
+    // and a second run of the same batch finds every source it just stored
+    const again = await vault.putItems([photo('a', 'a.jpg', pseudoRandom(20_000, 12)), photo('k', 'k.jpg', pseudoRandom(20_000, 13), { deviceId: 'phone-1' })]);
+    expect(again).toEqual([
+      { id: results[2]!.id, status: 'duplicate', version: 1 },
+      { id: results[6]!.id, status: 'duplicate', version: 1 },
+    ]);
+  });
+});
+
+describe('item keys and nonces from the pooled CSPRNG draw', () => {
+  it('are never repeated and each key is its own memory', () => {
+    const keys = Array.from({ length: 300 }, () => newItemKey()); // spans several 4 KiB draws
+    expect(new Set(keys.map((k) => k.toString('hex'))).size).toBe(keys.length);
+    for (const key of keys) expect(key.length).toBe(32);
+    // wiping one key leaves the next untouched (no shared backing memory)
+    const [a, b] = keys;
+    const bBefore = Buffer.from(b!);
+    a!.fill(0);
+    expect(b!.equals(bBefore)).toBe(true);
+    const key = randomBytes(32);
+    const nonces = Array.from({ length: 500 }, () => seal(key, Buffer.from('x'), Buffer.alloc(0)).subarray(0, 12).toString('hex'));
+    expect(new Set(nonces).size).toBe(nonces.length);
+  });
+});
+
+describe('seal workers with a job queued behind the one they run', () => {
+  const PARAMS = { minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 };
+
+  it('answer every job right on one worker, and a job cancelled half-way does not hold up the next', async () => {
+    const macKey = randomBytes(32);
+    const chunker = new Chunker(PARAMS, macKey);
+    const files = [0, 1, 2, 3].map((i) => {
+      const path = join(t.dir, `big-${i}.bin`);
+      const data = pseudoRandom(700_000 + i * 1000, 40 + i);
+      writeFileSync(path, data);
+      return { path, data, key: randomBytes(32), itemId: `item-${i}` };
+    });
+    pool = new SealPool(1);
+    const seal1 = async (f: (typeof files)[number], stopAfter = Infinity): Promise<string[]> => {
+      const ids: string[] = [];
+      const gen = pool!.sealFile({ path: f.path, key: f.key, macKey, itemId: f.itemId, cut: chunker.cutParams, maxSeals: 1000 });
+      for await (const c of gen) {
+        expect(open(f.key, Buffer.concat(c.parts!), chunkAad(c.id, f.itemId)).length).toBe(c.plain);
+        ids.push(c.id.toString('hex'));
+        if (ids.length >= stopAfter) break; // cancels the job on the worker
+      }
+      return ids;
+    };
+    const expected = (f: (typeof files)[number]): string[] => chunker.split(f.data).map((c) => chunkId(macKey, c).toString('hex'));
+    const smallPath = join(t.dir, 'small.txt');
+    writeFileSync(smallPath, pseudoRandom(5000, 50));
+    const smallKey = randomBytes(32);
+    const [cut, second, third, small, fourth] = await Promise.all([
+      seal1(files[0]!, 1),
+      seal1(files[1]!),
+      seal1(files[2]!),
+      pool.sealSmall([{ path: smallPath, key: smallKey, itemId: 'item-small', maxSeals: 10 }], macKey, chunker.cutParams, 1024 * 1024),
+      seal1(files[3]!),
+    ]);
+    expect(cut).toEqual(expected(files[0]!).slice(0, 1));
+    expect(second).toEqual(expected(files[1]!));
+    expect(third).toEqual(expected(files[2]!));
+    expect(fourth).toEqual(expected(files[3]!));
+    const s = small[0]!;
+    if ('error' in s) throw new Error(`small file failed: ${s.error}`);
+    expect(s.size).toBe(5000);
+    expect(open(smallKey, s.chunks[0]!.sealed, chunkAad(s.chunks[0]!.id, 'item-small')).equals(pseudoRandom(5000, 50))).toBe(true);
+    expect(pool.broken).toBe(false);
+  });
+});
+
+describe('publishing a finished pack off this thread', () => {
+  it('leaves the pack under its final name and nothing in tmp/, and a failed publish is a plain IO error', async () => {
+    vault = (await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS, workers: false })).vault;
+    const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
+    const sink = new ChunkSink(ctx);
+    const itemKey = randomBytes(32);
+    const ref = sink.add('item-p', itemKey, new NonceBudget(0), pseudoRandom(30_000, 60));
+    const [pack] = await sink.flush();
+    expect(pack!.id).toBe(ref.packId);
+    expect(existsSync(packPath(ctx.layout, pack!.id))).toBe(true);
+    expect(readdirSync(ctx.layout.tmp)).toEqual([]);
+
+    // the pack's folder cannot be made (a file stands where packs/xx/ would go); a pack
+    // whose random id falls in an existing folder is dropped and another one started
+    let blocked: ChunkSink;
+    let dir: string;
+    for (let seed = 61; ; seed++) {
+      blocked = new ChunkSink(ctx);
+      blocked.add('item-q', itemKey, new NonceBudget(0), pseudoRandom(30_000, seed));
+      dir = join(packPath(ctx.layout, (blocked as unknown as { pack: { id: string } }).pack.id), '..');
+      if (!existsSync(dir)) break;
+      blocked.abort();
+    }
+    writeFileSync(dir, 'not a folder');
+    await expect(blocked.flush()).rejects.toMatchObject({ code: 'IO' });
+    expect(readdirSync(ctx.layout.tmp)).toEqual([]);
+  });
+});
