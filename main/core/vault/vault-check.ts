@@ -39,7 +39,24 @@ function sliceOf(packId: string, of: number): number {
   return (createHash('sha256').update(packId).digest().readUInt32BE(0) % of) + 1;
 }
 
+/**
+ * SQLite page cache during a check, in KiB. integrity_check reads every page of the index
+ * once and the read loop's queries are range scans: the host's 32 MiB cache only kept
+ * pages check never reads again (on a 1 GB set's 35 MB index, 32 MiB of check's peak RSS).
+ */
+const CHECK_CACHE_KIB = 2048;
+
 export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, control?: Pick<JobControl, 'report' | 'checkpoint'>): Promise<CheckReport> {
+  const cacheBefore = Number(ctx.db.pragma('cache_size', { simple: true }));
+  ctx.db.pragma(`cache_size=-${CHECK_CACHE_KIB}`);
+  try {
+    return await checkWith(ctx, opts, control);
+  } finally {
+    ctx.db.pragma(`cache_size=${cacheBefore}`);
+  }
+}
+
+async function checkWith(ctx: VaultContext, opts: CheckOptions, control: Pick<JobControl, 'report' | 'checkpoint'> | undefined): Promise<CheckReport> {
   const subset = parseSubset(opts.subset);
   const problems: CheckProblem[] = [];
   const report: CheckReport = { ok: true, readData: !!opts.readData, subset: opts.subset ?? null, packsChecked: 0, chunksChecked: 0, bytesRead: 0, problems, affectedItems: [] };
