@@ -180,4 +180,18 @@ describe('putRecords', () => {
     expect(vault.search('zeppelin4999')).toHaveLength(1);
     expect((await vault.check()).ok).toBe(true);
   });
+
+  it('gives a batch ids in insertion order (appends to the id-keyed indexes), unique, after the earlier batches\' ids', async () => {
+    const first = (await vault.putRecords(Array.from({ length: 1_500 }, (_, i) => sms(i)))).map((r) => r.id);
+    await new Promise((r) => setTimeout(r, 2)); // the next batch starts in a later millisecond
+    const second = (await vault.putRecords(Array.from({ length: 1_500 }, (_, i) => sms(10_000 + i)))).map((r) => r.id);
+    const ids = [...first, ...second];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(3_000);
+    expect([...ids].sort()).toEqual(ids);
+    // The items rows (seq order) carry the same ids in the same order.
+    expect(all<{ id: string }>(vault.indexDb, sql`SELECT id FROM items ORDER BY seq`).map((r) => r.id)).toEqual(ids);
+    // 8 random bytes per batch: two batches do not share them.
+    expect(first[0]!.slice(12, 28)).not.toBe(second[0]!.slice(12, 28));
+  });
 });
