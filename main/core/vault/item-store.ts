@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Category } from '../../../common/domain';
 import { KeepsakeError } from '../../../common/errors';
+import { AddedRows, bulkSafe } from './added-rows';
 import { ChunkSink, type ChunkRef } from './chunk-sink';
 import { saveBudgets, type VaultContext } from './context';
 import { fingerprint } from './fingerprint';
@@ -132,7 +133,9 @@ export async function putItems(ctx: VaultContext, batch: IngestItem[], inCommit?
       run(ctx.db, sql`INSERT INTO packs (id, size, chunk_count, created_at) VALUES (${p.id}, ${p.size}, ${p.entries.length}, ${ctx.now()})`);
     }
     const seen = fingerprintsSeen(ctx, prepared);
-    for (const p of prepared) results.push(commitOne(ctx, p, seen));
+    const added = new AddedRows();
+    for (const p of prepared) results.push(commitOne(ctx, p, seen, added));
+    added.write(ctx.db);
     saveBudgets(ctx);
     inCommit?.(ctx.db, results);
   })();
@@ -301,7 +304,7 @@ function fingerprintsSeen(ctx: VaultContext, prepared: Prepared[]): Fingerprints
   return seen;
 }
 
-function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen): PutResult {
+function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen, added: AddedRows): PutResult {
   const db = ctx.db;
   const now = ctx.now();
   if (p.existing) {
@@ -327,12 +330,48 @@ function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen): PutR
   }
   const fpHex = p.fp.toString('hex');
   if (seen.tombstoned.has(fpHex) && get(db, sql`SELECT 1 AS x FROM tombstones WHERE fingerprint = ${p.fp}`)) return { id: '', status: 'tombstoned', version: 0 };
+  // An item stored before this batch or updated earlier in this commit has a lower seq than
+  // any added in it, so the index answers first, as `LIMIT 1` on items_fingerprint did
+  // when every added item was inserted on the spot; else the first added in this batch.
   const twin = seen.inItems.has(fpHex) ? get<{ id: string; version: number }>(db, sql`SELECT id, version FROM items WHERE fingerprint = ${p.fp} LIMIT 1`) : undefined;
   if (twin) {
     run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${p.deviceId}, ${p.item.sourceKey}, ${twin.id}, ${now})`);
     return { id: twin.id, status: 'duplicate', version: twin.version };
   }
+  const pendingTwin = seen.inItems.has(fpHex) ? added.twinOf(fpHex) : undefined;
+  if (pendingTwin !== undefined) {
+    added.addTwinSource(p.deviceId, p.item.sourceKey, pendingTwin, now);
+    return { id: pendingTwin, status: 'duplicate', version: 1 };
+  }
   const i = p.item;
+  const title = i.title ?? '';
+  const body = i.text ?? '';
+  const summary = summaryOf(i.text);
+  const fields = JSON.stringify(i.fields);
+  if (bulkSafe([title, body, summary, fields, p.deviceId, i.sourceKey, i.category, ...p.files.flatMap((f) => [f.name, f.mime, f.role])])) {
+    // written with the batch's other added items at the end of the commit (added-rows.ts)
+    added.add({
+      itemId: p.itemId,
+      category: i.category,
+      deviceId: p.deviceId,
+      sourceKey: i.sourceKey,
+      personal: i.personal,
+      occurredAt: i.occurredAt ?? null,
+      title,
+      summary,
+      body,
+      fields,
+      lat: i.location?.lat ?? null,
+      lon: i.location?.lon ?? null,
+      fingerprint: p.fp,
+      wrappedKey: p.wrappedKey,
+      keyUses: p.budget.uses,
+      now,
+      files: p.files,
+    });
+    seen.inItems.add(fpHex);
+    return { id: p.itemId, status: 'added', version: 1 };
+  }
   run(
     db,
     sql`INSERT INTO items (id, category, device_id, personal, occurred_at, title, summary, body, fields, lat, lon, fingerprint, wrapped_key, key_uses, version, created_at, updated_at)

@@ -84,6 +84,49 @@ describe('putItems with batched lookups', () => {
   });
 });
 
+describe('added items written in bulk (added-rows.ts)', () => {
+  it('store files with repeated chunks and several files per item that read back, check clean and keep their text', async () => {
+    vault = (await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS })).vault;
+    const half = pseudoRandom(150_000, 70);
+    const twice = Buffer.concat([half, half]); // the second half cuts into the same chunks again
+    const thumb = pseudoRandom(3000, 71);
+    const lone = 'bad\ud800name.jpg'; // a lone surrogate: this item is written on its own
+    const results = await vault.putItems([
+      photo('r', 'r.jpg', twice, { text: 'first line\n  second  line', location: { lat: 48.5, lon: -3.25 }, occurredAt: 1_700_000_000_123 }),
+      { ...photo('m', 'm.jpg', pseudoRandom(40_000, 72)), files: [
+        { role: 'original', name: 'm.jpg', mime: 'image/jpeg', data: pseudoRandom(40_000, 72) },
+        { role: 'thumbnail', name: 'm-thumb.jpg', mime: 'image/jpeg', data: thumb },
+      ] },
+      photo('s', lone, pseudoRandom(10_000, 73)),
+      photo('e', 'empty.jpg', Buffer.alloc(0)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['added', 'added', 'added', 'added']);
+    const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
+    const read = async (id: string, role?: 'thumbnail'): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      for await (const c of vault!.readFile(id, role ?? 'original')) parts.push(c as Buffer);
+      return Buffer.concat(parts);
+    };
+    expect((await read(results[0]!.id)).equals(twice)).toBe(true);
+    expect((await read(results[1]!.id, 'thumbnail')).equals(thumb)).toBe(true);
+    expect((await read(results[2]!.id)).equals(pseudoRandom(10_000, 73))).toBe(true);
+    expect((await read(results[3]!.id)).length).toBe(0);
+    // repeated chunks are stored once and referred to twice
+    const counts = ctx.db
+      .prepare('SELECT count(*) AS links, count(DISTINCT fc.chunk_seq) AS chunks FROM file_chunks fc JOIN files f ON f.seq = fc.file_seq WHERE f.item_id = ?')
+      .get(results[0]!.id) as { links: number; chunks: number };
+    expect(counts.links).toBeGreaterThan(counts.chunks);
+    const item = vault.getItem(results[0]!.id)!;
+    expect(item).toMatchObject({ title: 'r.jpg', location: { lat: 48.5, lon: -3.25 }, occurredAt: 1_700_000_000_123 });
+    // the lone surrogate is stored as a bound string stores it
+    const bound = (ctx.db.prepare('SELECT ? AS t').get(lone) as { t: string }).t;
+    expect(vault.getItem(results[2]!.id)!.title).toBe(bound);
+    expect(vault.search('second')[0]?.id).toBe(results[0]!.id);
+    const report = await vault.check({ readData: true });
+    expect(report.ok).toBe(true);
+  });
+});
+
 describe('item keys and nonces from the pooled CSPRNG draw', () => {
   it('are never repeated and each key is its own memory', () => {
     const keys = Array.from({ length: 300 }, () => newItemKey()); // spans several 4 KiB draws
