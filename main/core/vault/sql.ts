@@ -13,8 +13,18 @@ export interface SqlQuery {
   readonly params: SqlValue[];
 }
 
+// A tagged template's strings array is one frozen object per call site, so its text is
+// joined once and then found by identity: joining on every call made a new string that the
+// statement cache had to hash in full each time (~5 statements per stored message).
+const texts = new WeakMap<TemplateStringsArray, string>();
+
 export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): SqlQuery {
-  return { text: strings.join('?'), params: values };
+  let text = texts.get(strings);
+  if (text === undefined) {
+    text = strings.join('?');
+    texts.set(strings, text);
+  }
+  return { text, params: values };
 }
 
 const caches = new WeakMap<Db, Map<string, Statement>>();
