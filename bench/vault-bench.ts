@@ -202,10 +202,18 @@ export const vaultSection: BenchSection = {
       modified = true;
       console.log(`  (modified ${changed} files)`);
       phase('5%-changed', (t) => t.backup('changed'));
+      // Every tool restores into a fresh folder and no restore is deleted until all have
+      // run. On an ext4 without a journal (this VM's root), the kernel skips inodes freed in
+      // the last 60-300 s one by one when it allocates a new one (recently_deleted() in
+      // find_inode_bit: ~70 % of a file create's system time in perf after a mass delete),
+      // so a tool that restored right after the previous tool's 20,000 files were deleted
+      // paid 0.2-0.9 ms per file instead of 0.03-0.07 ms: the order of the tools decided the
+      // restore figures (docs/performance.md, "Session 5: restore and memory").
+      const restored: string[] = [];
       phase('restore', (t) => {
         const target = join(work, `restore-${t.name}`);
-        rmSync(target, { recursive: true, force: true });
         spawnSync('sync');
+        restored.push(target);
         const m = t.restore(target);
         // keepsake's restore makes its files durable before it renames them (syncfs inside
         // its timing); restic and borg leave theirs in the page cache. The same flush, timed
@@ -213,15 +221,10 @@ export const vaultSection: BenchSection = {
         const s = timed('sync', ['-f', target]);
         results[t.name]!['restore+sync'] = { seconds: m.seconds + s.seconds, cpu: m.cpu + s.cpu, rssMb: m.rssMb };
         console.log(`  ${t.name.padEnd(18)} ${'+ sync'.padEnd(12)} ${s.seconds.toFixed(2).padStart(8)} s wall ${s.cpu.toFixed(2).padStart(8)} s CPU`);
-        rmSync(target, { recursive: true, force: true });
-        // Deleting 1 GB of just-written files leaves the file system work to do after rm
-        // returns (writeback of what is still dirty, and on this machine's ext4 mounted
-        // with `discard`, the block discards at the next journal commit): unflushed, it
-        // lands on whichever tool restores next (restores measured 3-4x slower and CPU-
-        // bound at random). Flush it here, outside every tool's timing.
-        spawnSync('sync');
         return m;
       });
+      for (const target of restored) rmSync(target, { recursive: true, force: true });
+      spawnSync('sync'); // the deletions' writeback and discards land here, outside every timing
       phase('check', (t) => t.check());
     } finally {
       if (modified) heal(ds, sizeMb);
