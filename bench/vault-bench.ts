@@ -220,9 +220,12 @@ export const vaultSection: BenchSection = {
         // right after every tool's restore, gives the like-for-like 'restore+sync' row.
         const s = timed('sync', ['-f', target]);
         results[t.name]!['restore+sync'] = { seconds: m.seconds + s.seconds, cpu: m.cpu + s.cpu, rssMb: m.rssMb };
-        console.log(`  ${t.name.padEnd(18)} ${'+ sync'.padEnd(12)} ${s.seconds.toFixed(2).padStart(8)} s wall ${s.cpu.toFixed(2).padStart(8)} s CPU`);
         return m;
       });
+      for (const t of tools) {
+        const w = results[t.name]!['restore+sync']!;
+        console.log(`  ${t.name.padEnd(18)} ${'restore+sync'.padEnd(12)} ${w.seconds.toFixed(2).padStart(8)} s wall ${w.cpu.toFixed(2).padStart(8)} s CPU`);
+      }
       for (const target of restored) rmSync(target, { recursive: true, force: true });
       spawnSync('sync'); // the deletions' writeback and discards land here, outside every timing
       phase('check', (t) => t.check());
