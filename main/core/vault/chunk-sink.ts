@@ -213,7 +213,7 @@ export class ChunkSink {
         // item's budget here as well, which is what refuses an item with several files
         // in one batch that together go past the limit
         results = await pool.sealSmall(
-          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining })),
+          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining, size: r.size })),
           this.ctx.keys.chunkId,
           this.ctx.chunker.cutParams,
           SMALL_FILE_LIMIT,

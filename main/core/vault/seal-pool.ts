@@ -229,16 +229,22 @@ function sealOne(m, plain, id) {
 }
 // Reads a small file whole into the reused buffer; null when it has grown past the limit
 // since it was listed (the parent then streams it instead).
-function readSmall(path, limit) {
+// A local file returns fewer bytes than asked only at its end, so a short first read of
+// exactly the listed size is the whole file: open, one read, close (the read that would
+// return 0 is skipped). Anything else (a network file system's short read, a file that
+// changed size) reads on to the end as before.
+function readSmall(path, limit, listed) {
   if (!smallBuf || smallBuf.length < limit + 1) smallBuf = Buffer.allocUnsafe(limit + 1);
   const fd = openSync(path, 'r');
   try {
     let n = 0;
     for (;;) {
-      const got = readSync(fd, smallBuf, n, smallBuf.length - n, null);
+      const want = smallBuf.length - n;
+      const got = readSync(fd, smallBuf, n, want, null);
       if (got === 0) break;
       n += got;
       if (n > limit) return null;
+      if (got < want && n === listed) break;
     }
     return smallBuf.subarray(0, n);
   } finally {
@@ -258,7 +264,7 @@ function runSmall(m) {
     const file = m.files[f];
     let plain;
     try {
-      plain = readSmall(file.path, m.limit);
+      plain = readSmall(file.path, m.limit, file.size);
     } catch (e) {
       files.push({ error: (e && e.code) || 'EIO', message: String((e && e.message) || e) });
       continue;
@@ -406,6 +412,8 @@ export interface SmallFile {
   itemId: string;
   /** Encryptions the item key may still make. */
   maxSeals: number;
+  /** Size when it was listed: a short first read of exactly this size ends the file (one read, not two). */
+  size?: number;
 }
 
 /** One file of a restore job: written as `tmp` from its chunks (in file order). */
@@ -565,7 +573,7 @@ export class SealPool {
       worker.postMessage({
         type: 'small',
         job: id,
-        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals })),
+        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals, size: f.size ?? -1 })),
         keys,
         macKey: macKeyCopy,
         cut,

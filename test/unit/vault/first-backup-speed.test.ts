@@ -189,6 +189,30 @@ describe('seal workers with a job queued behind the one they run', () => {
   });
 });
 
+describe('small files read on a worker with their listed size', () => {
+  it('read whole whether the listed size is right, stale-small, stale-large or missing', async () => {
+    const macKey = randomBytes(32);
+    const chunker = new Chunker({ minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 }, macKey);
+    const data = pseudoRandom(6000, 80);
+    const path = join(t.dir, 'note.txt');
+    writeFileSync(path, data);
+    pool = new SealPool(1);
+    const key = randomBytes(32);
+    const listed = [6000, 100, 9000, undefined];
+    const results = await pool.sealSmall(
+      listed.map((size, i) => ({ path, key, itemId: `item-${i}`, maxSeals: 10, ...(size !== undefined ? { size } : {}) })),
+      macKey,
+      chunker.cutParams,
+      1024 * 1024,
+    );
+    results.forEach((r, i) => {
+      if ('error' in r) throw new Error(`file ${i}: ${r.error}`);
+      expect(r.size).toBe(6000);
+      expect(open(key, r.chunks[0]!.sealed, chunkAad(r.chunks[0]!.id, `item-${i}`)).equals(data)).toBe(true);
+    });
+  });
+});
+
 describe('publishing a finished pack off this thread', () => {
   it('leaves the pack under its final name and nothing in tmp/, and a failed publish is a plain IO error', async () => {
     vault = (await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS, workers: false })).vault;
