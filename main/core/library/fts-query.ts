@@ -27,13 +27,19 @@ function rawWords(s: string): string[] {
   return s.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
-/** The person's words as an FTS5 MATCH expression ('' when there is nothing to look for). */
-export function toFtsQuery(text: string): string {
+/**
+ * The person's words as an FTS5 MATCH expression ('' when there is nothing to look for).
+ * `positions` false: the index has no token positions (detail=column, vault/fts-detail.ts)
+ * and FTS5 refuses phrases, so a quoted phrase becomes its words (all required); the
+ * caller then keeps only the rows where they stand in order (holdsPhrases).
+ */
+export function toFtsQuery(text: string, positions = true): string {
   const parts: string[] = [];
   for (const m of text.matchAll(PART)) {
     if (m[1] !== undefined) {
       const words = rawWords(m[1]);
-      if (words.length) parts.push(`"${words.join(' ')}"`);
+      if (words.length && positions) parts.push(`"${words.join(' ')}"`);
+      else for (const w of words) parts.push(`"${w}"`);
       continue;
     }
     const raw = m[2]!;
@@ -57,4 +63,30 @@ export function toTerms(text: string): Term[] {
     else words.forEach((w, i) => terms.push({ words: [w], prefix: i === words.length - 1 && raw.endsWith('*') && w.length >= 2 }));
   }
   return terms.slice(0, MAX_TERMS);
+}
+
+/** True when the terms include a phrase of two words or more (its order needs checking). */
+export function hasPhrase(terms: Term[]): boolean {
+  return terms.some((t) => t.words.length > 1);
+}
+
+/** Whether `toks` holds the phrase's words one after another. */
+export function holdsPhrase(toks: string[], words: string[]): boolean {
+  for (let i = 0; i + words.length <= toks.length; i++) {
+    if (words.every((w, k) => toks[i + k] === w)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every phrase of two words or more stands, in order, in the title or in the text: the
+ * check FTS5 makes itself for a phrase when the index keeps positions, made here on the
+ * stored text when it does not (single words were matched by the index already).
+ */
+export function holdsPhrases(terms: Term[], title: string, body: string): boolean {
+  const phrases = terms.filter((t) => t.words.length > 1);
+  if (!phrases.length) return true;
+  const tt = tokens(title);
+  const bt = tokens(body);
+  return phrases.every((t) => holdsPhrase(tt, t.words) || holdsPhrase(bt, t.words));
 }

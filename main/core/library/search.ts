@@ -10,14 +10,23 @@
 // query term weighs the same, since each candidate holds all of them). When fewer than
 // WINDOW rows match that is every match; when more match the answer says `windowed` and
 // the screen offers the filters. Prefixes need at least two characters (the index keeps
-// 2- and 3-character prefixes, so "ph*" is one doclist, not a vocabulary scan).
+// 2- and 3-character prefixes, so "ph*" is one doclist, not a vocabulary scan). A quoted
+// phrase in a vault whose index keeps no positions (detail=column, migration 0960) is
+// matched as its words and its order checked on the text (PHRASE_CANDIDATES).
 import type { SearchResult } from '../../../common/contract/library';
 import type { Category } from '../../../common/domain';
+import { ftsKeepsPositions } from '../vault/fts-detail';
 import { all, type Db, type SqlValue } from '../vault/sql';
-import { toFtsQuery, toTerms, tokens, type Term } from './fts-query';
+import { hasPhrase, holdsPhrases, toFtsQuery, toTerms, tokens, type Term } from './fts-query';
 import { toRow, type RawRow } from './rows';
 
 export const WINDOW = 500;
+/**
+ * Without token positions (detail=column, vault/fts-detail.ts) a phrase is looked up as its
+ * words and its order checked here on the text: the newest PHRASE_CANDIDATES rows holding
+ * all the words are read (whole text) to find up to WINDOW that hold the phrase.
+ */
+export const PHRASE_CANDIDATES = 4 * WINDOW;
 
 export interface SearchInput {
   q: string;
@@ -64,7 +73,9 @@ function score(rows: Hit[], terms: Term[]): void {
 }
 
 export function searchItems(db: Db, input: SearchInput): SearchResult {
-  const match = toFtsQuery(input.q);
+  const terms = toTerms(input.q);
+  const checkOrder = hasPhrase(terms) && !ftsKeepsPositions(db);
+  const match = toFtsQuery(input.q, !checkOrder);
   if (!match) return { groups: [], windowed: false };
   const perGroup = input.perGroup ?? 8;
   const conds: string[] = [];
@@ -85,16 +96,20 @@ export function searchItems(db: Db, input: SearchInput): SearchResult {
     conds.push('i.device_id = ?');
     params.push(input.deviceId);
   }
-  params.push(WINDOW);
-  const rows = all<Hit>(db, {
+  params.push(checkOrder ? PHRASE_CANDIDATES : WINDOW);
+  const fetched = all<Hit>(db, {
     text: `SELECT i.seq, i.id, i.category, i.device_id AS deviceId, i.personal, i.occurred_at AS occurredAt, i.title, i.summary, i.version,
-             substr(i.body, 1, 4000) AS body
+             ${checkOrder ? 'i.body' : 'substr(i.body, 1, 4000)'} AS body
            FROM items_fts JOIN items i ON i.seq = items_fts.rowid
            WHERE items_fts MATCH ?${conds.map((c) => ` AND ${c}`).join('')}
            ORDER BY items_fts.rowid DESC LIMIT ?`,
     params,
   });
-  const terms = toTerms(input.q);
+  // The phrase check reads the whole text; what is kept is cut as the query above cuts it.
+  const rows = checkOrder
+    ? fetched.filter((r) => holdsPhrases(terms, r.title, r.body)).slice(0, WINDOW).map((r) => ({ ...r, body: [...r.body.slice(0, 8000)].slice(0, 4000).join('') }))
+    : fetched;
+  const windowed = rows.length === WINDOW || (checkOrder && fetched.length === PHRASE_CANDIDATES);
   score(rows, terms);
   const byCategory = new Map<Category, Hit[]>();
   for (const r of rows) {
@@ -106,11 +121,11 @@ export function searchItems(db: Db, input: SearchInput): SearchResult {
   for (const [category, list] of byCategory) {
     list.sort((a, b) => b.score - a.score || b.seq - a.seq); // higher is better; newer first on ties
     const top = list.slice(0, perGroup);
-    groups.push({ category, more: list.length > perGroup || rows.length === WINDOW, hits: top.map((h) => ({ ...toRow(h), score: h.score, snippet: snippetFor(h.body, terms) })) });
+    groups.push({ category, more: list.length > perGroup || windowed, hits: top.map((h) => ({ ...toRow(h), score: h.score, snippet: snippetFor(h.body, terms) })) });
   }
   // The group whose best hit ranks best comes first.
   groups.sort((a, b) => (b.hits[0]?.score ?? 0) - (a.hits[0]?.score ?? 0));
-  return { groups, windowed: rows.length === WINDOW };
+  return { groups, windowed };
 }
 
 /**

@@ -8,7 +8,8 @@ import type { MediaSource } from '../media';
 import type { VaultContext } from './context';
 import { chunkAad, open, unwrapItemKey } from './item-crypto';
 import { PackReader } from './pack-store';
-import { toFtsQuery } from '../library/fts-query';
+import { hasPhrase, holdsPhrases, toFtsQuery, toTerms } from '../library/fts-query';
+import { ftsKeepsPositions } from './fts-detail';
 import { all, get, sql } from './sql';
 import type { FileInfo, FileRole, ItemQuery, ItemRecord, ItemSummary, SearchHit } from './types';
 
@@ -157,6 +158,9 @@ export function readFile(ctx: VaultContext, itemId: string, role: FileRole = 'or
  * role) or "<item id>.<role>.<n>" (the nth, from 0, canonical decimal). Any file seeks by
  * chunk, so a range inside a later attachment does not decrypt what comes before it.
  */
+/** Rows whose words' order vault search checks for a phrase when the index keeps no positions. */
+export const PHRASE_CANDIDATES = 5_000;
+
 export function media(ctx: VaultContext, mediaId: string): MediaSource | null {
   const m = /^([0-9a-f]{32})(?:\.(original|thumbnail|attachment)(?:\.(0|[1-9][0-9]{0,3}))?)?$/.exec(mediaId);
   if (!m) return null;
@@ -168,12 +172,30 @@ export function media(ctx: VaultContext, mediaId: string): MediaSource | null {
 /**
  * Full-text search. The person's words become FTS5 string literals (so no query syntax
  * can be injected), a trailing * keeps prefix search and "quoted words" stay phrases.
- * Ranked with bm25 (title weighted 4×) and cut to the top `limit`.
+ * Ranked with bm25 (title weighted 4×) and cut to the top `limit`. Where the index keeps
+ * no positions (detail=column, migration 0960) a phrase is matched as its words and the
+ * best-ranked PHRASE_CANDIDATES of those are checked for the words' order in the text.
  */
 export function search(ctx: VaultContext, text: string, opts: { limit?: number; category?: Category } = {}): SearchHit[] {
-  const match = toFtsQuery(text);
+  const terms = toTerms(text);
+  const checkOrder = hasPhrase(terms) && !ftsKeepsPositions(ctx.db);
+  const match = toFtsQuery(text, !checkOrder);
   if (!match) return [];
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  if (checkOrder) {
+    const rows = all<SearchHit & { body: string }>(
+      ctx.db,
+      sql`SELECT i.id, i.category, i.title, i.summary, i.occurred_at AS occurredAt, f.rank AS rank, i.body
+          FROM (SELECT rowid, bm25(items_fts, 4.0, 1.0) AS rank FROM items_fts WHERE items_fts MATCH ${match} ORDER BY rank LIMIT ${PHRASE_CANDIDATES}) f
+          JOIN items i ON i.seq = f.rowid
+          WHERE (${opts.category ?? null} IS NULL OR i.category = ${opts.category ?? null})
+          ORDER BY f.rank`,
+    );
+    return rows
+      .filter((r) => holdsPhrases(terms, r.title, r.body))
+      .slice(0, limit)
+      .map(({ body: _body, ...hit }) => hit);
+  }
   return all<SearchHit>(
     ctx.db,
     sql`SELECT i.id, i.category, i.title, i.summary, i.occurred_at AS occurredAt, f.rank AS rank
