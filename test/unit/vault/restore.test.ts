@@ -175,21 +175,37 @@ describe('restore on the seal workers and on this thread', () => {
     expect(fileTree(again, { meta: true })).toEqual(fileTree(src, { meta: true }));
   });
 
-  it('workers collect opened plaintext as they go (restore and check of 20 MiB) without exposing gc to any other context', async () => {
+  it('workers collect opened plaintext as they go and check opens large chunks piece by piece (20 MiB, default chunks), without exposing gc to any other context', async () => {
     expect(runInNewContext('typeof gc')).toBe('undefined');
     const big = join(t.dir, 'big');
     mkdirSync(big);
-    // more plaintext per worker than the workers' collection interval (4 MiB), in both phases
+    // more plaintext per worker than their collection interval (4 MiB), in chunks of ~1 MiB:
+    // larger than check's 256 KiB pieces
     for (let i = 0; i < 2; i++) writeFileSync(join(big, `VID_${i}.mp4`), pseudoRandom(10 * 1024 * 1024, 300 + i));
-    await vault.backupFolder(big);
-    const out = join(t.dir, 'out-big');
-    const r = await restoreSnapshot(ctx, 'latest', out);
-    expect(r.bytes).toBe(20 * 1024 * 1024);
-    expect(fileTree(out)).toEqual(fileTree(big));
-    const report = await vault.check({ readData: true });
-    expect(report.problems).toEqual([]);
-    expect(report.chunksChecked).toBeGreaterThan(1000);
-    // the flag was on only while a worker took its gc: later contexts (here, and a new worker's) have none
+    const v2 = (await newVault(join(t.dir, 'home-big'))).vault;
+    try {
+      const ctx2 = (v2 as unknown as { ctx: VaultContext }).ctx;
+      await v2.backupFolder(big);
+      const out = join(t.dir, 'out-big');
+      const r = await restoreSnapshot(ctx2, 'latest', out);
+      expect(r.bytes).toBe(20 * 1024 * 1024);
+      expect(fileTree(out)).toEqual(fileTree(big));
+      const clean = await v2.check({ readData: true });
+      expect(clean.problems).toEqual([]);
+      // one flipped byte past the first 256 KiB piece of a chunk of VID_1 is found and named
+      const c = get<{ pack_id: string; offset: number; length: number; item_id: string }>(
+        v2.indexDb,
+        sql`SELECT c.pack_id, c.offset, c.length, s.item_id FROM snapshot_items s JOIN files f ON f.item_id = s.item_id JOIN file_chunks fc ON fc.file_seq = f.seq
+            JOIN chunks c ON c.seq = fc.chunk_seq WHERE s.path = 'VID_1.mp4' AND c.length > 600000 ORDER BY fc.idx LIMIT 1`,
+      )!;
+      flipByte(packPath(v2.layout, c.pack_id), c.offset + 500_000);
+      const damaged = await v2.check({ readData: true });
+      expect(damaged.ok).toBe(false);
+      expect(damaged.problems.flatMap((p) => p.itemIds ?? [])).toEqual([c.item_id]);
+    } finally {
+      v2.close();
+    }
+    // the flag was on only while a worker took its gc: later contexts have none
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 });
