@@ -2,7 +2,7 @@
 // bytes, modes and times either way and across page boundaries; damage stops the restore
 // with the same error naming the file on both paths and leaves no partial file; a worker
 // that dies mid-restore hands its files to this thread, never leaving a short file.
-import { existsSync, mkdirSync, readFileSync, writeFileSync, utimesSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, utimesSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -173,6 +173,25 @@ describe('restore on the seal workers and on this thread', () => {
     await restoreSnapshot(ctx, 'latest', again);
     expect(ctx.sealPool()).not.toBe(pool);
     expect(fileTree(again, { meta: true })).toEqual(fileTree(src, { meta: true }));
+  });
+
+  it('restore and check run with a small page cache and put the host setting back, also after a failure', async () => {
+    const host = Number(vault.indexDb.pragma('cache_size', { simple: true }));
+    expect(host).not.toBe(-2048);
+    let during: number | null = null;
+    await restoreSnapshot(ctx, 'latest', join(t.dir, 'out-cache'), {
+      control: { report: () => undefined, checkpoint: async () => void (during ??= Number(vault.indexDb.pragma('cache_size', { simple: true }))) },
+    });
+    expect(during).toBe(-2048);
+    expect(Number(vault.indexDb.pragma('cache_size', { simple: true }))).toBe(host);
+    expect((await vault.check({ readData: true })).ok).toBe(true);
+    expect(Number(vault.indexDb.pragma('cache_size', { simple: true }))).toBe(host);
+    await expect(restoreSnapshot(ctx, 999, join(t.dir, 'none'))).rejects.toThrow('There is no snapshot 999.');
+    // a restore that fails half-way (a pack gone) still puts it back
+    const pack = get<{ pack_id: string }>(vault.indexDb, sql`SELECT pack_id FROM chunks LIMIT 1`)!.pack_id;
+    rmSync(packPath(vault.layout, pack));
+    await expect(restoreSnapshot(ctx, 'latest', join(t.dir, 'out-broken'))).rejects.toThrow(/missing/);
+    expect(Number(vault.indexDb.pragma('cache_size', { simple: true }))).toBe(host);
   });
 
   it('workers collect opened plaintext as they go and check opens large chunks piece by piece (20 MiB, default chunks), without exposing gc to any other context', async () => {
