@@ -30,8 +30,18 @@ interface SmallRequest {
   budget: NonceBudget;
   path: string;
   size: number;
-  resolve(r: { refs: ChunkRef[]; size: number }): void;
+  /** Have the worker wrap itemKey as well (a new item's key; see SmallFileResult.wrapped). */
+  wrap: boolean;
+  resolve(r: SmallFileResult): void;
   reject(e: unknown): void;
+}
+
+/** A small file's chunks, and its item key wrapped by the worker when that was asked and done. */
+export interface SmallFileResult {
+  refs: ChunkRef[];
+  size: number;
+  /** Absent when the file was read another way (no workers, grown): the caller wraps the key itself. */
+  wrapped?: Buffer;
 }
 
 /** A chunk a file refers to: either already in the index (seq) or new in this batch. */
@@ -181,10 +191,10 @@ export class ChunkSink {
    * files (SMALL_BATCH per message); this thread only places the sealed chunks. The
    * caller keeps itemKey intact until the promise settles. Without workers: addFile.
    */
-  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string, listedSize: number): Promise<{ refs: ChunkRef[]; size: number }> {
+  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string, listedSize: number, wrap = false): Promise<SmallFileResult> {
     if (!this.ctx.sealPool()) return Promise.resolve(this.addFile(itemId, itemKey, budget, path, listedSize));
     return new Promise((resolve, reject) => {
-      this.smallQueue.push({ itemId, itemKey, budget, path, size: listedSize, resolve, reject });
+      this.smallQueue.push({ itemId, itemKey, budget, path, size: listedSize, wrap, resolve, reject });
       if (this.smallQueue.length >= SMALL_BATCH) this.sendSmall();
       else if (!this.smallScheduled) {
         // the rest of this turn's files join the batch first (callers enqueue in a burst)
@@ -213,10 +223,11 @@ export class ChunkSink {
         // item's budget here as well, which is what refuses an item with several files
         // in one batch that together go past the limit
         results = await pool.sealSmall(
-          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining, size: r.size })),
+          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining, size: r.size, wrap: r.wrap })),
           this.ctx.keys.chunkId,
           this.ctx.chunker.cutParams,
           SMALL_FILE_LIMIT,
+          this.ctx.keys.itemWrap,
         );
       } catch (e) {
         for (const r of batch) r.reject(ioError(e, 'read a file to back up'));
@@ -228,7 +239,7 @@ export class ChunkSink {
     void work.finally(() => this.smallInFlight.delete(work));
   }
 
-  private settleSmall(r: SmallRequest, fn: () => { refs: ChunkRef[]; size: number }): void {
+  private settleSmall(r: SmallRequest, fn: () => SmallFileResult): void {
     try {
       r.resolve(fn());
     } catch (e) {
@@ -236,7 +247,7 @@ export class ChunkSink {
     }
   }
 
-  private placeSmall(r: SmallRequest, result: SmallResult): { refs: ChunkRef[]; size: number } {
+  private placeSmall(r: SmallRequest, result: SmallResult): SmallFileResult {
     if ('error' in result) {
       if (result.error === 'GROWN') return this.addFile(r.itemId, r.itemKey, r.budget, r.path);
       if (result.error === 'BUDGET') throw new KeepsakeError('FORBIDDEN', 'This key has reached its safe number of encryptions; the item must be re-keyed before more data is added.');
@@ -247,7 +258,8 @@ export class ChunkSink {
       // the id is copied: a view would keep the whole batch's buffer alive until the commit
       return this.place(r.itemId, Buffer.from(c.id), c.plain, null, () => c.sealed);
     });
-    return { refs, size: result.size };
+    // copied for the same reason: the wrapped key lives until the batch's commit
+    return result.wrapped && r.wrap ? { refs, size: result.size, wrapped: Buffer.from(result.wrapped) } : { refs, size: result.size };
   }
 
   /** Reads a file with large synchronous reads straight into the chunking window. */

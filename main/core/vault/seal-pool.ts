@@ -81,7 +81,7 @@ function next() {
 // This worker's copies of the keys a job brought are destroyed when the job ends, like
 // every other copy of a key (the parent wipes its own copies once they are posted).
 function wipe(m) {
-  for (const k of [m.key, m.keys, m.macKey]) if (k) k.fill(0);
+  for (const k of [m.key, m.keys, m.macKey, m.wrapKey]) if (k) k.fill(0);
 }
 // Each opened chunk is a fresh plaintext buffer outside the V8 heap; V8 collects those
 // only once ~64 MiB of them have piled up per isolate, which was most of restore's and
@@ -318,7 +318,23 @@ function runSmall(m) {
       chunks.push(idAt, sealedAt, at - sealedAt, len);
       start += len;
     }
-    files.push(over ? { error: 'BUDGET' } : { size: plain.length, chunks });
+    if (over) { files.push({ error: 'BUDGET' }); continue; }
+    // a new item's key wrapped here too (file.wrap), as wrapItemKey would: nonce ‖ AES-GCM
+    // under the item-key-wrap key with "item-key:<id>" bound ‖ tag — the key is already
+    // in this message for sealing, and the wrap was ~12 µs of the main thread per file
+    let wrapped = null;
+    if (file.wrap && m.wrapKey) {
+      const nonce = nonce12();
+      const c = createCipheriv('aes-256-gcm', m.wrapKey, nonce);
+      c.setAAD(Buffer.from('item-key:' + file.itemId, 'utf8'));
+      const body = c.update(key);
+      c.final();
+      const tag = c.getAuthTag();
+      pieces.push(nonce, body, tag);
+      wrapped = [at, nonce.length + body.length + tag.length];
+      at += wrapped[1];
+    }
+    files.push(wrapped ? { size: plain.length, chunks, wrapped } : { size: plain.length, chunks });
   }
   // an exact-size buffer of its own, so transferring it moves no one else's memory
   const out = new Uint8Array(at);
@@ -433,6 +449,8 @@ export interface SmallFile {
   maxSeals: number;
   /** Size when it was listed: a short first read of exactly this size ends the file (one read, not two). */
   size?: number;
+  /** Wrap `key` under sealSmall's `wrapKey` for the item (a new item's key; see SmallResult.wrapped). */
+  wrap?: boolean;
 }
 
 /** One file of a restore job: written as `tmp` from its chunks (in file order). */
@@ -458,11 +476,12 @@ export interface RestoreFailure {
 }
 
 export type SmallResult =
-  | { size: number; chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }> }
+  /** wrapped: the item key wrapped on the worker, when the file asked for it (SmallFile.wrap). */
+  | { size: number; chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }>; wrapped?: Buffer }
   /** GROWN: the file is now bigger than the limit (read it another way); BUDGET: nonce budget reached; else an fs error code. */
   | { error: string; message?: string };
 
-type SmallReply = { error: string; message?: string } | { size: number; chunks: number[] };
+type SmallReply = { error: string; message?: string } | { size: number; chunks: number[]; wrapped?: [number, number] };
 
 type Msg =
   | { type: 'chunk'; job: number; id: Uint8Array; nonce: Uint8Array; body: Uint8Array; tag: Uint8Array; plain: number }
@@ -577,7 +596,7 @@ export class SealPool {
    * worker; results in batch order. A file that cannot be read is reported in its slot,
    * not thrown: the others of the batch are still good.
    */
-  async sealSmall(files: readonly SmallFile[], macKey: Buffer, cut: CutParams, limit: number): Promise<SmallResult[]> {
+  async sealSmall(files: readonly SmallFile[], macKey: Buffer, cut: CutParams, limit: number, wrapKey?: Buffer): Promise<SmallResult[]> {
     if (this.failed) throw this.failed;
     const worker = await this.acquire();
     const id = this.seq++;
@@ -586,20 +605,23 @@ export class SealPool {
     // every item key of the batch in one array, wiped once the message has copied it
     const keys = new Uint8Array(files.length * 32);
     const macKeyCopy = new Uint8Array(macKey);
+    const wrapKeyCopy = wrapKey && files.some((f) => f.wrap) ? new Uint8Array(wrapKey) : null;
     try {
       if (this.failed) throw this.failed;
       files.forEach((f, i) => keys.set(f.key, i * 32));
       worker.postMessage({
         type: 'small',
         job: id,
-        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals, size: f.size ?? -1 })),
+        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals, size: f.size ?? -1, wrap: f.wrap === true })),
         keys,
         macKey: macKeyCopy,
+        wrapKey: wrapKeyCopy,
         cut,
         limit,
       });
       keys.fill(0);
       macKeyCopy.fill(0);
+      wrapKeyCopy?.fill(0);
       for (;;) {
         const m = await this.nextMessage(running);
         if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
@@ -612,11 +634,12 @@ export class SealPool {
             const [idAt, sealedAt, sealedLength, plain] = [r.chunks[c]!, r.chunks[c + 1]!, r.chunks[c + 2]!, r.chunks[c + 3]!];
             chunks.push({ id: data.subarray(idAt, idAt + 32), sealed: data.subarray(sealedAt, sealedAt + sealedLength), plain });
           }
-          return { size: r.size, chunks };
+          return r.wrapped ? { size: r.size, chunks, wrapped: data.subarray(r.wrapped[0], r.wrapped[0] + r.wrapped[1]) } : { size: r.size, chunks };
         });
       }
     } finally {
       keys.fill(0);
+      wrapKeyCopy?.fill(0);
       this.jobs.delete(id);
       this.release(worker);
     }

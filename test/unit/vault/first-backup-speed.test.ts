@@ -5,13 +5,13 @@
 // while busy (seal-pool.ts DEPTH) and every job still comes back right, also after one is
 // cancelled half-way; a finished pack is published (rename, folder fsync) off this thread.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChunkSink } from '../../../main/core/vault/chunk-sink';
 import { Chunker } from '../../../main/core/vault/chunker';
 import type { VaultContext } from '../../../main/core/vault/context';
-import { chunkAad, chunkId, NonceBudget, newItemKey, open, seal } from '../../../main/core/vault/item-crypto';
+import { chunkAad, chunkId, NonceBudget, newItemKey, open, seal, unwrapItemKey } from '../../../main/core/vault/item-crypto';
 import { packPath } from '../../../main/core/vault/layout';
 import { SealPool } from '../../../main/core/vault/seal-pool';
 import type { NewItem } from '../../../main/core/vault/types';
@@ -210,6 +210,51 @@ describe('small files read on a worker with their listed size', () => {
       expect(r.size).toBe(6000);
       expect(open(key, r.chunks[0]!.sealed, chunkAad(r.chunks[0]!.id, `item-${i}`)).equals(data)).toBe(true);
     });
+  });
+});
+
+describe('a new item key wrapped on the seal worker', () => {
+  it('is exactly what wrapItemKey makes: it unwraps under the item id only, and is counted on the wrap key', async () => {
+    const macKey = randomBytes(32);
+    const wrapKey = randomBytes(32);
+    const chunker = new Chunker({ minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 }, macKey);
+    const path = join(t.dir, 'a.txt');
+    writeFileSync(path, pseudoRandom(3000, 90));
+    const keyA = randomBytes(32);
+    const keyB = randomBytes(32);
+    pool = new SealPool(1);
+    const [a, b] = await pool.sealSmall(
+      [
+        { path, key: keyA, itemId: 'item-a', maxSeals: 10, size: 3000, wrap: true },
+        { path, key: keyB, itemId: 'item-b', maxSeals: 10, size: 3000 },
+      ],
+      macKey,
+      chunker.cutParams,
+      1024 * 1024,
+      wrapKey,
+    );
+    if (!a || 'error' in a || !b || 'error' in b) throw new Error('expected two sealed files');
+    expect(unwrapItemKey(wrapKey, a.wrapped!, 'item-a').equals(keyA)).toBe(true);
+    expect(() => unwrapItemKey(wrapKey, a.wrapped!, 'item-b')).toThrow(/integrity/);
+    expect(b.wrapped).toBeUndefined();
+
+    // end to end: a folder of small files with workers; every item's stored key opens its file
+    vault = (await newVault(join(t.dir, 'home'), { chunker: SMALL_CHUNKS })).vault;
+    const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
+    const dir = join(t.dir, 'docs');
+    mkdirSync(dir);
+    for (let i = 0; i < 40; i++) writeFileSync(join(dir, `n${i}.txt`), pseudoRandom(500 + i * 100, 100 + i));
+    const wrapsBefore = ctx.budgets.itemWrap.uses;
+    const report = await vault.backupFolder(dir);
+    expect(report.added).toBe(40);
+    expect(ctx.budgets.itemWrap.uses - wrapsBefore).toBe(40);
+    const rows = ctx.db.prepare("SELECT id, wrapped_key FROM items WHERE category = 'file'").all() as Array<{ id: string; wrapped_key: Buffer }>;
+    expect(rows).toHaveLength(40);
+    for (const r of rows) expect(unwrapItemKey(ctx.keys.itemWrap, r.wrapped_key, r.id)).toHaveLength(32);
+    expect((await vault.check({ readData: true })).ok).toBe(true);
+    const back = join(t.dir, 'back');
+    await vault.restoreSnapshot('latest', back);
+    for (let i = 0; i < 40; i++) expect(readFileSync(join(back, `n${i}.txt`)).equals(pseudoRandom(500 + i * 100, 100 + i))).toBe(true);
   });
 });
 
