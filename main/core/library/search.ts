@@ -24,9 +24,12 @@ export const WINDOW = 500;
 /**
  * Without token positions (detail=column, vault/fts-detail.ts) a phrase is looked up as its
  * words and its order checked here on the text: the newest PHRASE_CANDIDATES rows holding
- * all the words are read (whole text) to find up to WINDOW that hold the phrase.
+ * all the words are read (their first PHRASE_TEXT_CHARS characters) to find up to WINDOW
+ * that hold the phrase.
  */
 export const PHRASE_CANDIDATES = 4 * WINDOW;
+/** How much of each candidate's text the phrase check reads (bounds a query over large emails). */
+export const PHRASE_TEXT_CHARS = 65_536;
 
 export interface SearchInput {
   q: string;
@@ -99,13 +102,14 @@ export function searchItems(db: Db, input: SearchInput): SearchResult {
   params.push(checkOrder ? PHRASE_CANDIDATES : WINDOW);
   const fetched = all<Hit>(db, {
     text: `SELECT i.seq, i.id, i.category, i.device_id AS deviceId, i.personal, i.occurred_at AS occurredAt, i.title, i.summary, i.version,
-             ${checkOrder ? 'i.body' : 'substr(i.body, 1, 4000)'} AS body
+             substr(i.body, 1, ${checkOrder ? PHRASE_TEXT_CHARS : 4000}) AS body
            FROM items_fts JOIN items i ON i.seq = items_fts.rowid
            WHERE items_fts MATCH ?${conds.map((c) => ` AND ${c}`).join('')}
            ORDER BY items_fts.rowid DESC LIMIT ?`,
     params,
   });
-  // The phrase check reads the whole text; what is kept is cut as the query above cuts it.
+  // The phrase check reads up to PHRASE_TEXT_CHARS of the text; what is kept is cut as the
+  // query without a phrase cuts it (4,000 characters).
   const rows = checkOrder
     ? fetched.filter((r) => holdsPhrases(terms, r.title, r.body)).slice(0, WINDOW).map((r) => ({ ...r, body: [...r.body.slice(0, 8000)].slice(0, 4000).join('') }))
     : fetched;

@@ -160,6 +160,8 @@ export function readFile(ctx: VaultContext, itemId: string, role: FileRole = 'or
  */
 /** Rows whose words' order vault search checks for a phrase when the index keeps no positions. */
 export const PHRASE_CANDIDATES = 5_000;
+/** How much of each candidate's text the phrase check reads (bounds a query over large emails). */
+const PHRASE_TEXT_CHARS = 65_536;
 
 export function media(ctx: VaultContext, mediaId: string): MediaSource | null {
   const m = /^([0-9a-f]{32})(?:\.(original|thumbnail|attachment)(?:\.(0|[1-9][0-9]{0,3}))?)?$/.exec(mediaId);
@@ -185,7 +187,7 @@ export function search(ctx: VaultContext, text: string, opts: { limit?: number; 
   if (checkOrder) {
     const rows = all<SearchHit & { body: string }>(
       ctx.db,
-      sql`SELECT i.id, i.category, i.title, i.summary, i.occurred_at AS occurredAt, f.rank AS rank, i.body
+      sql`SELECT i.id, i.category, i.title, i.summary, i.occurred_at AS occurredAt, f.rank AS rank, substr(i.body, 1, ${PHRASE_TEXT_CHARS}) AS body
           FROM (SELECT rowid, bm25(items_fts, 4.0, 1.0) AS rank FROM items_fts WHERE items_fts MATCH ${match} ORDER BY rank LIMIT ${PHRASE_CANDIDATES}) f
           JOIN items i ON i.seq = f.rowid
           WHERE (${opts.category ?? null} IS NULL OR i.category = ${opts.category ?? null})
