@@ -32,6 +32,8 @@ interface SmallRequest {
   size: number;
   /** Have the worker wrap itemKey as well (a new item's key; see SmallFileResult.wrapped). */
   wrap: boolean;
+  /** The item's fingerprint heads when this file is all of it (SmallFileResult.fp). */
+  fp: [string, string] | undefined;
   resolve(r: SmallFileResult): void;
   reject(e: unknown): void;
 }
@@ -42,6 +44,8 @@ export interface SmallFileResult {
   size: number;
   /** Absent when the file was read another way (no workers, grown): the caller wraps the key itself. */
   wrapped?: Buffer;
+  /** The item's fingerprint, made on the worker when heads were given; absent: the caller makes it. */
+  fp?: Buffer;
 }
 
 /** A chunk a file refers to: either already in the index (seq) or new in this batch. */
@@ -191,10 +195,10 @@ export class ChunkSink {
    * files (SMALL_BATCH per message); this thread only places the sealed chunks. The
    * caller keeps itemKey intact until the promise settles. Without workers: addFile.
    */
-  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string, listedSize: number, wrap = false): Promise<SmallFileResult> {
+  addSmallFile(itemId: string, itemKey: Buffer, budget: NonceBudget, path: string, listedSize: number, wrap = false, fp?: [string, string]): Promise<SmallFileResult> {
     if (!this.ctx.sealPool()) return Promise.resolve(this.addFile(itemId, itemKey, budget, path, listedSize));
     return new Promise((resolve, reject) => {
-      this.smallQueue.push({ itemId, itemKey, budget, path, size: listedSize, wrap, resolve, reject });
+      this.smallQueue.push({ itemId, itemKey, budget, path, size: listedSize, wrap, fp, resolve, reject });
       if (this.smallQueue.length >= SMALL_BATCH) this.sendSmall();
       else if (!this.smallScheduled) {
         // the rest of this turn's files join the batch first (callers enqueue in a burst)
@@ -223,11 +227,12 @@ export class ChunkSink {
         // item's budget here as well, which is what refuses an item with several files
         // in one batch that together go past the limit
         results = await pool.sealSmall(
-          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining, size: r.size, wrap: r.wrap })),
+          batch.map((r) => ({ path: r.path, key: r.itemKey, itemId: r.itemId, maxSeals: r.budget.remaining, size: r.size, wrap: r.wrap, ...(r.fp ? { fp: r.fp } : {}) })),
           this.ctx.keys.chunkId,
           this.ctx.chunker.cutParams,
           SMALL_FILE_LIMIT,
           this.ctx.keys.itemWrap,
+          this.ctx.keys.fingerprint,
         );
       } catch (e) {
         for (const r of batch) r.reject(ioError(e, 'read a file to back up'));
@@ -258,8 +263,13 @@ export class ChunkSink {
       // the id is copied: a view would keep the whole batch's buffer alive until the commit
       return this.place(r.itemId, Buffer.from(c.id), c.plain, null, () => c.sealed);
     });
-    // copied for the same reason: the wrapped key lives until the batch's commit
-    return result.wrapped && r.wrap ? { refs, size: result.size, wrapped: Buffer.from(result.wrapped) } : { refs, size: result.size };
+    // copied for the same reason: the wrapped key and the fingerprint live until the batch's commit
+    return {
+      refs,
+      size: result.size,
+      ...(result.wrapped && r.wrap ? { wrapped: Buffer.from(result.wrapped) } : {}),
+      ...(result.fp && r.fp ? { fp: Buffer.from(result.fp) } : {}),
+    };
   }
 
   /** Reads a file with large synchronous reads straight into the chunking window. */

@@ -11,7 +11,7 @@ import { KeepsakeError } from '../../../common/errors';
 import { AddedRows, bulkSafe } from './added-rows';
 import { ChunkSink, type ChunkRef, type SmallFileResult } from './chunk-sink';
 import { saveBudgets, type VaultContext } from './context';
-import { fingerprint } from './fingerprint';
+import { fileHead, fingerprint, fingerprintHead } from './fingerprint';
 import { NonceBudget, newItemKey, unwrapItemKey, wrapItemKey } from './item-crypto';
 import { all, get, run, sql, type Db } from './sql';
 import { FILE_ROLES, type FileRole, type NewFile, type NewItem, type PutResult } from './types';
@@ -178,6 +178,11 @@ async function prepareAll(ctx: VaultContext, sink: ChunkSink, batch: IngestItem[
   return out;
 }
 
+/** An item of exactly one small file on disk, with seal workers: they wrap its new key and make its fingerprint. */
+function singleSmallFile(ctx: VaultContext, item: IngestItem): boolean {
+  return item.files?.length === 1 && ctx.sealPool() !== null && isSmallOnly(item);
+}
+
 /** True when every file of the item is a file on disk known to be small. */
 function isSmallOnly(item: IngestItem): boolean {
   const files = item.files ?? [];
@@ -243,29 +248,41 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem, kno
     ctx.budgets.itemWrap.take(); // counted here wherever the wrap runs
     // An item of one small file on disk (a folder backup's): its key goes to a seal worker
     // anyway, which wraps it there too — ~12 µs less of this thread per file.
-    const single = item.files?.length === 1 && ctx.sealPool() !== null && isSmallOnly(item);
-    wrappedKey = single ? null : wrapItemKey(ctx.keys.itemWrap, itemKey, itemId);
+    wrappedKey = singleSmallFile(ctx, item) ? null : wrapItemKey(ctx.keys.itemWrap, itemKey, itemId);
     budget = new NonceBudget(0);
     sink.markNew(itemId);
   }
   const files: PreparedFile[] = [];
   const ordinals = new Map<FileRole, number>();
+  const content = {
+    category: item.category,
+    occurredAt: item.occurredAt ?? null,
+    title: item.title ?? '',
+    text: item.text ?? '',
+    fields: item.fields,
+    location: item.location ?? null,
+  };
+  // an item of one small file: the worker that seals it makes the fingerprint as well
+  const first = item.files?.[0];
+  const fpHeads: [string, string] | undefined = first && singleSmallFile(ctx, item) ? [fingerprintHead(content), fileHead(first.role, first.mime)] : undefined;
+  let workerFp: Buffer | undefined;
   try {
     for (const f of item.files ?? []) {
       const ordinal = ordinals.get(f.role) ?? 0;
       ordinals.set(f.role, ordinal + 1);
       await sink.throttle();
-      const { refs, size, wrapped }: SmallFileResult =
+      const { refs, size, wrapped, fp: madeFp }: SmallFileResult =
         'path' in f
           ? f.size !== undefined && f.size >= PARALLEL_MIN_BYTES
             ? await sink.addFileParallel(itemId, itemKey, budget, f.path)
             : f.size !== undefined
-              ? await sink.addSmallFile(itemId, itemKey, budget, f.path, f.size, wrappedKey === null)
+              ? await sink.addSmallFile(itemId, itemKey, budget, f.path, f.size, wrappedKey === null, fpHeads)
               : sink.addFile(itemId, itemKey, budget, f.path)
           : Buffer.isBuffer(f.data) && f.data.length >= PARALLEL_MIN_BYTES
             ? await sink.addFileParallel(itemId, itemKey, budget, f.data)
             : await sink.addData(itemId, itemKey, budget, f.data);
       if (wrappedKey === null && wrapped) wrappedKey = wrapped;
+      workerFp = madeFp;
       files.push({ role: f.role, ordinal, name: f.name, mime: f.mime, size, refs });
     }
     // the file was read another way (grown, or the workers went away): wrapped here
@@ -273,15 +290,7 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem, kno
   } finally {
     itemKey.fill(0);
   }
-  const fp = fingerprint(ctx.keys.fingerprint, {
-    category: item.category,
-    occurredAt: item.occurredAt ?? null,
-    title: item.title ?? '',
-    text: item.text ?? '',
-    fields: item.fields,
-    location: item.location ?? null,
-    files,
-  });
+  const fp = workerFp ?? fingerprint(ctx.keys.fingerprint, { ...content, files });
   return { item, deviceId, itemId, existing, wrappedKey, budget, files, fp };
 }
 

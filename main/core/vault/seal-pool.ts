@@ -81,7 +81,7 @@ function next() {
 // This worker's copies of the keys a job brought are destroyed when the job ends, like
 // every other copy of a key (the parent wipes its own copies once they are posted).
 function wipe(m) {
-  for (const k of [m.key, m.keys, m.macKey, m.wrapKey]) if (k) k.fill(0);
+  for (const k of [m.key, m.keys, m.macKey, m.wrapKey, m.fpKey]) if (k) k.fill(0);
 }
 // Each opened chunk is a fresh plaintext buffer outside the V8 heap; V8 collects those
 // only once ~64 MiB of them have piled up per isolate, which was most of restore's and
@@ -292,6 +292,7 @@ function runSmall(m) {
     const key = m.keys.subarray(f * 32, f * 32 + 32);
     const itemId = item(file.itemId);
     const chunks = [];
+    const ids = [];
     let start = 0;
     let over = false;
     while (start < plain.length) {
@@ -299,6 +300,7 @@ function runSmall(m) {
       if (chunks.length + 1 > file.maxSeals) { over = true; break; }
       const data = plain.subarray(start, start + len);
       const id = createHmac('sha256', m.macKey).update(data).digest();
+      ids.push(id);
       const aad = Buffer.allocUnsafe(32 + 1 + itemId.length + 1);
       id.copy(aad, 0);
       aad[32] = itemId.length;
@@ -334,7 +336,23 @@ function runSmall(m) {
       wrapped = [at, nonce.length + body.length + tag.length];
       at += wrapped[1];
     }
-    files.push(wrapped ? { size: plain.length, chunks, wrapped } : { size: plain.length, chunks });
+    // the item's fingerprint (file.fp: its content head and file head from fingerprint.ts),
+    // the MAC fingerprint() makes from them, the size read and the chunk ids in order
+    let fp = null;
+    if (file.fp && m.fpKey) {
+      const mac = createHmac('sha256', m.fpKey);
+      mac.update(file.fp[0]);
+      mac.update(file.fp[1] + plain.length + '\0');
+      for (const id of ids) mac.update(id);
+      const digest = mac.digest();
+      pieces.push(digest);
+      fp = at;
+      at += digest.length;
+    }
+    const reply = { size: plain.length, chunks };
+    if (wrapped) reply.wrapped = wrapped;
+    if (fp !== null) reply.fp = fp;
+    files.push(reply);
   }
   // an exact-size buffer of its own, so transferring it moves no one else's memory
   const out = new Uint8Array(at);
@@ -451,6 +469,11 @@ export interface SmallFile {
   size?: number;
   /** Wrap `key` under sealSmall's `wrapKey` for the item (a new item's key; see SmallResult.wrapped). */
   wrap?: boolean;
+  /**
+   * The item's fingerprint heads (fingerprint.ts fingerprintHead, fileHead) when this file is
+   * all of its item: the worker computes the fingerprint under sealSmall's `fpKey`.
+   */
+  fp?: [string, string];
 }
 
 /** One file of a restore job: written as `tmp` from its chunks (in file order). */
@@ -477,11 +500,11 @@ export interface RestoreFailure {
 
 export type SmallResult =
   /** wrapped: the item key wrapped on the worker, when the file asked for it (SmallFile.wrap). */
-  | { size: number; chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }>; wrapped?: Buffer }
+  | { size: number; chunks: Array<{ id: Buffer; sealed: Buffer; plain: number }>; wrapped?: Buffer; fp?: Buffer }
   /** GROWN: the file is now bigger than the limit (read it another way); BUDGET: nonce budget reached; else an fs error code. */
   | { error: string; message?: string };
 
-type SmallReply = { error: string; message?: string } | { size: number; chunks: number[]; wrapped?: [number, number] };
+type SmallReply = { error: string; message?: string } | { size: number; chunks: number[]; wrapped?: [number, number]; fp?: number };
 
 type Msg =
   | { type: 'chunk'; job: number; id: Uint8Array; nonce: Uint8Array; body: Uint8Array; tag: Uint8Array; plain: number }
@@ -596,7 +619,7 @@ export class SealPool {
    * worker; results in batch order. A file that cannot be read is reported in its slot,
    * not thrown: the others of the batch are still good.
    */
-  async sealSmall(files: readonly SmallFile[], macKey: Buffer, cut: CutParams, limit: number, wrapKey?: Buffer): Promise<SmallResult[]> {
+  async sealSmall(files: readonly SmallFile[], macKey: Buffer, cut: CutParams, limit: number, wrapKey?: Buffer, fpKey?: Buffer): Promise<SmallResult[]> {
     if (this.failed) throw this.failed;
     const worker = await this.acquire();
     const id = this.seq++;
@@ -606,22 +629,25 @@ export class SealPool {
     const keys = new Uint8Array(files.length * 32);
     const macKeyCopy = new Uint8Array(macKey);
     const wrapKeyCopy = wrapKey && files.some((f) => f.wrap) ? new Uint8Array(wrapKey) : null;
+    const fpKeyCopy = fpKey && files.some((f) => f.fp) ? new Uint8Array(fpKey) : null;
     try {
       if (this.failed) throw this.failed;
       files.forEach((f, i) => keys.set(f.key, i * 32));
       worker.postMessage({
         type: 'small',
         job: id,
-        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals, size: f.size ?? -1, wrap: f.wrap === true })),
+        files: files.map((f) => ({ path: f.path, itemId: f.itemId, maxSeals: f.maxSeals, size: f.size ?? -1, wrap: f.wrap === true, fp: f.fp ?? null })),
         keys,
         macKey: macKeyCopy,
         wrapKey: wrapKeyCopy,
+        fpKey: fpKeyCopy,
         cut,
         limit,
       });
       keys.fill(0);
       macKeyCopy.fill(0);
       wrapKeyCopy?.fill(0);
+      fpKeyCopy?.fill(0);
       for (;;) {
         const m = await this.nextMessage(running);
         if (m.type === 'error') throw Object.assign(new Error(m.message), { code: m.code });
@@ -634,12 +660,18 @@ export class SealPool {
             const [idAt, sealedAt, sealedLength, plain] = [r.chunks[c]!, r.chunks[c + 1]!, r.chunks[c + 2]!, r.chunks[c + 3]!];
             chunks.push({ id: data.subarray(idAt, idAt + 32), sealed: data.subarray(sealedAt, sealedAt + sealedLength), plain });
           }
-          return r.wrapped ? { size: r.size, chunks, wrapped: data.subarray(r.wrapped[0], r.wrapped[0] + r.wrapped[1]) } : { size: r.size, chunks };
+          return {
+            size: r.size,
+            chunks,
+            ...(r.wrapped ? { wrapped: data.subarray(r.wrapped[0], r.wrapped[0] + r.wrapped[1]) } : {}),
+            ...(r.fp !== undefined ? { fp: data.subarray(r.fp, r.fp + 32) } : {}),
+          };
         });
       }
     } finally {
       keys.fill(0);
       wrapKeyCopy?.fill(0);
+      fpKeyCopy?.fill(0);
       this.jobs.delete(id);
       this.release(worker);
     }

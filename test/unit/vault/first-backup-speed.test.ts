@@ -5,12 +5,13 @@
 // while busy (seal-pool.ts DEPTH) and every job still comes back right, also after one is
 // cancelled half-way; a finished pack is published (rename, folder fsync) off this thread.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChunkSink } from '../../../main/core/vault/chunk-sink';
 import { Chunker } from '../../../main/core/vault/chunker';
 import type { VaultContext } from '../../../main/core/vault/context';
+import { fingerprint } from '../../../main/core/vault/fingerprint';
 import { chunkAad, chunkId, NonceBudget, newItemKey, open, seal, unwrapItemKey } from '../../../main/core/vault/item-crypto';
 import { packPath } from '../../../main/core/vault/layout';
 import { SealPool } from '../../../main/core/vault/seal-pool';
@@ -213,8 +214,8 @@ describe('small files read on a worker with their listed size', () => {
   });
 });
 
-describe('a new item key wrapped on the seal worker', () => {
-  it('is exactly what wrapItemKey makes: it unwraps under the item id only, and is counted on the wrap key', async () => {
+describe('a new item key wrapped and its fingerprint made on the seal worker', () => {
+  it('are exactly what wrapItemKey and fingerprint() make: the key unwraps under the item id only and is counted on the wrap key', async () => {
     const macKey = randomBytes(32);
     const wrapKey = randomBytes(32);
     const chunker = new Chunker({ minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 }, macKey);
@@ -243,7 +244,10 @@ describe('a new item key wrapped on the seal worker', () => {
     const ctx = (vault as unknown as { ctx: VaultContext }).ctx;
     const dir = join(t.dir, 'docs');
     mkdirSync(dir);
-    for (let i = 0; i < 40; i++) writeFileSync(join(dir, `n${i}.txt`), pseudoRandom(500 + i * 100, 100 + i));
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(join(dir, `n${i}.txt`), pseudoRandom(500 + i * 100, 100 + i));
+      utimesSync(join(dir, `n${i}.txt`), 1_700_000_000, 1_700_000_000); // whole seconds: a copy can get exactly this time
+    }
     const wrapsBefore = ctx.budgets.itemWrap.uses;
     const report = await vault.backupFolder(dir);
     expect(report.added).toBe(40);
@@ -251,10 +255,34 @@ describe('a new item key wrapped on the seal worker', () => {
     const rows = ctx.db.prepare("SELECT id, wrapped_key FROM items WHERE category = 'file'").all() as Array<{ id: string; wrapped_key: Buffer }>;
     expect(rows).toHaveLength(40);
     for (const r of rows) expect(unwrapItemKey(ctx.keys.itemWrap, r.wrapped_key, r.id)).toHaveLength(32);
+    // the fingerprints the workers made are the ones fingerprint() makes on this thread
+    const items = ctx.db
+      .prepare("SELECT i.id, i.occurred_at, i.title, i.fingerprint, f.seq, f.mime, f.size FROM items i JOIN files f ON f.item_id = i.id WHERE i.category = 'file'")
+      .all() as Array<{ id: string; occurred_at: number; title: string; fingerprint: Buffer; seq: number; mime: string; size: number }>;
+    for (const it of items) {
+      const ids = (ctx.db.prepare('SELECT c.chunk_id AS id FROM file_chunks fc JOIN chunks c ON c.seq = fc.chunk_seq WHERE fc.file_seq = ? ORDER BY fc.idx').all(it.seq) as Array<{ id: Buffer }>).map((c) => ({ id: c.id }));
+      const expected = fingerprint(ctx.keys.fingerprint, {
+        category: 'file',
+        occurredAt: it.occurred_at,
+        title: it.title,
+        text: '',
+        fields: {},
+        location: null,
+        files: [{ role: 'original', mime: it.mime, size: it.size, refs: ids }],
+      });
+      expect(it.fingerprint.equals(expected)).toBe(true);
+    }
     expect((await vault.check({ readData: true })).ok).toBe(true);
     const back = join(t.dir, 'back');
     await vault.restoreSnapshot('latest', back);
     for (let i = 0; i < 40; i++) expect(readFileSync(join(back, `n${i}.txt`)).equals(pseudoRandom(500 + i * 100, 100 + i))).toBe(true);
+    // the same content (name, time, bytes) at another path is one item with two sources
+    const copy = join(t.dir, 'copy');
+    mkdirSync(copy);
+    writeFileSync(join(copy, 'n7.txt'), pseudoRandom(500 + 7 * 100, 107));
+    utimesSync(join(copy, 'n7.txt'), 1_700_000_000, 1_700_000_000);
+    const again = await vault.backupFolder(copy);
+    expect(again.duplicate).toBe(1);
   });
 });
 
