@@ -28,6 +28,11 @@ export function App() {
   const [pendingKit, setPendingKit] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(false);
   useEvent('vault.changed', about.reload);
+  // The restore screen stays up until the app has seen the restored vault: dropping it
+  // first would flash the create-a-vault screen (the state is still "missing" until the
+  // reload answers), and whatever was typed into it would be lost on the switch.
+  const vaultState = about.data?.vaultState;
+  if (restoring && vaultState !== undefined && vaultState !== 'missing') setRestoring(false); // adjusted while rendering, as React advises
 
   useEffect(() => {
     const label = sections.find((s) => s.id === route)?.label ?? 'Keepsake';
@@ -54,7 +59,7 @@ export function App() {
   if (pendingKit) return <EmergencyKit recoveryKey={pendingKit} onConfirmed={() => setPendingKit(null)} />;
   if (about.data.vaultState === 'missing') {
     return restoring ? (
-      <RestoreFromCloudScreen onBack={() => setRestoring(false)} onDone={() => (setRestoring(false), about.reload())} />
+      <RestoreFromCloudScreen onBack={() => setRestoring(false)} onDone={about.reload} />
     ) : (
       <OnboardingScreen onCreated={setPendingKit} onRestore={() => setRestoring(true)} />
     );

@@ -36,7 +36,21 @@ test('restore a whole vault on a new computer from the cloud and the recovery ke
     const outcome = page.getByRole('status').filter({ hasText: 'Your vault is back' }).or(page.getByRole('alert'));
     await expect(outcome).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
+    // The state check after "Continue" is held back (a slow answer, as on a loaded
+    // machine): meanwhile the restore screen must stay, never flashing the create-a-vault
+    // screen, whose own Passphrase field would take what is typed next.
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/rpc/app.about', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Create your vault' })).toHaveCount(0);
+    release();
+    await expect(page.getByRole('heading', { name: 'Keepsake is locked' })).toBeVisible({ timeout: 30_000 });
+    await page.unroute('**/rpc/app.about');
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible({ timeout: 30_000 });
