@@ -21,6 +21,7 @@ import { bytesFor } from './vault-dataset';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
 
 const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
 const PASS = 'bench passphrase for devices';
@@ -62,7 +63,36 @@ interface Timing {
   requests?: number;
   /** Held files the desktop had to spill to disk staging (0 when the agent keeps its window). */
   spilled?: number;
+  /** Full GCs of this process during the run. */
+  fullGcs: number;
 }
+
+/**
+ * Full (mark-compact) GCs of this process during a run, counted by a perf_hooks observer
+ * and printed beside the CPU figures: the runs share one process, and what one mode leaves
+ * behind changes the next one's GC work (session 5: a sync alone in a fresh process ran
+ * 2-5 full GCs per 105 MB, the same sync after a local ingest in the same process 7-21).
+ */
+const isFullGc = (e: PerformanceEntry): boolean => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+
+class FullGcs {
+  private n = 0;
+  private readonly obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (isFullGc(e)) this.n += 1;
+  });
+
+  start(): () => number {
+    this.n = 0;
+    this.obs.observe({ entryTypes: ['gc'] });
+    return () => {
+      // entries are delivered asynchronously: take what is buffered, then stop
+      for (const e of this.obs.takeRecords()) if (isFullGc(e)) this.n += 1;
+      this.obs.disconnect();
+      return this.n;
+    };
+  }
+}
+const fullGcs = new FullGcs();
 
 const cpuSince = (c: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(c);
@@ -77,6 +107,7 @@ async function localIngest(work: string, phone: string, mode: 'stream' | 'buffer
   try {
     const sink = new VaultIngestSink(vault, quiet);
     const scanned = await scanPhone(phone, {});
+    const gcs = fullGcs.start();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < scanned.length; i += 200) {
@@ -98,7 +129,7 @@ async function localIngest(work: string, phone: string, mode: 'stream' | 'buffer
       }));
       await sink.putItems(batch);
     }
-    return { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0) };
+    return { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), fullGcs: gcs() };
   } finally {
     vault.close();
   }
@@ -120,6 +151,7 @@ async function networkSync(work: string, phone: string): Promise<Timing> {
     agent.state.save();
     // The phone is another machine: run the agent in its own process (the CLI), timed by itself.
     // KEEPSAKE_BENCH_AGENT_NODE_ARGS: extra node flags for the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+    const gcs = fullGcs.start();
     const c0 = process.cpuUsage();
     const nodeArgs = (process.env.KEEPSAKE_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'bin', 'keepsake-agent.mjs'), 'sync', '--phone', phone, '--state', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -127,9 +159,10 @@ async function networkSync(work: string, phone: string): Promise<Timing> {
     child.stdout.on('data', (c: Buffer) => out.push(c));
     const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
     const cpu = cpuSince(c0);
+    const gcCount = gcs();
     const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number; cpuMs: number; uploadRequests?: number };
     if (code !== 0 || s.acked !== s.needed) throw new Error(`sync incomplete: ${Buffer.concat(out).toString('utf8').slice(0, 400)}`);
-    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled };
+    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled, fullGcs: gcCount };
   } finally {
     await devices.close();
     vault.close();
@@ -185,6 +218,7 @@ export const devicesSection: BenchSection = {
     const agentCpu = median(nets.map((t) => t.agentCpu ?? 0));
     const pct = (a: number, b: number): string => `${((a / b - 1) * 100).toFixed(1)} %`;
     console.log(`desktop CPU (all threads): local ingest ${localCpu.toFixed(2)} s (streams) / ${bufCpu.toFixed(2)} s (buffers), gateway ${gatewayCpu.toFixed(2)} s (${pct(gatewayCpu, localCpu)} / ${pct(gatewayCpu, bufCpu)}); agent process ${agentCpu.toFixed(2)} s (start-up included), ${median(nets.map((t) => t.requests ?? 0))} upload requests, ${median(nets.map((t) => t.spilled ?? 0))} held files spilled to disk`);
+    console.log(`full GCs per run (this process): local streams ${locals.map((t) => t.fullGcs).join(' ')}, buffers ${buffered.map((t) => t.fullGcs).join(' ')}, gateway ${nets.map((t) => t.fullGcs).join(' ')}`);
     rmSync(work, { recursive: true, force: true });
   },
 };
