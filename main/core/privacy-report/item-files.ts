@@ -88,7 +88,9 @@ export interface ItemPass {
 }
 
 /**
- * Records a bundle file under the temporary folder's key before it is written, so an erase
+ * Records a bundle file under the temporary folder's key before it is written (in turn
+ * with the vault's writes — Vault.afterWrites — so an import's storage-worker batch makes
+ * it wait without freezing the event loop), so an erase
  * finds it even if the run is killed before the report is finished (erasure deletes the
  * files of the erased items' categories; register.ts re-keys them to the final folder).
  */
@@ -139,7 +141,7 @@ export async function writeItemFiles(vault: Vault, root: string, report: Recover
     records = null;
     const rel = `Records/${category}.json`;
     const w = await doc.close();
-    track(db, root, rel, category, w);
+    await vault.afterWrites(() => track(db, root, rel, category, w));
     recordFiles.push({ path: rel, category, sha256: w.sha256, size: w.size });
     bytes += w.size;
   };
@@ -171,9 +173,9 @@ export async function writeItemFiles(vault: Vault, root: string, report: Recover
         for (let n = 2; used.has(name.toLowerCase()); n++) name = `${n}-${name}`;
         used.add(name.toLowerCase());
         const rel = `Originals/${cat}/${id}/${name}`;
-        track(db, root, rel, cat);
+        await vault.afterWrites(() => track(db, root, rel, cat));
         const w = await streamAtomic(inside(root, rel), vault.readFile(id, f.role, f.ordinal));
-        track(db, root, rel, cat, w);
+        await vault.afterWrites(() => track(db, root, rel, cat, w));
         files.push({ path: rel, category: cat, sha256: w.sha256, size: w.size });
         bytes += w.size;
         held.push(rel);
@@ -190,7 +192,7 @@ export async function writeItemFiles(vault: Vault, root: string, report: Recover
       held.push(`Records/${cat}.json`);
       if (records?.category !== cat) {
         await closeRecords();
-        track(db, root, `Records/${cat}.json`, cat);
+        await vault.afterWrites(() => track(db, root, `Records/${cat}.json`, cat));
         const doc = await JsonDocumentStream.open(inside(root, `Records/${cat}.json`));
         records = { category: cat, doc };
         await doc.field('format', 'keepsake-records');

@@ -100,7 +100,9 @@ export async function runPrivacyReport(core: Core, dir: string, control: Pick<Jo
   const db = vault.indexDb;
   const requestedAt = core.clock.now();
   // A report killed earlier left its temporary folder (plaintext) on the data map: gone first.
-  removeAbandonedReports(db);
+  // Every index write of the report waits its turn in the vault's write queue (an import's
+  // storage-worker batch then makes it wait without freezing the event loop).
+  await vault.afterWrites(() => removeAbandonedReports(db));
   const dest = prepareDestination(dir, core.dataFolder, requestedAt);
   const recoveryId = newRecoveryId();
   const unmark = markRunning(db, dest.tmp);
@@ -144,11 +146,12 @@ export async function runPrivacyReport(core: Core, dir: string, control: Pick<Jo
     }
     await control.checkpoint(); // the last moment a cancel leaves nothing behind
     control.report({ phase: 'Moving the folder into place' });
-    registerAndMove(db, dest, recoveryId, written, pass.itemIds, core.clock.now());
+    const { itemIds } = pass;
+    await vault.afterWrites(() => registerAndMove(db, dest, recoveryId, written, itemIds, core.clock.now()));
   } catch (e) {
     await pass?.entries.remove();
     await rm(dest.tmp, { recursive: true, force: true });
-    forgetTemporary(db, dest.tmp);
+    await vault.afterWrites(() => forgetTemporary(db, dest.tmp));
     throw e;
   } finally {
     unmark();
@@ -157,7 +160,7 @@ export async function runPrivacyReport(core: Core, dir: string, control: Pick<Jo
   const items = pass.itemIds.length;
   const bytes = written.reduce((a, f) => a + f.size, 0);
   control.report({ phase: 'Writing the receipt' });
-  const receipt = receiptBook(core).issue({
+  const receipt = await vault.afterWrites(() => receiptBook(core).issue({
     kind: 'export',
     scope: `Everything Keepsake holds about you (${humanCount(items)} item${items === 1 ? '' : 's'})`,
     requestedAt,
@@ -171,7 +174,7 @@ export async function runPrivacyReport(core: Core, dir: string, control: Pick<Jo
         detail: `${humanCount(written.length)} files, ${humanBytes(bytes)}, each re-read and checked. Not encrypted: keep the folder safe. Erasing an item in Keepsake deletes the files here that held it.`,
       },
     ],
-  });
+  }));
   // A copy of the receipt travels with the report (it names no content either).
   await writeAtomic(join(dest.final, 'Privacy', 'export-receipt.json'), Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8'));
   await writeAtomic(join(dest.final, 'Privacy', 'export-receipt.html'), Buffer.from(receiptHtml(receipt), 'utf8'));
