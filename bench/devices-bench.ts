@@ -18,7 +18,7 @@ import type { Log } from '../main/core/log';
 import { Vault } from '../main/core/vault/vault';
 import type { BenchSection } from './run';
 import { bytesFor } from './vault-dataset';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
@@ -54,7 +54,7 @@ function listFiles(root: string, dir = root): string[] {
 }
 
 /** Wall seconds and this process's CPU seconds (all threads) of one run. */
-interface Timing {
+export interface Timing {
   wall: number;
   cpu: number;
   /** The agent's CPU seconds (its whole process, start-up included); network runs only. */
@@ -100,7 +100,7 @@ const cpuSince = (c: NodeJS.CpuUsage): number => {
 };
 
 /** Local ingest of the phone folder: each file as a stream (`stream`) or as one buffer (`buffer`). */
-async function localIngest(work: string, phone: string, mode: 'stream' | 'buffer'): Promise<Timing> {
+export async function localIngest(work: string, phone: string, mode: 'stream' | 'buffer'): Promise<Timing> {
   const dir = join(work, 'local');
   rmSync(dir, { recursive: true, force: true });
   const { vault } = await Vault.create(dir, PASS);
@@ -135,7 +135,7 @@ async function localIngest(work: string, phone: string, mode: 'stream' | 'buffer
   }
 }
 
-async function networkSync(work: string, phone: string): Promise<Timing> {
+export async function networkSync(work: string, phone: string): Promise<Timing> {
   const dir = join(work, 'net');
   const stateDir = join(work, 'agent-state');
   rmSync(dir, { recursive: true, force: true });
@@ -167,6 +167,13 @@ async function networkSync(work: string, phone: string): Promise<Timing> {
     await devices.close();
     vault.close();
   }
+}
+
+/** One measured run of `mode` in a fresh process (bench/devices-one.ts), after a warm-up run there. */
+function runIsolated(mode: 'stream' | 'buffer' | 'sync', work: string, phone: string): Timing {
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'tsx.mjs'), join(import.meta.dirname, 'devices-one.ts'), mode, phone, work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`devices-one ${mode} failed (${r.status ?? r.signal})`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Timing;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -219,6 +226,26 @@ export const devicesSection: BenchSection = {
     const pct = (a: number, b: number): string => `${((a / b - 1) * 100).toFixed(1)} %`;
     console.log(`desktop CPU (all threads): local ingest ${localCpu.toFixed(2)} s (streams) / ${bufCpu.toFixed(2)} s (buffers), gateway ${gatewayCpu.toFixed(2)} s (${pct(gatewayCpu, localCpu)} / ${pct(gatewayCpu, bufCpu)}); agent process ${agentCpu.toFixed(2)} s (start-up included), ${median(nets.map((t) => t.requests ?? 0))} upload requests, ${median(nets.map((t) => t.spilled ?? 0))} held files spilled to disk`);
     console.log(`full GCs per run (this process): local streams ${locals.map((t) => t.fullGcs).join(' ')}, buffers ${buffered.map((t) => t.fullGcs).join(' ')}, gateway ${nets.map((t) => t.fullGcs).join(' ')}`);
+
+    // The same three modes again, each run in a fresh process after one warm-up run of the
+    // same mode (bench/devices-one.ts): above, a sync runs in a process a local ingest has
+    // just used, and pays for the garbage that left (session 5: 7-21 full GCs per 105 MB
+    // instead of 2-5, ~25 % more CPU). Both ways are printed; neither is hidden.
+    const isolated = { stream: [] as Timing[], buffer: [] as Timing[], sync: [] as Timing[] };
+    for (let i = 0; i < runs; i++) {
+      for (const mode of ['stream', 'buffer', 'sync'] as const) isolated[mode].push(runIsolated(mode, work, phone));
+    }
+    const iso = (xs: Timing[], k: 'wall' | 'cpu'): number => median(xs.map((t) => t[k]));
+    console.log(`\nEach mode in its own process (one warm-up run each, median of ${runs}):`);
+    console.log(row('local ingest (IngestSink, streams)', iso(isolated.stream, 'wall')));
+    console.log(row('local ingest (IngestSink, buffers)', iso(isolated.buffer, 'wall')));
+    console.log(row('agent → gateway (loopback)', iso(isolated.sync, 'wall')));
+    const cost = (a: number, b: number): string => {
+      const c = (a / b - 1) * 100;
+      return `${c.toFixed(1)} % ${c <= 25 ? 'OK' : 'OVER'}`;
+    };
+    console.log(`network path cost (target ≤ 25 %): wall vs streams ${cost(iso(isolated.sync, 'wall'), iso(isolated.stream, 'wall'))}, vs buffers ${cost(iso(isolated.sync, 'wall'), iso(isolated.buffer, 'wall'))}; desktop CPU ${iso(isolated.sync, 'cpu').toFixed(2)} s vs ${iso(isolated.stream, 'cpu').toFixed(2)} / ${iso(isolated.buffer, 'cpu').toFixed(2)} s: vs streams ${cost(iso(isolated.sync, 'cpu'), iso(isolated.stream, 'cpu'))}, vs buffers ${cost(iso(isolated.sync, 'cpu'), iso(isolated.buffer, 'cpu'))}`);
+    console.log(`load average (1 min) at the end: ${(loadavg()[0] ?? 0).toFixed(2)}`);
     rmSync(work, { recursive: true, force: true });
   },
 };
