@@ -5,7 +5,7 @@
 // file's role, mime, size and chunk ids — not its file name or where it came from.
 import { createHmac } from 'node:crypto';
 import type { ChunkRef } from './chunk-sink';
-import type { FileRole } from './types';
+import type { FileRole, NewItem } from './types';
 
 export interface FingerprintInput {
   category: string;
@@ -32,6 +32,11 @@ export function fingerprint(key: Buffer, input: FingerprintInput): Buffer {
  * an item of one small file computes the same MAC from these, the size it read and the
  * chunk ids it made (seal-pool.ts), so the main thread does not (tested equal).
  */
+/** What the fingerprint reads of an item before its files, with the defaults every writer applies. */
+export function fingerprintContent(item: Pick<NewItem, 'category' | 'occurredAt' | 'title' | 'text' | 'fields' | 'location'>): Omit<FingerprintInput, 'files'> {
+  return { category: item.category, occurredAt: item.occurredAt ?? null, title: item.title ?? '', text: item.text ?? '', fields: item.fields, location: item.location ?? null };
+}
+
 export function fingerprintHead(input: Omit<FingerprintInput, 'files'>): string {
   return canonicalJson([input.category, input.occurredAt, input.title, input.text, input.fields, input.location]);
 }

@@ -11,7 +11,7 @@ import { KeepsakeError } from '../../../common/errors';
 import { AddedRows, bulkSafe } from './added-rows';
 import { ChunkSink, type ChunkRef, type SmallFileResult } from './chunk-sink';
 import { saveBudgets, type VaultContext } from './context';
-import { fileHead, fingerprint, fingerprintHead } from './fingerprint';
+import { fileHead, fingerprint, fingerprintContent, fingerprintHead } from './fingerprint';
 import { NonceBudget, newItemKey, unwrapItemKey, wrapItemKey } from './item-crypto';
 import { all, get, run, sql, type Db } from './sql';
 import { FILE_ROLES, type FileRole, type NewFile, type NewItem, type PutResult } from './types';
@@ -254,14 +254,7 @@ async function prepare(ctx: VaultContext, sink: ChunkSink, item: IngestItem, kno
   }
   const files: PreparedFile[] = [];
   const ordinals = new Map<FileRole, number>();
-  const content = {
-    category: item.category,
-    occurredAt: item.occurredAt ?? null,
-    title: item.title ?? '',
-    text: item.text ?? '',
-    fields: item.fields,
-    location: item.location ?? null,
-  };
+  const content = fingerprintContent(item);
   // an item of one small file: the worker that seals it makes the fingerprint as well
   const first = item.files?.[0];
   const fpHeads: [string, string] | undefined = first && singleSmallFile(ctx, item) ? [fingerprintHead(content), fileHead(first.role, first.mime)] : undefined;

@@ -26,7 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { KeepsakeError } from '../../../common/errors';
 import type { VaultContext, VaultKeys } from './context';
-import { fingerprint } from './fingerprint';
+import { fingerprint, fingerprintContent } from './fingerprint';
 import { summaryOf, validateItem } from './item-store';
 import { get, run, sql } from './sql';
 import type { NewItem, PutResult } from './types';
@@ -129,15 +129,7 @@ function raiseCache(ctx: RecordContext): void {
 
 function storeOne(ctx: RecordContext, item: RecordItem, deviceId: string, newId: string, anyTombstone: boolean, now: number): PutResult {
   const db = ctx.db;
-  const fp = fingerprint(ctx.keys.fingerprint, {
-    category: item.category,
-    occurredAt: item.occurredAt ?? null,
-    title: item.title ?? '',
-    text: item.text ?? '',
-    fields: item.fields,
-    location: item.location ?? null,
-    files: [],
-  });
+  const fp = fingerprint(ctx.keys.fingerprint, { ...fingerprintContent(item), files: [] });
   // Lookups run inside the batch's transaction, so an earlier record of the same batch is
   // found like any stored item (two equal messages in one file are one item).
   const existing = get<ExistingRow>(
