@@ -48,6 +48,7 @@ test('restore a whole vault on a new computer from the cloud and the recovery ke
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Create your vault' })).toHaveCount(0);
+    await snap(page, '51-restore-continue-waiting');
     release();
     await expect(page.getByRole('heading', { name: 'Keepsake is locked' })).toBeVisible({ timeout: 30_000 });
     await page.unroute('**/rpc/app.about');
