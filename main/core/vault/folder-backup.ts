@@ -17,6 +17,7 @@ import { restoreSnapshot as restoreWithOptions } from './snapshot-restore';
 import { writeSnapshot, type SnapshotEntry } from './snapshots';
 import { all, run, sql } from './sql';
 import type { BackupReport } from './types';
+import { withCacheSize } from './index-db';
 
 // A batch ends with a wait for its packs' fsync and the index commit's fsync, during
 // which nothing else runs; fewer, larger batches mean fewer such stalls. A killed backup
@@ -24,8 +25,8 @@ import type { BackupReport } from './types';
 const BATCH_BYTES = 256 * 1024 * 1024;
 const BATCH_ITEMS = 5000;
 const CACHE_ROWS_PER_STATEMENT = 5000;
-/** SQLite page cache during a backup, in KiB (a negative cache_size counts KiB). */
-const BACKUP_CACHE_SIZE = -8192;
+/** SQLite page cache during a backup, in KiB. */
+const BACKUP_CACHE_KIB = 8192;
 
 const PHOTO = new Set(['.jpg', '.jpeg', '.png', '.heic', '.heif', '.gif', '.webp', '.tif', '.tiff', '.dng', '.raw', '.bmp']);
 const VIDEO = new Set(['.mp4', '.mov', '.m4v', '.avi', '.mkv', '.3gp', '.webm']);
@@ -57,13 +58,7 @@ export async function backupFolder(ctx: VaultContext, dir: string, control?: Pic
   // folder's cache rows once, so a smaller page cache serves it as well: measured on
   // 20,000 small files, 8 MiB instead of the connection's 32 MiB gave the same CPU and
   // 26–29 MB less peak RSS. The connection's own size comes back afterwards.
-  const cacheBefore = ctx.db.pragma('cache_size', { simple: true }) as number;
-  ctx.db.pragma(`cache_size=${BACKUP_CACHE_SIZE}`);
-  try {
-    return await backupInto(ctx, dir, control);
-  } finally {
-    ctx.db.pragma(`cache_size=${cacheBefore}`);
-  }
+  return withCacheSize(ctx.db, BACKUP_CACHE_KIB, () => backupInto(ctx, dir, control));
 }
 
 async function backupInto(ctx: VaultContext, dir: string, control?: Pick<JobControl, 'report' | 'checkpoint'>): Promise<BackupReport> {

@@ -100,3 +100,18 @@ export function tightenPermissions(path: string): void {
     if (existsSync(p)) chmodSync(p, 0o600);
   }
 }
+
+/**
+ * Runs `fn` with the connection's SQLite page cache set to `kib` KiB, then puts the
+ * connection's own size back (also when `fn` fails). For work that reads its pages once
+ * (backup, restore, check): the host's 32 MiB cache would only hold pages never read again.
+ */
+export async function withCacheSize<T>(db: Db, kib: number, fn: () => Promise<T>): Promise<T> {
+  const before = Number(db.pragma('cache_size', { simple: true }));
+  db.pragma(`cache_size=-${kib}`);
+  try {
+    return await fn();
+  } finally {
+    db.pragma(`cache_size=${before}`);
+  }
+}

@@ -20,6 +20,7 @@ import { packPath } from './layout';
 import type { RestoreFailure, RestoreFileJob, SealPool } from './seal-pool';
 import { getSnapshot } from './snapshots';
 import { all, get, sql } from './sql';
+import { withCacheSize } from './index-db';
 
 export interface RestoreOptions {
   control?: Pick<JobControl, 'report' | 'checkpoint'>;
@@ -130,12 +131,9 @@ export async function restoreSnapshot(ctx: VaultContext, id: number | 'latest', 
   if (!snap) throw new KeepsakeError('NOT_FOUND', id === 'latest' ? 'There are no snapshots yet.' : `There is no snapshot ${id}.`);
   // Packs a compaction replaces while this runs stay on disk until it ends (compaction.ts).
   const release = holdPacks(ctx);
-  const cacheBefore = Number(ctx.db.pragma('cache_size', { simple: true }));
-  ctx.db.pragma(`cache_size=-${RESTORE_CACHE_KIB}`);
   try {
-    return await new RestoreRun(ctx, resolve(dir), opts).run(snap.id);
+    return await withCacheSize(ctx.db, RESTORE_CACHE_KIB, () => new RestoreRun(ctx, resolve(dir), opts).run(snap.id));
   } finally {
-    ctx.db.pragma(`cache_size=${cacheBefore}`);
     release();
   }
 }

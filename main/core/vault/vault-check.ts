@@ -15,6 +15,7 @@ import { all, iterate, sql } from './sql';
 import type { CheckProblem, CheckReport } from './types';
 import { KeepsakeError } from '../../../common/errors';
 import { headProblem } from './head-file';
+import { withCacheSize } from './index-db';
 
 /** Pack bytes handed to the seal workers and not yet answered: two packs of the usual 16 MiB. */
 const CHECK_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
@@ -47,13 +48,7 @@ function sliceOf(packId: string, of: number): number {
 const CHECK_CACHE_KIB = 2048;
 
 export async function checkVault(ctx: VaultContext, opts: CheckOptions = {}, control?: Pick<JobControl, 'report' | 'checkpoint'>): Promise<CheckReport> {
-  const cacheBefore = Number(ctx.db.pragma('cache_size', { simple: true }));
-  ctx.db.pragma(`cache_size=-${CHECK_CACHE_KIB}`);
-  try {
-    return await checkWith(ctx, opts, control);
-  } finally {
-    ctx.db.pragma(`cache_size=${cacheBefore}`);
-  }
+  return withCacheSize(ctx.db, CHECK_CACHE_KIB, () => checkWith(ctx, opts, control));
 }
 
 async function checkWith(ctx: VaultContext, opts: CheckOptions, control: Pick<JobControl, 'report' | 'checkpoint'> | undefined): Promise<CheckReport> {

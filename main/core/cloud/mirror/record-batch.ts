@@ -6,6 +6,7 @@
 // the manifest is built from this run's own results, and the batch is flushed before the
 // manifest that names those objects is published.
 import type { CloudStore, StoredObject } from './cloud-store';
+import { writerOf } from './source';
 
 export interface RecordBatchOptions {
   /** Flush when this many records are waiting. */
@@ -33,7 +34,7 @@ export class RecordBatch {
     this.maxRecords = opts.maxRecords ?? 32;
     this.maxAgeMs = opts.maxAgeMs ?? 1000;
     this.now = opts.now ?? Date.now;
-    this.write = opts.write ?? (async (fn) => fn());
+    this.write = writerOf(opts.write);
   }
 
   /** Queues a record; resolves once it is written when this call filled the batch (or aged it out). */
