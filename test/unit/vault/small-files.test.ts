@@ -160,14 +160,17 @@ describe('re-run of a changed large file', () => {
       const first = uses();
       expect(first.key_uses).toBe(first.chunks); // every chunk sealed once
       expect(first.chunks).toBeGreaterThan(20);
-      // 4 KiB overwritten in the middle: content-defined cuts change one or two chunks
+      // 4 KiB overwritten in the middle: content-defined cuts change the chunks around it.
+      // Usually one to three of ~100; the gear table comes from each vault's random key and
+      // FastCDC skips the first minSize bytes of every chunk, so the cuts can take a few
+      // chunks to fall back in step (5 seen once in CI) — still a few, never the file.
       pseudoRandom(4096, 7).copy(data, 800_000);
       writeFileSync(join(src, 'VID.mp4'), data);
       expect(await vault.backupFolder(src)).toMatchObject({ updated: 1 });
       const second = uses();
       const added = second.chunks - first.chunks;
       expect(added).toBeGreaterThan(0);
-      expect(added).toBeLessThanOrEqual(3);
+      expect(added).toBeLessThanOrEqual(8);
       expect(second.key_uses - first.key_uses).toBe(added);
       const out = join(t.dir, 'big-out');
       await vault.restoreSnapshot('latest', out);
