@@ -77,4 +77,23 @@ describe('migrations', () => {
     expect(all(db, sql`SELECT * FROM file_cache`)).toHaveLength(0);
     db.close();
   });
+
+  it('0980-cloud-pack-digests: declares the table the cloud mirror used to make on first use, and keeps rows a vault already had', () => {
+    const path = join(t.dir, 'index.db');
+    const key = randomBytes(32);
+    const before = openIndexDb(path, key, { migrations: allMigrations().filter((m) => m.version < 980) });
+    expect(tables(before)).not.toContain('cloud_pack_digests');
+    // A vault that synced before 0980: the cloud module made the same table itself.
+    allMigrations().find((m) => m.version === 980)!.up(before);
+    run(before, sql`INSERT INTO cloud_pack_digests (pack_id, size, mtime_ms, sha256, md5) VALUES ('p1', 10, 5, ${'a'.repeat(64)}, '')`);
+    before.close();
+    const db = openIndexDb(path, key);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(980);
+    expect(all(db, sql`SELECT pack_id, size FROM cloud_pack_digests`)).toEqual([{ pack_id: 'p1', size: 10 }]);
+    expect(() => run(db, sql`INSERT INTO cloud_pack_digests (pack_id, size, mtime_ms, sha256, md5) VALUES ('p2', 'big', 5, 'x', '')`)).toThrow(/type|INTEGER/i);
+    db.close();
+    const fresh = openIndexDb(join(t.dir, 'fresh.db'), randomBytes(32), { migrations: allMigrations().filter((m) => m.version <= 980) });
+    expect(tables(fresh)).toContain('cloud_pack_digests');
+    fresh.close();
+  });
 });

@@ -1,5 +1,5 @@
 // The size, SHA-256 and MD5 of each local pack file, remembered in the encrypted index
-// (table cloud_pack_digests, written only by the cloud module), so a pack is hashed once
+// (table cloud_pack_digests, migration 0980, written only by the cloud module), so a pack is hashed once
 // ever rather than once per target and per sync: a second target, a sync after one that
 // failed half-way, or a target whose records were reset reuse them. Packs never change
 // once written (tmp → fsync → rename under a fresh id), so a row is trusted only for the
@@ -8,6 +8,7 @@
 // one per pack), and rows of packs that are gone from the folder are dropped then.
 // It is a cache: losing it costs hashing again, never data; if it were ever wrong, the
 // server's ETag (or the read-back) would not match and the pack would not count as sent.
+import { cloudPackDigests } from '../../vault/migrations/0980-cloud-pack-digests';
 import { all, run, sql, type Db } from '../../vault/sql';
 import type { Digests } from '../hashing';
 import type { LocalPack } from './local-packs';
@@ -30,13 +31,7 @@ export class PackDigests {
 
   constructor(private readonly db: Db) {
     try {
-      db.exec(`CREATE TABLE IF NOT EXISTS cloud_pack_digests (
-        pack_id TEXT PRIMARY KEY,
-        size INTEGER NOT NULL,
-        mtime_ms INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        md5 TEXT NOT NULL
-      ) STRICT`);
+      cloudPackDigests.up(db); // already there in every vault migrated past 0980; idempotent
       for (const r of all<Row>(db, sql`SELECT pack_id, size, mtime_ms, sha256, md5 FROM cloud_pack_digests`)) this.known.set(r.pack_id, r);
       this.usable = true;
     } catch {

@@ -15,6 +15,7 @@ import { holdsAndRetention } from './0810-holds-and-retention';
 import { recoveries } from './0900-recoveries';
 import { watchFolders } from './0950-watch-folders';
 import { searchColumns } from './0960-search-columns';
+import { cloudPackDigests } from './0980-cloud-pack-digests';
 
 export interface Migration {
   /** Equals the file's number (steps of 10) and becomes PRAGMA user_version. */
@@ -29,5 +30,5 @@ export function allMigrations(): Migration[] {
   // here makes their tables exist in every vault, so queries across areas (erasure
   // looking for paired phones) never meet a missing table. The library's 0700/0710 stay
   // with ensureLibrarySchema only: 0710 fills a summary table and must run exactly once.
-  return [coreSchema, searchIndex, fileCache, cloudSchema, devicePairings, pairingAttempts, deviceSync, locationDrops, restoreOffers, privacyLedgers, holdsAndRetention, recoveries, watchFolders, searchColumns];
+  return [coreSchema, searchIndex, fileCache, cloudSchema, devicePairings, pairingAttempts, deviceSync, locationDrops, restoreOffers, privacyLedgers, holdsAndRetention, recoveries, watchFolders, searchColumns, cloudPackDigests];
 }
