@@ -69,6 +69,16 @@ export interface CutParams extends ChunkerParams {
  * The cut-point search itself, as a self-contained function (no closures, no helpers):
  * seal-pool.ts embeds its source text in the worker threads, so a worker cuts files
  * exactly where this thread would. Keep it free of references to anything outside it.
+ *
+ * The gear hash is rolled eight bytes per loop turn: the eight hashes are computed in a
+ * row and tested once with one rarely taken branch; when any of them matches, the turn
+ * is thrown away and the same bytes are rolled again one at a time from the hash before
+ * it, so the cut is the first matching byte exactly as in the one-byte loop (identical
+ * cut points: existing vaults keep their dedup; chunker.test.ts compares both). Fewer
+ * loop tests and a longer straight run per turn take the scan from ~0.28 to ~0.14 CPU s
+ * per 256 MiB. FastCDC's "two bytes per step" (a gear table shifted left by one, tested
+ * with the mask shifted too) cannot be used as is: the masks here are the hash's top
+ * bits, and the shifted test would drop the top one and cut in other places.
  */
 export function cutPoint(data: Uint8Array, eof: boolean, gear: Int32Array, maskS: number, maskL: number, minSize: number, avgSize: number, maxSize: number): number {
   const n = data.length;
@@ -77,13 +87,24 @@ export function cutPoint(data: Uint8Array, eof: boolean, gear: Int32Array, maskS
   const normal = Math.min(limit, avgSize);
   let h = 0;
   let i = minSize;
-  for (; i < normal; i++) {
-    h = ((h << 1) + gear[data[i]!]!) | 0;
-    if ((h & maskS) === 0) return i + 1;
-  }
-  for (; i < limit; i++) {
-    h = ((h << 1) + gear[data[i]!]!) | 0;
-    if ((h & maskL) === 0) return i + 1;
+  for (let mask = maskS, end = normal; ; mask = maskL, end = limit) {
+    for (; i + 7 < end; i += 8) {
+      const h0 = ((h << 1) + gear[data[i]!]!) | 0;
+      const h1 = ((h0 << 1) + gear[data[i + 1]!]!) | 0;
+      const h2 = ((h1 << 1) + gear[data[i + 2]!]!) | 0;
+      const h3 = ((h2 << 1) + gear[data[i + 3]!]!) | 0;
+      const h4 = ((h3 << 1) + gear[data[i + 4]!]!) | 0;
+      const h5 = ((h4 << 1) + gear[data[i + 5]!]!) | 0;
+      const h6 = ((h5 << 1) + gear[data[i + 6]!]!) | 0;
+      const h7 = ((h6 << 1) + gear[data[i + 7]!]!) | 0;
+      if (!((h0 & mask) && (h1 & mask) && (h2 & mask) && (h3 & mask) && (h4 & mask) && (h5 & mask) && (h6 & mask) && (h7 & mask))) break;
+      h = h7;
+    }
+    for (; i < end; i++) {
+      h = ((h << 1) + gear[data[i]!]!) | 0;
+      if ((h & mask) === 0) return i + 1;
+    }
+    if (end === limit) break;
   }
   if (limit === maxSize) return maxSize;
   return eof ? n : 0;
