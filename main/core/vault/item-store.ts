@@ -15,7 +15,7 @@ import { fileHead, fingerprint, fingerprintContent, fingerprintHead } from './fi
 import { NonceBudget, newItemKey, unwrapItemKey, wrapItemKey } from './item-crypto';
 import { all, get, run, sql, type Db } from './sql';
 import { FILE_ROLES, type FileRole, type NewFile, type NewItem, type PutResult } from './types';
-import { materializeVersion } from './version-rows';
+import { materializeVersion, updateItemRow } from './version-rows';
 
 /** A file given by path (folder backup reads it with large synchronous reads). */
 export interface PathFile {
@@ -329,12 +329,20 @@ function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen, added
     materializeVersion(db, p.existing.id);
     writeVersion(ctx, p, version, now);
     const i = p.item;
-    run(
-      db,
-      sql`UPDATE items SET occurred_at = ${i.occurredAt ?? null}, title = ${i.title ?? ''}, summary = ${summaryOf(i.text)}, body = ${i.text ?? ''},
-          fields = ${JSON.stringify(i.fields)}, lat = ${i.location?.lat ?? null}, lon = ${i.location?.lon ?? null}, personal = ${i.personal ? 1 : 0},
-          fingerprint = ${p.fp}, wrapped_key = ${p.wrappedKey}, key_uses = ${p.budget.uses}, version = ${version}, updated_at = ${now} WHERE id = ${p.itemId}`,
-    );
+    updateItemRow(db, p.itemId, {
+      occurredAt: i.occurredAt ?? null,
+      title: i.title ?? '',
+      summary: summaryOf(i.text),
+      body: i.text ?? '',
+      fields: JSON.stringify(i.fields),
+      lat: i.location?.lat ?? null,
+      lon: i.location?.lon ?? null,
+      personal: i.personal,
+      fingerprint: p.fp,
+      version,
+      now,
+      key: { wrapped: p.wrappedKey, uses: p.budget.uses },
+    });
     return { id: p.itemId, status: 'updated', version };
   }
   const fpHex = p.fp.toString('hex');

@@ -30,7 +30,7 @@ import { fingerprint, fingerprintContent } from './fingerprint';
 import { summaryOf, validateItem } from './item-store';
 import { get, run, sql } from './sql';
 import type { NewItem, PutResult } from './types';
-import { materializeVersion } from './version-rows';
+import { materializeVersion, updateItemRow } from './version-rows';
 
 /** A row-only item: a NewItem without files (one that has files is refused). */
 export type RecordItem = Omit<NewItem, 'files'>;
@@ -157,11 +157,7 @@ function storeOne(ctx: RecordContext, item: RecordItem, deviceId: string, newId:
       sql`INSERT INTO item_versions (item_id, version, occurred_at, title, summary, body, fields, lat, lon, fingerprint, created_at)
           VALUES (${existing.id}, ${version}, ${occurredAt}, ${title}, ${summary}, ${text}, ${fieldsJson}, ${lat}, ${lon}, ${fp}, ${now})`,
     );
-    run(
-      db,
-      sql`UPDATE items SET occurred_at = ${occurredAt}, title = ${title}, summary = ${summary}, body = ${text}, fields = ${fieldsJson}, lat = ${lat}, lon = ${lon},
-          personal = ${item.personal ? 1 : 0}, fingerprint = ${fp}, version = ${version}, updated_at = ${now} WHERE id = ${existing.id}`,
-    );
+    updateItemRow(db, existing.id, { occurredAt, title, summary, body: text, fields: fieldsJson, lat, lon, personal: item.personal, fingerprint: fp, version, now });
     return { id: existing.id, status: 'updated', version };
   }
   if (anyTombstone && get(db, sql`SELECT 1 AS x FROM tombstones WHERE fingerprint = ${fp}`)) return { id: '', status: 'tombstoned', version: 0 };
