@@ -63,6 +63,8 @@ export interface Timing {
   requests?: number;
   /** Held files the desktop had to spill to disk staging (0 when the agent keeps its window). */
   spilled?: number;
+  /** Held files received into reused memory instead of a fresh SharedArrayBuffer (session 6). */
+  reused?: number;
   /** Full GCs of this process during the run. */
   fullGcs: number;
 }
@@ -162,7 +164,7 @@ export async function networkSync(work: string, phone: string): Promise<Timing> 
     const gcCount = gcs();
     const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number; cpuMs: number; uploadRequests?: number };
     if (code !== 0 || s.acked !== s.needed) throw new Error(`sync incomplete: ${Buffer.concat(out).toString('utf8').slice(0, 400)}`);
-    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled, fullGcs: gcCount };
+    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled, reused: devices.sync.heldStats.reused, fullGcs: gcCount };
   } finally {
     await devices.close();
     vault.close();

@@ -12,6 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect, type PeerCertificate } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { normalizeFingerprint } from '../../main/core/devices/certificate';
+import { TLS13_CIPHERS } from '../../main/core/devices/wire';
 
 export class AgentError extends Error {
   constructor(
@@ -95,6 +96,7 @@ export class PinnedClient {
       ca: [ep.certPem],
       ALPNProtocols: [alpn],
       minVersion: 'TLSv1.3',
+      ciphers: TLS13_CIPHERS,
       rejectUnauthorized: true,
       checkServerIdentity: (_host: string, cert: PeerCertificate) => (cert.fingerprint256 && normalizeFingerprint(cert.fingerprint256) === expected ? undefined : mismatch()),
     } as ConstructorParameters<typeof Agent>[0]);

@@ -20,7 +20,7 @@ import type { PairedDevice } from './pairings-store';
 import { KeyedBuckets } from './rate-limit';
 import { routeDevice, routePair, type RouteContext } from './routes';
 import type { SyncService } from './sync-service';
-import { ALPN_PAIR, ALPN_SYNC, LIMITS, type PairRequest, type PairResponse } from './wire';
+import { ALPN_PAIR, ALPN_SYNC, LIMITS, TLS13_CIPHERS, type PairRequest, type PairResponse } from './wire';
 
 export interface GatewayLimits extends ConnectionCaps {
   handshakeTimeoutMs: number;
@@ -149,6 +149,9 @@ export class DeviceGateway {
       rejectUnauthorized: false, // trust is the pin, checked below; see the Note above
       ALPNProtocols: [ALPN_SYNC, ALPN_PAIR],
       minVersion: 'TLSv1.3',
+      // The desktop's order decides (AES-128-GCM first): see TLS13_CIPHERS.
+      ciphers: TLS13_CIPHERS,
+      honorCipherOrder: true,
       handshakeTimeout: l.handshakeTimeoutMs,
       headersTimeout: l.headersTimeoutMs,
       requestTimeout: l.requestTimeoutMs,

@@ -60,6 +60,11 @@ export class HashWorker {
     });
   }
 
+  /** Starts the worker ahead of the first digest (its start costs the event loop ~30 ms). */
+  warm(): void {
+    this.start();
+  }
+
   /** Stops the worker; digests still waiting are finished on this thread. */
   close(): void {
     this.inline = true;

@@ -105,6 +105,7 @@ export class DevicesService {
     });
     const status = await gw.start();
     this.gateway = gw;
+    this.sync.warmUp();
     return status;
   }
 

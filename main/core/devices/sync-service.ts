@@ -15,6 +15,7 @@ import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
 import { HashWorker } from './hash-worker';
+import { HeldMemory } from './held-memory';
 import { HeldUploads } from './held-uploads';
 import type { PairedDevice, PairingsStore } from './pairings-store';
 import type { IngestFile, IngestItem, IngestResult, IngestSink } from './sink';
@@ -77,24 +78,37 @@ export class SyncService {
   private readonly completeInMemory = new Map<string, number>();
   /** Whole files waiting in memory for their commit, keyed by staging name [Note: Held uploads]. */
   private readonly held: HeldUploads;
+  /** Shared memory that held files are received into, reused from file to file [Note: Held memory pool]. */
+  private readonly memory: HeldMemory;
   /** SHA-256 of held files, computed on a worker as each completes [Note: Hash worker]; keyed by staging name. */
   private readonly hasher = new HashWorker();
   private readonly digests = new Map<string, Promise<string>>();
 
   constructor(private readonly d: SyncDeps) {
-    this.held = new HeldUploads(d.heldBytes ?? 64 * 1024 * 1024, (name, data) => {
-      const w = d.staging.writer(name, 0);
-      try {
-        w.write(data);
-      } finally {
-        w.close();
-      }
-    });
+    const budget = d.heldBytes ?? 64 * 1024 * 1024;
+    this.memory = new HeldMemory(budget);
+    this.held = new HeldUploads(
+      budget,
+      (name, data) => {
+        const w = d.staging.writer(name, 0);
+        try {
+          w.write(data);
+        } finally {
+          w.close();
+        }
+      },
+      (data) => this.memory.give(data),
+    );
   }
 
-  /** Uploaded files held in memory until their commit: bytes now, files spilled to disk so far. */
-  get heldStats(): { bytes: number; spilled: number } {
-    return { bytes: this.held.bytes, spilled: this.held.spilled };
+  /** Uploaded files held in memory until their commit: bytes now, files spilled to disk so far, buffers reused. */
+  get heldStats(): { bytes: number; spilled: number; reused: number } {
+    return { bytes: this.held.bytes, spilled: this.held.spilled, reused: this.memory.reused };
+  }
+
+  /** Starts the hash worker now (the gateway is starting), so the first upload does not wait for it. */
+  warmUp(): void {
+    this.hasher.warm();
   }
 
   /** Forgets a staged or held upload's bytes (replaced, removed, damaged or stored). */
@@ -108,6 +122,7 @@ export class SyncService {
   /** Drops everything held in memory (the service is closing). */
   releaseHeld(): void {
     this.held.clear();
+    this.memory.clear();
     this.digests.clear();
     this.hasher.close();
   }
@@ -251,7 +266,7 @@ export class SyncService {
     let skip = row.received - range.start;
     // A file arriving whole in one range waits in memory for its commit [Note: Held uploads].
     const inMemory = row.received === 0 && range.start === 0 && range.length === row.size && this.held.reserve(row.size);
-    const sink = inMemory ? new MemoryRange(row.size) : new DiskRange(this.d.staging.writer(row.staging, row.received));
+    const sink = inMemory ? new MemoryRange(row.size, this.memory) : new DiskRange(this.d.staging.writer(row.staging, row.received));
     // A held file is hashed whole on the worker once complete; a range staged on disk is
     // hashed here as it arrives (a cut held range is re-read from staging at its commit).
     if (row.received === 0 && !inMemory) {
@@ -289,7 +304,11 @@ export class SyncService {
     try {
       if (sink instanceof MemoryRange && sink.bytes === row.size) {
         this.held.keep(row.staging, sink.data);
-        this.digests.set(row.staging, this.hasher.digest(sink.data));
+        // The worker reads the bytes in place: their memory is not reused until it is done.
+        const read = this.held.lend(row.staging);
+        const digest = this.hasher.digest(sink.data);
+        void digest.then(read);
+        this.digests.set(row.staging, digest);
         landed = row.size;
       } else {
         if (inMemory) this.held.unreserve(row.size);
@@ -366,12 +385,16 @@ export class SyncService {
         recorded = rows;
         return rows;
       };
-      for (const row of ready) this.held.pin(row.staging);
+      const unpins = ready.map((row) => this.held.pin(row.staging));
       let stored: IngestResult[];
       try {
         stored = await this.d.sink.putItems(batch, record);
+      } catch (e) {
+        // The vault's other seal jobs may still be reading these bytes: never reuse their memory.
+        for (const row of ready) this.held.noReuse(row.staging);
+        throw e;
       } finally {
-        for (const row of ready) this.held.unpin(row.staging);
+        for (const unpin of unpins) unpin();
       }
       const acks = recorded ?? (await this.turn(() => record(stored)));
       const bySource = new Map(stored.map((r) => [r.sourceKey, r]));
@@ -521,9 +544,13 @@ class MemoryRange {
   private readonly buf: Buffer;
   bytes = 0;
 
-  constructor(size: number) {
-    // Shared with the hash worker, which reads it in place once the file is complete.
-    this.buf = HashWorker.alloc(size);
+  constructor(
+    size: number,
+    private readonly memory: HeldMemory,
+  ) {
+    // Shared with the hash worker, which reads it in place once the file is complete;
+    // reused memory may hold an earlier file's bytes, which `bytes` never reaches past.
+    this.buf = memory.take(size);
   }
 
   /** The caller never writes past the declared range, which is the whole file. */
@@ -537,8 +564,13 @@ class MemoryRange {
 
   /** The range did not complete: its bytes go to disk staging from offset 0. */
   settle(open: () => ReturnType<UploadStaging['writer']>): { landed: number; error: unknown } {
-    if (this.bytes === 0) return { landed: 0, error: null };
-    return new DiskRange(open(), [this.data], this.bytes).settle();
+    try {
+      if (this.bytes === 0) return { landed: 0, error: null };
+      return new DiskRange(open(), [this.data], this.bytes).settle();
+    } finally {
+      // Written to staging synchronously (or not at all): nothing reads this memory any more.
+      this.memory.give(this.buf);
+    }
   }
 }
 

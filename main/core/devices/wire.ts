@@ -12,6 +12,14 @@ export const ALPN_SYNC = 'keepsake-sync/1';
 export const ALPN_PAIR = 'keepsake-pair/1';
 
 /**
+ * TLS 1.3 cipher suites in the order both ends prefer them: AES-128-GCM first (cheaper per
+ * byte than AES-256-GCM with AES-NI, and 128-bit keys are ample for a session that lives
+ * minutes; see docs/devices.md "TLS cipher"), the other two standard suites after it, so a
+ * device that lacks it still connects. Trust is the pinned certificate either way.
+ */
+export const TLS13_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+
+/**
  * Optional additions to protocol v1, listed by the desktop in `hello.features`. A device
  * uses one only when the desktop lists it; a desktop still serves devices that never do.
  */

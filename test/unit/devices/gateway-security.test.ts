@@ -1,11 +1,12 @@
 // Security row 34 and the TLS-layer pin against a real gateway on 127.0.0.1: unpinned
 // clients closed before any HTTP byte, pairing-only connections, oversized bodies and bad
 // range headers, huge headers, slowloris, 1,000 concurrent connections that leave paired
-// devices served, per-device caps, and unpairing.
+// devices served, per-device caps, the TLS 1.3 cipher the desktop picks, and unpairing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeepsakeAgent } from '../../../agent/src/agent';
 import { makeSelfSignedIdentity } from '../../../main/core/devices/certificate';
-import { ALPN_PAIR, ALPN_SYNC, PATHS } from '../../../main/core/devices/wire';
+import { connect } from 'node:tls';
+import { ALPN_PAIR, ALPN_SYNC, PATHS, TLS13_CIPHERS } from '../../../main/core/devices/wire';
 import { buildPhoneFolder } from './support/phone-fixture';
 import { pairedAgent, removeAll, startDesktop, tempDir, type Desktop } from './support/harness';
 import { tcpOpen, tlsOpen, untilClosed } from './support/raw-tls';
@@ -122,6 +123,24 @@ describe('gateway security', () => {
     const other = await pairedAgent(desktop, tempDir('keepsake-phone-'), 'Other phone');
     expect((await other.hello()).protocol).toBe(1);
     for (const s of mine) s?.destroy();
+  });
+
+  it('TLS 1.3 with AES-128-GCM by the desktop\'s choice; a device without it still connects', async () => {
+    const me = agent.state.state.identity;
+    const cipherWith = (ciphers?: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: desktop.port, ALPNProtocols: [ALPN_SYNC], rejectUnauthorized: false, key: me.keyPem, cert: me.certPem, ...(ciphers ? { ciphers } : {}) });
+        s.once('secureConnect', () => {
+          resolve(`${s.getProtocol() ?? ''} ${s.getCipher().name}`);
+          s.destroy();
+        });
+        s.once('error', reject);
+      });
+    // Node's default order puts AES-256-GCM first; the desktop's order wins.
+    expect(await cipherWith()).toBe('TLSv1.3 TLS_AES_128_GCM_SHA256');
+    expect(await cipherWith('TLS_AES_256_GCM_SHA384')).toBe('TLSv1.3 TLS_AES_256_GCM_SHA384');
+    expect(await cipherWith('TLS_CHACHA20_POLY1305_SHA256')).toBe('TLSv1.3 TLS_CHACHA20_POLY1305_SHA256');
+    expect(TLS13_CIPHERS.split(':')[0]).toBe('TLS_AES_128_GCM_SHA256'); // the agent's own preference
   });
 
   it('unpairing revokes the pin at once', async () => {

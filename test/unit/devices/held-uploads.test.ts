@@ -42,7 +42,7 @@ describe('held uploads', () => {
       expect(h.reserve(30)).toBe(true);
       h.keep(name, Buffer.alloc(30, fill));
     }
-    h.pin('a'); // being committed
+    const unpinA = h.pin('a'); // being committed
     expect(h.reserve(50)).toBe(true); // 90 + 50 > 100: 'b' (oldest unpinned) goes, then 'c'
     expect([...spilled.keys()]).toEqual(['b', 'c']);
     expect(spilled.get('b')).toEqual(Buffer.alloc(30, 2));
@@ -52,7 +52,7 @@ describe('held uploads', () => {
     expect(h.bytes).toBe(80);
     // Nothing spillable is left: a file that cannot fit is refused, not squeezed in.
     expect(h.reserve(30)).toBe(false);
-    h.unpin('a');
+    unpinA();
     expect(h.reserve(30)).toBe(true);
     expect([...spilled.keys()]).toEqual(['b', 'c', 'a']);
   });
