@@ -127,6 +127,7 @@ describe('gateway security', () => {
 
   it('TLS 1.3 with AES-128-GCM by the desktop\'s choice; a device without it still connects', async () => {
     const me = agent.state.state.identity;
+    if (!me) throw new Error('the agent has no identity');
     const cipherWith = (ciphers?: string): Promise<string> =>
       new Promise((resolve, reject) => {
         const s = connect({ host: '127.0.0.1', port: desktop.port, ALPNProtocols: [ALPN_SYNC], rejectUnauthorized: false, key: me.keyPem, cert: me.certPem, ...(ciphers ? { ciphers } : {}) });
