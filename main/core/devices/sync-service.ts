@@ -10,7 +10,7 @@
 // never point at an item that was rolled back. A batch with an export writes it just
 // after its records, in its own transaction, as before.
 import { createHash, type Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, finished } from 'node:stream';
 import { KeepsakeError } from '../../../common/errors';
 import type { Log } from '../log';
 import type { ConsentGate } from './consent';
@@ -280,7 +280,7 @@ export class SyncService {
     let hashed = 0;
     let failure: unknown = null;
     try {
-      for await (const chunk of body) {
+      await eachChunk(body, (chunk) => {
         seen += chunk.length;
         if (seen > range.length) throw new KeepsakeError('BAD_INPUT', 'The upload sent more bytes than its range declared.');
         let part = chunk;
@@ -294,7 +294,7 @@ export class SyncService {
           hashed += part.length;
           sink.write(part);
         }
-      }
+      });
     } catch (e) {
       failure = e;
     }
@@ -522,6 +522,41 @@ export class SyncService {
 }
 
 type AckRow = Parameters<SyncStore['recordAcks']>[1][number];
+
+/**
+ * Calls `fn` with each chunk of a body, in order. A request body (a Readable) is read with
+ * 'data' events: a photo arrives as ~16 KiB TLS records, and an async iterator's promise
+ * and read() per record cost ~3 µs each (~20 ms per 100 MB) for nothing. As with
+ * for-await: a throwing `fn` stops reading and destroys the body, and a body that errors
+ * or closes before its end rejects (a cut connection).
+ */
+export function eachChunk(body: AsyncIterable<Buffer>, fn: (chunk: Buffer) => void): Promise<void> {
+  if (!(body instanceof Readable)) {
+    return (async () => {
+      for await (const chunk of body) fn(chunk);
+    })();
+  }
+  return new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const onData = (chunk: Buffer): void => {
+      try {
+        fn(chunk);
+      } catch (e) {
+        failed = true;
+        body.off('data', onData);
+        body.destroy();
+        reject(e as Error);
+      }
+    };
+    body.on('data', onData);
+    finished(body, (err) => {
+      if (failed) return;
+      body.off('data', onData);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
 
 /** The ack rows for a commit's stored, duplicate and tombstoned items. */
 function ackRows(ready: UploadRow[], stored: IngestResult[]): AckRow[] {
