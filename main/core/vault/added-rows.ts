@@ -9,25 +9,16 @@
 // picked itself — so file_chunks can point at them in bulk too.
 import type { ChunkRef } from './chunk-sink';
 import { get, run, sql, type Db } from './sql';
+import type { ItemContent } from './version-rows';
 
 /** Rows per statement (each statement's JSON stays around a megabyte). */
 const ROWS_PER_STATEMENT = 4000;
 
-export interface AddedItem {
+export interface AddedItem extends ItemContent {
   itemId: string;
   category: string;
   deviceId: string;
   sourceKey: string;
-  personal: boolean;
-  occurredAt: number | null;
-  title: string;
-  summary: string;
-  body: string;
-  /** The fields, already as JSON text. */
-  fields: string;
-  lat: number | null;
-  lon: number | null;
-  fingerprint: Buffer;
   wrappedKey: Buffer;
   keyUses: number;
   now: number;

@@ -30,8 +30,8 @@ export function materializeDeviceVersions(db: Db, deviceId: string): void {
   );
 }
 
-/** The new current version's content, written into the items row by updateItemRow(). */
-export interface CurrentVersion {
+/** An items row's content as the writers hold it (added-rows.ts for new items, updateItemRow for new versions). */
+export interface ItemContent {
   occurredAt: number | null;
   title: string;
   summary: string;
@@ -42,6 +42,10 @@ export interface CurrentVersion {
   lon: number | null;
   personal: boolean;
   fingerprint: Buffer;
+}
+
+/** The new current version, written into the items row by updateItemRow(). */
+export interface CurrentVersion extends ItemContent {
   version: number;
   now: number;
   /** The item's wrapped data key and its nonce count, when this version sealed anything. */
