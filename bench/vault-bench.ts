@@ -68,8 +68,9 @@ function procFigures(pid: number): { cpu: number; rssMb: number } {
 }
 
 /**
- * Times the pre-bundled CLI (what an installed keepsake runs): built here so it matches the
- * sources. With `session`, its own vault and a private runtime folder; `unlock --session`
+ * Times the pre-bundled CLI as an installed keepsake runs it: built here so it matches the
+ * sources, and started as a program (bin/keepsake.mjs's first line gives Node its memory
+ * settings; `node bin/keepsake.mjs` would skip them). With `session`, its own vault and a private runtime folder; `unlock --session`
  * runs once after init and the phases run with no passphrase in their environment.
  */
 function keepsakeTool(work: string, data: string, session = false): Tool {
@@ -85,21 +86,21 @@ function keepsakeTool(work: string, data: string, session = false): Tool {
     init: () => {
       buildCliOnce();
       mkdirSync(runtime, { recursive: true, mode: 0o700 });
-      timed(process.execPath, [cli, 'init'], withPass);
+      timed(cli, ['init'], withPass);
       if (!session) return;
-      const m = timed(process.execPath, [cli, 'unlock', '--session'], withPass);
+      const m = timed(cli, ['unlock', '--session'], withPass);
       const status = spawnSync(process.execPath, [cli, 'unlock', '--status', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
       holder = (JSON.parse(status.stdout) as { session: { pid?: number } }).session.pid ?? 0;
       if (!holder) throw new Error('keepsake unlock --session did not leave a session running');
       console.log(`  ${name} unlock --session (once): ${m.seconds.toFixed(2)} s wall ${m.cpu.toFixed(2)} s CPU ${m.rssMb.toFixed(0)} MB RSS; load ${loadavg()[0]!.toFixed(1)}`);
     },
-    backup: () => timed(process.execPath, [cli, 'backup', data], env),
-    restore: (t) => timed(process.execPath, [cli, 'restore', 'latest', t], env),
-    check: () => timed(process.execPath, [cli, 'check', '--read-data'], env),
+    backup: () => timed(cli, ['backup', data], env),
+    restore: (t) => timed(cli, ['restore', 'latest', t], env),
+    check: () => timed(cli, ['check', '--read-data'], env),
     finish: () => {
       if (!session || !holder) return;
       const h = procFigures(holder);
-      timed(process.execPath, [cli, 'lock'], env);
+      timed(cli, ['lock'], env);
       console.log(`  session holder over the whole run: ${h.cpu.toFixed(2)} s CPU, ${h.rssMb.toFixed(0)} MB peak RSS (a separate process, not in the column)`);
     },
   };
