@@ -11,24 +11,20 @@ import { pseudoRandom, SMALL_CHUNKS } from './helpers';
 
 const FIXTURES = '/work/shared/fixtures';
 
-/** The cut-point search as shipped until session 5, one byte per step (the reference). */
+/**
+ * The cut points of sessions 1–5, one byte per step, written as their definition: the
+ * first position from minSize on (below maxSize) whose gear hash, rolled from minSize,
+ * has the top bits of its region's mask clear (the stricter mask below avgSize).
+ */
 function cutPointOneByte(data: Uint8Array, eof: boolean, gear: Int32Array, maskS: number, maskL: number, minSize: number, avgSize: number, maxSize: number): number {
-  const n = data.length;
-  if (n <= minSize) return eof ? n : 0;
-  const limit = Math.min(n, maxSize);
-  const normal = Math.min(limit, avgSize);
-  let h = 0;
-  let i = minSize;
-  for (; i < normal; i++) {
-    h = ((h << 1) + gear[data[i]!]!) | 0;
-    if ((h & maskS) === 0) return i + 1;
+  if (data.length <= minSize) return eof ? data.length : 0;
+  let hash = 0;
+  for (let at = minSize; at < data.length && at < maxSize; at++) {
+    hash = ((hash << 1) + gear[data[at]!]!) | 0;
+    if ((hash & (at < avgSize ? maskS : maskL)) === 0) return at + 1;
   }
-  for (; i < limit; i++) {
-    h = ((h << 1) + gear[data[i]!]!) | 0;
-    if ((h & maskL) === 0) return i + 1;
-  }
-  if (limit === maxSize) return maxSize;
-  return eof ? n : 0;
+  if (data.length >= maxSize) return maxSize;
+  return eof ? data.length : 0;
 }
 
 type Cut = typeof cutPoint;
