@@ -4,7 +4,8 @@
 // Local ingest is measured two ways: files handed to the sink as streams (the figure of
 // earlier sessions) and as whole buffers (what the gateway now hands the vault for a
 // held upload — the stricter comparison, since the vault cuts a buffer without copying).
-// `npm run bench -- --only devices --size 200` (MB; default 200).
+// `npm run bench -- --only devices --size 200` (MB; default 200). `--size 1000` runs the
+// vault bench's phone-like ~1 GB scale (1,093 files, 1,050 MB), where fixed costs weigh less.
 import { readFileSync, readdirSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -226,7 +227,7 @@ export const devicesSection: BenchSection = {
     const gatewayCpu = median(nets.map((t) => t.cpu));
     const agentCpu = median(nets.map((t) => t.agentCpu ?? 0));
     const pct = (a: number, b: number): string => `${((a / b - 1) * 100).toFixed(1)} %`;
-    console.log(`desktop CPU (all threads): local ingest ${localCpu.toFixed(2)} s (streams) / ${bufCpu.toFixed(2)} s (buffers), gateway ${gatewayCpu.toFixed(2)} s (${pct(gatewayCpu, localCpu)} / ${pct(gatewayCpu, bufCpu)}); agent process ${agentCpu.toFixed(2)} s (start-up included), ${median(nets.map((t) => t.requests ?? 0))} upload requests, ${median(nets.map((t) => t.spilled ?? 0))} held files spilled to disk`);
+    console.log(`desktop CPU (all threads): local ingest ${localCpu.toFixed(2)} s (streams) / ${bufCpu.toFixed(2)} s (buffers), gateway ${gatewayCpu.toFixed(2)} s (${pct(gatewayCpu, localCpu)} / ${pct(gatewayCpu, bufCpu)}); agent process ${agentCpu.toFixed(2)} s (start-up included), ${median(nets.map((t) => t.requests ?? 0))} upload requests, ${median(nets.map((t) => t.spilled ?? 0))} held files spilled to disk, ${median(nets.map((t) => t.reused ?? 0))} received into reused memory`);
     console.log(`full GCs per run (this process): local streams ${locals.map((t) => t.fullGcs).join(' ')}, buffers ${buffered.map((t) => t.fullGcs).join(' ')}, gateway ${nets.map((t) => t.fullGcs).join(' ')}`);
 
     // The same three modes again, each run in a fresh process after one warm-up run of the
