@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2
 // The `keepsake` command. Two ways to load the CLI:
 //  - the pre-bundled CLI, dist/cli/keepsake.mjs (`npm run build` or scripts/build-cli.mjs
 //    writes it): plain ESM, no loader — ~0.1 s CPU and ~50 MB to start instead of
@@ -12,10 +12,11 @@
 // mtime under main/ and common/) costs about what the bundle saves.
 // The first line sets two memory settings for the installed command (npm links this file,
 // so the kernel reads that line; npm's Windows shim reads it too): V8's young generation
-// capped at 1 MiB per semi-space instead of 16, and glibc's malloc kept to two arenas
+// capped at 2 MiB per semi-space instead of 16, and glibc's malloc kept to two arenas
 // instead of one per thread that ever allocated. Measured on the 1 GB set with a CLI
 // session (docs/performance.md, "Session 6: memory and the chunker"): peak RSS of a first
-// backup −35 to −55 MB, of a restore or a full-read check −25 MB, CPU within the noise.
+// backup −30 to −45 MB, of a full-read check −15 to −20 MB, CPU within the noise (1 MiB
+// saved a little more but cost up to 10 % more user CPU in the first backup).
 // Both must be set before the process starts (V8 sizes its heap and glibc reads its
 // tunables at start-up), and a re-exec would cost a second Node process; `node
 // bin/keepsake.mjs …` runs without them.

@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ks-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bin/keepsake.mjs run as a program', () => {
-  it('starts Node with a 1 MiB semi-space and two malloc arenas, and runs the command', () => {
+  it('starts Node with a 2 MiB semi-space and two malloc arenas, and runs the command', () => {
     // a preload (NODE_OPTIONS reaches the process the first line starts) records what it got
     const probe = join(dir, 'probe.cjs');
     const seen = join(dir, 'seen.json');
@@ -24,12 +24,12 @@ describe('bin/keepsake.mjs run as a program', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const got = JSON.parse(readFileSync(seen, 'utf8')) as { execArgv: string[]; arenas: string | null };
-    expect(got.execArgv).toContain('--max-semi-space-size=1');
+    expect(got.execArgv).toContain('--max-semi-space-size=2');
     expect(got.arenas).toBe('2');
   });
 
   it('keeps the settings on its first line, the only place the kernel and npm read them', () => {
     const first = readFileSync(BIN, 'utf8').split('\n', 1)[0];
-    expect(first).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1');
+    expect(first).toBe('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2');
   });
 });
