@@ -68,7 +68,27 @@ export interface Timing {
   reused?: number;
   /** Full GCs of this process during the run. */
   fullGcs: number;
+  /**
+   * CPU seconds of the main thread alone (the gateway's event loop: TLS, HTTP, receiving,
+   * the vault's bookkeeping), from /proc/thread-self/schedstat; absent where there is no /proc.
+   * Steadier than the whole process's on a shared machine: no seal workers, no GC helpers.
+   */
+  mainCpu?: number;
 }
+
+/** CPU seconds this thread has run so far (Linux), or null. */
+function threadCpu(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return null;
+  }
+}
+
+const mainCpuSince = (t0: number | null): { mainCpu?: number } => {
+  const t1 = threadCpu();
+  return t0 === null || t1 === null ? {} : { mainCpu: t1 - t0 };
+};
 
 /**
  * Full (mark-compact) GCs of this process during a run, counted by a perf_hooks observer
@@ -112,6 +132,7 @@ export async function localIngest(work: string, phone: string, mode: 'stream' | 
     const scanned = await scanPhone(phone, {});
     const gcs = fullGcs.start();
     const c0 = process.cpuUsage();
+    const m0 = threadCpu();
     const t0 = performance.now();
     for (let i = 0; i < scanned.length; i += 200) {
       const batch: IngestItem[] = scanned.slice(i, i + 200).map((f) => ({
@@ -132,7 +153,7 @@ export async function localIngest(work: string, phone: string, mode: 'stream' | 
       }));
       await sink.putItems(batch);
     }
-    return { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), fullGcs: gcs() };
+    return { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0), ...mainCpuSince(m0), fullGcs: gcs() };
   } finally {
     vault.close();
   }
@@ -156,16 +177,18 @@ export async function networkSync(work: string, phone: string): Promise<Timing> 
     // KEEPSAKE_BENCH_AGENT_NODE_ARGS: extra node flags for the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
     const gcs = fullGcs.start();
     const c0 = process.cpuUsage();
+    const m0 = threadCpu();
     const nodeArgs = (process.env.KEEPSAKE_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, '..', 'bin', 'keepsake-agent.mjs'), 'sync', '--phone', phone, '--state', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
     const cpu = cpuSince(c0);
+    const main = mainCpuSince(m0);
     const gcCount = gcs();
     const s = JSON.parse(Buffer.concat(out).toString('utf8')) as { durationMs: number; acked: number; needed: number; cpuMs: number; uploadRequests?: number };
     if (code !== 0 || s.acked !== s.needed) throw new Error(`sync incomplete: ${Buffer.concat(out).toString('utf8').slice(0, 400)}`);
-    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled, reused: devices.sync.heldStats.reused, fullGcs: gcCount };
+    return { wall: s.durationMs / 1000, cpu, agentCpu: s.cpuMs / 1000, requests: s.uploadRequests ?? 0, spilled: devices.sync.heldStats.spilled, reused: devices.sync.heldStats.reused, ...main, fullGcs: gcCount };
   } finally {
     await devices.close();
     vault.close();
@@ -248,6 +271,8 @@ export const devicesSection: BenchSection = {
       return `${c.toFixed(1)} % ${c <= 25 ? 'OK' : 'OVER'}`;
     };
     console.log(`network path cost (target ≤ 25 %): wall vs streams ${cost(iso(isolated.sync, 'wall'), iso(isolated.stream, 'wall'))}, vs buffers ${cost(iso(isolated.sync, 'wall'), iso(isolated.buffer, 'wall'))}; desktop CPU ${iso(isolated.sync, 'cpu').toFixed(2)} s vs ${iso(isolated.stream, 'cpu').toFixed(2)} / ${iso(isolated.buffer, 'cpu').toFixed(2)} s: vs streams ${cost(iso(isolated.sync, 'cpu'), iso(isolated.stream, 'cpu'))}, vs buffers ${cost(iso(isolated.sync, 'cpu'), iso(isolated.buffer, 'cpu'))}`);
+    const mainOf = (xs: Timing[]): string => (xs.every((t) => t.mainCpu !== undefined) ? `${median(xs.map((t) => t.mainCpu as number)).toFixed(2)} s` : 'n/a');
+    console.log(`main thread CPU (the event loop alone, steadier under load): local ingest ${mainOf(isolated.stream)} (streams) / ${mainOf(isolated.buffer)} (buffers), gateway ${mainOf(isolated.sync)}; held files into reused memory ${median(isolated.sync.map((t) => t.reused ?? 0))}`);
     console.log(`load average (1 min) at the end: ${(loadavg()[0] ?? 0).toFixed(2)}`);
     rmSync(work, { recursive: true, force: true });
   },
