@@ -54,7 +54,7 @@ describe('HashWorker', () => {
 
   it('a worker that dies hands its waiting digests back to this thread', async () => {
     const w = make();
-    const first = sharedCopy(randomBytes(200_000));
+    const first = sharedCopy(randomBytes(1_000_000));
     expect(await w.digest(first)).toBe(sha(first)); // the worker is running
     const inner = (w as unknown as { worker: { terminate(): Promise<number> } | null }).worker;
     expect(inner).not.toBeNull();

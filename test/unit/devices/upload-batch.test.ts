@@ -3,7 +3,8 @@
 // request and everything lands bit-identical; an agent that never batches is still
 // served; a file refused in its slot does not stop the others; malformed batches get a
 // plain answer; and bytes that do not match the manifest's SHA-256 are refused at the
-// commit whether the file was held in memory (hashed on the worker) or staged on disk.
+// commit whether the file was held in memory (hashed on the worker, or here when small)
+// or staged on disk.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -176,14 +177,15 @@ describe('upload batches', () => {
   });
 
   it.each([
-    ['held in memory (hashed on the worker)', undefined],
-    ['staged on disk (hashed as it arrives)', 0],
-  ] as const)('bytes that do not match the manifest are refused at the commit: %s', async (_label, heldBytes) => {
+    ['held in memory (hashed on the worker)', undefined, 1_000_000],
+    ['held in memory, small (hashed here: cheaper than the post to the worker)', undefined, 300_000],
+    ['staged on disk (hashed as it arrives)', 0, 300_000],
+  ] as const)('bytes that do not match the manifest are refused at the commit: %s', async (_label, heldBytes, size) => {
     desktop = await startDesktop(heldBytes === undefined ? {} : { heldBytes });
     const { phone } = phoneWith([]);
     const agent = await pairedAgent(desktop, phone);
     const c = rawClient(agent);
-    const right = randomBytes(300_000);
+    const right = randomBytes(size);
     const wrong = Buffer.from(right);
     wrong[123_456] = (wrong[123_456] ?? 0) ^ 1; // one bit flipped in transit
     await c.json('POST', PATHS.manifest, { items: [entry('shot.png', right)], removed: [] });
