@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Category } from '../../../common/domain';
 import { KeepsakeError } from '../../../common/errors';
-import { AddedRows, bulkSafe } from './added-rows';
+import { AddedRows } from './added-rows';
 import { ChunkSink, type ChunkRef, type SmallFileResult } from './chunk-sink';
 import { saveBudgets, type VaultContext } from './context';
 import { fileHead, fingerprint, fingerprintContent, fingerprintHead } from './fingerprint';
@@ -360,45 +360,28 @@ function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen, added
     added.addTwinSource(p.deviceId, p.item.sourceKey, pendingTwin, now);
     return { id: pendingTwin, status: 'duplicate', version: 1 };
   }
+  // written with the batch's other added items at the end of the commit (added-rows.ts)
   const i = p.item;
-  const title = i.title ?? '';
-  const body = i.text ?? '';
-  const summary = summaryOf(i.text);
-  const fields = JSON.stringify(i.fields);
-  if (bulkSafe([title, body, summary, fields, p.deviceId, i.sourceKey, i.category, ...p.files.flatMap((f) => [f.name, f.mime, f.role])])) {
-    // written with the batch's other added items at the end of the commit (added-rows.ts)
-    added.add({
-      itemId: p.itemId,
-      category: i.category,
-      deviceId: p.deviceId,
-      sourceKey: i.sourceKey,
-      personal: i.personal,
-      occurredAt: i.occurredAt ?? null,
-      title,
-      summary,
-      body,
-      fields,
-      lat: i.location?.lat ?? null,
-      lon: i.location?.lon ?? null,
-      fingerprint: p.fp,
-      wrappedKey: p.wrappedKey,
-      keyUses: p.budget.uses,
-      now,
-      files: p.files,
-    });
-    seen.inItems.add(fpHex);
-    return { id: p.itemId, status: 'added', version: 1 };
-  }
-  run(
-    db,
-    sql`INSERT INTO items (id, category, device_id, personal, occurred_at, title, summary, body, fields, lat, lon, fingerprint, wrapped_key, key_uses, version, created_at, updated_at)
-        VALUES (${p.itemId}, ${i.category}, ${p.deviceId}, ${i.personal ? 1 : 0}, ${i.occurredAt ?? null}, ${i.title ?? ''}, ${summaryOf(i.text)}, ${i.text ?? ''},
-                ${JSON.stringify(i.fields)}, ${i.location?.lat ?? null}, ${i.location?.lon ?? null}, ${p.fp}, ${p.wrappedKey}, ${p.budget.uses}, 1, ${now}, ${now})`,
-  );
+  added.add({
+    itemId: p.itemId,
+    category: i.category,
+    deviceId: p.deviceId,
+    sourceKey: i.sourceKey,
+    personal: i.personal,
+    occurredAt: i.occurredAt ?? null,
+    title: i.title ?? '',
+    summary: summaryOf(i.text),
+    body: i.text ?? '',
+    fields: JSON.stringify(i.fields),
+    lat: i.location?.lat ?? null,
+    lon: i.location?.lon ?? null,
+    fingerprint: p.fp,
+    wrappedKey: p.wrappedKey,
+    keyUses: p.budget.uses,
+    now,
+    files: p.files,
+  });
   seen.inItems.add(fpHex);
-  writeVersion(ctx, p, 1, now);
-  run(db, sql`INSERT INTO item_sources (device_id, source_key, item_id, first_seen_at) VALUES (${p.deviceId}, ${i.sourceKey}, ${p.itemId}, ${now})`);
-  run(db, sql`INSERT INTO copies (item_id, location_id, state, since, last_verified, encryption) VALUES (${p.itemId}, 1, 'present', ${now}, ${now}, 'aes-256-gcm/item-key')`);
   return { id: p.itemId, status: 'added', version: 1 };
 }
 

@@ -91,7 +91,7 @@ describe('added items written in bulk (added-rows.ts)', () => {
     const half = pseudoRandom(150_000, 70);
     const twice = Buffer.concat([half, half]); // the second half cuts into the same chunks again
     const thumb = pseudoRandom(3000, 71);
-    const lone = 'bad\ud800name.jpg'; // a lone surrogate: this item is written on its own
+    const lone = 'bad\ud800name.jpg'; // a lone surrogate, bound like any other string
     const results = await vault.putItems([
       photo('r', 'r.jpg', twice, { text: 'first line\n  second  line', location: { lat: 48.5, lon: -3.25 }, occurredAt: 1_700_000_000_123 }),
       { ...photo('m', 'm.jpg', pseudoRandom(40_000, 72)), files: [
