@@ -15,7 +15,8 @@ import { putItems, type IngestItem } from './item-store';
 import { writeHead } from './head-file';
 import { restoreSnapshot as restoreWithOptions } from './snapshot-restore';
 import { writeSnapshot, type SnapshotEntry } from './snapshots';
-import { all, run, sql } from './sql';
+import { insertRows } from './added-rows';
+import { all, sql, type SqlValue } from './sql';
 import type { BackupReport } from './types';
 import { withCacheSize } from './index-db';
 
@@ -24,7 +25,6 @@ import { withCacheSize } from './index-db';
 // resumes at the last committed batch, so this is also the most work a kill can lose.
 const BATCH_BYTES = 256 * 1024 * 1024;
 const BATCH_ITEMS = 5000;
-const CACHE_ROWS_PER_STATEMENT = 5000;
 /** SQLite page cache during a backup, in KiB. */
 const BACKUP_CACHE_KIB = 8192;
 
@@ -91,25 +91,23 @@ async function backupInto(ctx: VaultContext, dir: string, control?: Pick<JobCont
       ctx,
       current.map((b) => b.item),
       (db, results) => {
-        const rows: Array<[string, number, string, string, string, number]> = [];
+        const rows: SqlValue[] = [];
         results.forEach((r, i) => {
           const f = current[i]!.f;
           report[r.status]++;
           if (r.status === 'tombstoned') return;
           entries.push({ itemId: r.id, version: r.version, path: f.rel, mode: f.mode, mtimeMs: f.mtimeMs });
-          rows.push([f.rel, f.size, f.mtimeNs, f.inode, r.id, r.version]);
+          rows.push(root, f.rel, f.size, f.mtimeNs, f.inode, r.id, r.version);
         });
-        // the batch's cache rows in a few statements (one bound JSON array each), like the
+        // the batch's cache rows in a few statements (added-rows.ts insertRows), like the
         // snapshot rows: a statement per small file was a measurable part of a first backup
-        for (let i = 0; i < rows.length; i += CACHE_ROWS_PER_STATEMENT) {
-          run(
-            db,
-            sql`INSERT INTO file_cache (root, path, size, mtime_ns, inode, item_id, version)
-                SELECT ${root}, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5
-                FROM json_each(${JSON.stringify(rows.slice(i, i + CACHE_ROWS_PER_STATEMENT))}) j WHERE true
-                ON CONFLICT (root, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode, item_id = excluded.item_id, version = excluded.version`,
-          );
-        }
+        insertRows(
+          db,
+          sql`INSERT INTO file_cache (root, path, size, mtime_ns, inode, item_id, version) VALUES`,
+          '(?, ?, ?, ?, ?, ?, ?)',
+          rows,
+          'ON CONFLICT (root, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode, item_id = excluded.item_id, version = excluded.version',
+        );
         // every other entry is known by now: unchanged files were listed as the walk went
         if (last) report.snapshotId = writeSnapshot(db, ctx.now(), snapshotMeta, entries);
       },

@@ -3,11 +3,10 @@
 // highest one so a rolled-back index (an older copy put back) can be noticed.
 import type { VaultContext } from './context';
 import { writeHead } from './head-file';
-import { all, get, run, sql, type Db } from './sql';
+import { insertRows } from './added-rows';
+import { all, get, run, sql, type Db, type SqlValue } from './sql';
 import type { SnapshotInfo } from './types';
 import { materializeDeviceVersions } from './version-rows';
-
-const SNAPSHOT_ROWS_PER_STATEMENT = 5000;
 
 export interface SnapshotEntry {
   itemId: string;
@@ -22,17 +21,12 @@ export function writeSnapshot(db: Db, now: number, meta: { deviceId: string; kin
   const id = Number(
     run(db, sql`INSERT INTO snapshots (device_id, kind, label, source, created_at) VALUES (${meta.deviceId}, ${meta.kind}, ${meta.label}, ${meta.source}, ${now})`).lastInsertRowid,
   );
-  // Thousands of rows per statement (as one JSON array parameter, still bound, never
-  // spliced into the SQL text): a statement per row cost more in call overhead than in SQLite.
-  for (let i = 0; i < entries.length; i += SNAPSHOT_ROWS_PER_STATEMENT) {
-    const rows = JSON.stringify(entries.slice(i, i + SNAPSHOT_ROWS_PER_STATEMENT).map((e) => [e.itemId, e.version, e.path, e.mode, e.mtimeMs]));
-    run(
-      db,
-      sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path, mode, mtime_ms)
-          SELECT ${id}, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(${rows}) j WHERE true
-          ON CONFLICT (snapshot_id, item_id, path) DO NOTHING`,
-    );
-  }
+  // Many rows per statement (added-rows.ts insertRows: bound parameters, never spliced into
+  // the SQL text): a statement per row cost more in call overhead than in SQLite, and a JSON
+  // array per statement more in building and parsing it again than the rows themselves.
+  const rows: SqlValue[] = [];
+  for (const e of entries) rows.push(id, e.itemId, e.version, e.path, e.mode, e.mtimeMs);
+  insertRows(db, sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path, mode, mtime_ms) VALUES`, '(?, ?, ?, ?, ?, ?)', rows, 'ON CONFLICT (snapshot_id, item_id, path) DO NOTHING');
   const totals = get<{ n: number; bytes: number | null }>(
     db,
     sql`SELECT count(*) AS n, sum(f.size) AS bytes FROM snapshot_items s LEFT JOIN files f ON f.item_id = s.item_id AND f.version = s.version AND f.role = 'original' AND f.ordinal = 0
