@@ -15,7 +15,7 @@ import { fileHead, fingerprint, fingerprintContent, fingerprintHead } from './fi
 import { NonceBudget, newItemKey, unwrapItemKey, wrapItemKey } from './item-crypto';
 import { all, get, run, sql, type Db } from './sql';
 import { FILE_ROLES, type FileRole, type NewFile, type NewItem, type PutResult } from './types';
-import { materializeVersion, updateItemRow } from './version-rows';
+import { materializeVersion, updateItemRow, type ItemContent } from './version-rows';
 
 /** A file given by path (folder backup reads it with large synchronous reads). */
 export interface PathFile {
@@ -328,21 +328,7 @@ function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen, added
     // A record stored in bulk has no row for its current version yet (version-rows.ts).
     materializeVersion(db, p.existing.id);
     writeVersion(ctx, p, version, now);
-    const i = p.item;
-    updateItemRow(db, p.itemId, {
-      occurredAt: i.occurredAt ?? null,
-      title: i.title ?? '',
-      summary: summaryOf(i.text),
-      body: i.text ?? '',
-      fields: JSON.stringify(i.fields),
-      lat: i.location?.lat ?? null,
-      lon: i.location?.lon ?? null,
-      personal: i.personal,
-      fingerprint: p.fp,
-      version,
-      now,
-      key: { wrapped: p.wrappedKey, uses: p.budget.uses },
-    });
+    updateItemRow(db, p.itemId, { ...contentOf(p), version, now, key: { wrapped: p.wrappedKey, uses: p.budget.uses } });
     return { id: p.itemId, status: 'updated', version };
   }
   const fpHex = p.fp.toString('hex');
@@ -361,21 +347,12 @@ function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen, added
     return { id: pendingTwin, status: 'duplicate', version: 1 };
   }
   // written with the batch's other added items at the end of the commit (added-rows.ts)
-  const i = p.item;
   added.add({
+    ...contentOf(p),
     itemId: p.itemId,
-    category: i.category,
+    category: p.item.category,
     deviceId: p.deviceId,
-    sourceKey: i.sourceKey,
-    personal: i.personal,
-    occurredAt: i.occurredAt ?? null,
-    title: i.title ?? '',
-    summary: summaryOf(i.text),
-    body: i.text ?? '',
-    fields: JSON.stringify(i.fields),
-    lat: i.location?.lat ?? null,
-    lon: i.location?.lon ?? null,
-    fingerprint: p.fp,
+    sourceKey: p.item.sourceKey,
     wrappedKey: p.wrappedKey,
     keyUses: p.budget.uses,
     now,
@@ -383,6 +360,22 @@ function commitOne(ctx: VaultContext, p: Prepared, seen: FingerprintsSeen, added
   });
   seen.inItems.add(fpHex);
   return { id: p.itemId, status: 'added', version: 1 };
+}
+
+/** The item's content as its items row (and version row) hold it. */
+function contentOf(p: Prepared): ItemContent {
+  const i = p.item;
+  return {
+    occurredAt: i.occurredAt ?? null,
+    title: i.title ?? '',
+    summary: summaryOf(i.text),
+    body: i.text ?? '',
+    fields: JSON.stringify(i.fields),
+    lat: i.location?.lat ?? null,
+    lon: i.location?.lon ?? null,
+    personal: i.personal,
+    fingerprint: p.fp,
+  };
 }
 
 function writeVersion(ctx: VaultContext, p: Prepared, version: number, now: number): void {
