@@ -11,7 +11,7 @@ import { chunkAad, chunkId, seal, type NonceBudget } from './item-crypto';
 import type { VaultContext } from './context';
 import { ioError } from './durable-fs';
 import { PACK_TARGET_BYTES, PackWriter, type WrittenPack } from './pack-store';
-import type { SmallResult } from './seal-pool';
+import { freeNow, type SmallResult } from './seal-pool';
 import { all, get, sql } from './sql';
 
 /** Queued pack bytes above which the reader waits for the disk (see throttle()). */
@@ -72,6 +72,13 @@ export class ChunkSink {
   private smallQueue: SmallRequest[] = [];
   private smallScheduled = false;
   private readonly smallInFlight = new Set<Promise<void>>();
+  /**
+   * Memory the seal workers sent (sealed chunks, small-file batches) already placed in a
+   * pack, and the finished packs whose writes may still read it: freed with freeNow once
+   * no write of this batch is in flight, not left for V8's full GCs (see freeNow).
+   */
+  private spent: ArrayBufferLike[] = [];
+  private rolled: PackWriter[] = [];
   bytesIn = 0;
 
   constructor(private readonly ctx: VaultContext) {}
@@ -171,6 +178,7 @@ export class ChunkSink {
     try {
       for (;;) {
         const next = await chunks.next();
+        this.freeSpent(); // the writes of the chunks placed before have mostly finished by now
         if (next.done) return { refs, size: next.value };
         const c = next.value;
         const parts = c.parts;
@@ -182,6 +190,7 @@ export class ChunkSink {
             return parts;
           }),
         );
+        if (parts) this.spent.push(parts[1].buffer); // the ciphertext: its own buffer from the worker
         await this.throttle();
       }
     } catch (e) {
@@ -238,7 +247,14 @@ export class ChunkSink {
         for (const r of batch) r.reject(ioError(e, 'read a file to back up'));
         return;
       }
+      this.freeSpent();
       batch.forEach((r, i) => this.settleSmall(r, () => this.placeSmall(r, results[i]!)));
+      // every sealed chunk of the batch is a view of one buffer from the worker
+      for (const r of results) {
+        if ('error' in r || !r.chunks[0]) continue;
+        this.spent.push(r.chunks[0].sealed.buffer);
+        break;
+      }
     })();
     this.smallInFlight.add(work);
     void work.finally(() => this.smallInFlight.delete(work));
@@ -324,6 +340,7 @@ export class ChunkSink {
     if (failed) throw (failed as PromiseRejectedResult).reason;
     for (const d of done) if (d.status === 'fulfilled') this.packs.push(d.value);
     this.finishing.length = 0;
+    this.freeSpent();
     return this.packs;
   }
 
@@ -331,12 +348,23 @@ export class ChunkSink {
   abort(): void {
     this.pack?.abort();
     this.pack = null;
+    this.spent = []; // writes may still be in flight: the GC frees this memory after them
     for (const f of this.finishing) f.catch(() => undefined);
+  }
+
+  /** Frees the spent worker memory when no pack of this batch has a write in flight. */
+  private freeSpent(): void {
+    if (this.spent.length === 0) return;
+    this.rolled = this.rolled.filter((p) => p.unwritten > 0);
+    if (this.rolled.length > 0 || (this.pack && this.pack.unwritten > 0)) return;
+    for (const b of this.spent) freeNow(b);
+    this.spent = [];
   }
 
   private rollover(): void {
     const p = this.pack!;
     this.pack = null;
+    this.rolled.push(p);
     const f = p.finishAsync();
     f.catch(() => undefined); // observed in flush(); never an unhandled rejection meanwhile
     this.finishing.push(f);
