@@ -9,6 +9,7 @@
 // with 20,000 rows: 44–65 ms CPU with VALUES vs 78–116 ms with json_each). File and chunk
 // rows get their seq (their INTEGER PRIMARY KEY) here, counted on from the table's
 // largest — what SQLite would have picked itself — so file_chunks can point at them in bulk too.
+import { KeepsakeError } from '../../../common/errors';
 import type { ChunkRef } from './chunk-sink';
 import { get, run, sql, type Db, type SqlQuery, type SqlValue } from './sql';
 import type { ItemContent } from './version-rows';
@@ -123,6 +124,8 @@ const texts = new Map<string, string>();
  */
 export function insertRows(db: Db, head: SqlQuery, row: string, values: SqlValue[], tail = ''): void {
   const width = row.split('?').length - 1;
+  // a caller's mistake, never a person's input: refused before any row is written
+  if (width === 0 || values.length % width !== 0) throw new KeepsakeError('INTERNAL', `Rows to store were malformed (${values.length} values for rows of ${width}).`);
   const total = values.length / width;
   for (let done = 0; done < total; ) {
     let n = ROWS_PER_STATEMENT;

@@ -28,6 +28,14 @@ describe('insertRows', () => {
     });
   });
 
+  it('refuses values that do not fill whole rows, writing nothing', () => {
+    db = new Database(':memory:');
+    db.exec('CREATE TABLE p (a TEXT, b TEXT)');
+    expect(() => insertRows(db!, sql`INSERT INTO p (a, b) VALUES`, '(?, ?)', ['x', 'y', 'z'])).toThrow(/3 values for rows of 2/);
+    expect(() => insertRows(db!, sql`INSERT INTO p (a, b) VALUES`, "('x', 'y')", [])).toThrow(/rows of 0/);
+    expect((db.prepare('SELECT count(*) AS n FROM p').get() as { n: number }).n).toBe(0);
+  });
+
   it('applies a tail clause to every statement (an upsert across a full statement and its tail)', () => {
     db = new Database(':memory:');
     db.exec('CREATE TABLE c (path TEXT PRIMARY KEY, size INTEGER NOT NULL)');
