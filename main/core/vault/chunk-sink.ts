@@ -74,11 +74,12 @@ export class ChunkSink {
   private readonly smallInFlight = new Set<Promise<void>>();
   /**
    * Memory the seal workers sent (sealed chunks, small-file batches) already placed in a
-   * pack, and the finished packs whose writes may still read it: freed with freeNow once
-   * no write of this batch is in flight, not left for V8's full GCs (see freeNow).
+   * pack, by pack: freed with freeNow once that pack has no write in flight, not left for
+   * V8's full GCs (see freeNow).
    */
-  private spent: ArrayBufferLike[] = [];
-  private rolled: PackWriter[] = [];
+  private readonly spent = new Map<PackWriter, ArrayBufferLike[]>();
+  /** This batch's packs that were rolled over, in order (spend() looks at those since a placement began). */
+  private readonly rolled: PackWriter[] = [];
   bytesIn = 0;
 
   constructor(private readonly ctx: VaultContext) {}
@@ -178,11 +179,11 @@ export class ChunkSink {
     try {
       for (;;) {
         const next = await chunks.next();
-        this.freeSpent(); // the writes of the chunks placed before have mostly finished by now
         if (next.done) return { refs, size: next.value };
         const c = next.value;
         const parts = c.parts;
         if (parts) budget.take();
+        const since = this.rolled.length;
         refs.push(
           this.place(itemId, c.id, c.plain, null, () => {
             // only reached for a chunk not stored: a "known" one must be found by place()
@@ -190,7 +191,7 @@ export class ChunkSink {
             return parts;
           }),
         );
-        if (parts) this.spent.push(parts[1].buffer); // the ciphertext: its own buffer from the worker
+        if (parts) this.spend(parts[1].buffer, since); // the ciphertext: its own buffer from the worker
         await this.throttle();
       }
     } catch (e) {
@@ -247,12 +248,12 @@ export class ChunkSink {
         for (const r of batch) r.reject(ioError(e, 'read a file to back up'));
         return;
       }
-      this.freeSpent();
+      const since = this.rolled.length;
       batch.forEach((r, i) => this.settleSmall(r, () => this.placeSmall(r, results[i]!)));
       // every sealed chunk of the batch is a view of one buffer from the worker
       for (const r of results) {
         if ('error' in r || !r.chunks[0]) continue;
-        this.spent.push(r.chunks[0].sealed.buffer);
+        this.spend(r.chunks[0].sealed.buffer, since);
         break;
       }
     })();
@@ -340,7 +341,6 @@ export class ChunkSink {
     if (failed) throw (failed as PromiseRejectedResult).reason;
     for (const d of done) if (d.status === 'fulfilled') this.packs.push(d.value);
     this.finishing.length = 0;
-    this.freeSpent();
     return this.packs;
   }
 
@@ -348,17 +348,44 @@ export class ChunkSink {
   abort(): void {
     this.pack?.abort();
     this.pack = null;
-    this.spent = []; // writes may still be in flight: the GC frees this memory after them
     for (const f of this.finishing) f.catch(() => undefined);
   }
 
-  /** Frees the spent worker memory when no pack of this batch has a write in flight. */
-  private freeSpent(): void {
-    if (this.spent.length === 0) return;
-    this.rolled = this.rolled.filter((p) => p.unwritten > 0);
-    if (this.rolled.length > 0 || (this.pack && this.pack.unwritten > 0)) return;
-    for (const b of this.spent) freeNow(b);
-    this.spent = [];
+  /**
+   * Frees worker memory just placed — into the open pack, or into packs rolled over during
+   * the placement (`since`: rolled.length when it began; a batch of small files may fill
+   * several) — as soon as those packs have no write in flight: at once when nothing of it
+   * is queued, else when drained(0) resolves (every write queued so far has finished then).
+   * A failed write rejects it: the memory is then left to the GC.
+   */
+  private spend(buffer: ArrayBufferLike, since: number): void {
+    const packs = [...this.rolled.slice(since), this.pack].filter((p): p is PackWriter => p !== null && p.unwritten > 0);
+    if (packs.length === 0) return freeNow(buffer);
+    if (packs.length > 1) {
+      void Promise.all(packs.map((p) => p.drained(0))).then(() => freeNow(buffer), () => undefined);
+      return;
+    }
+    const p = packs[0]!;
+    const waiting = this.spent.get(p);
+    if (waiting) {
+      waiting.push(buffer);
+      return;
+    }
+    this.spent.set(p, [buffer]);
+    this.freeWhenDrained(p);
+  }
+
+  private freeWhenDrained(p: PackWriter): void {
+    p.drained(0).then(
+      () => {
+        // a chunk placed between the moment the writes drained and this callback may have
+        // a write in flight again: then wait once more, for the whole list
+        if (p.unwritten > 0) return this.freeWhenDrained(p);
+        for (const b of this.spent.get(p) ?? []) freeNow(b);
+        this.spent.delete(p);
+      },
+      () => this.spent.delete(p),
+    );
   }
 
   private rollover(): void {
