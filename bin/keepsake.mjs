@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2
+#!/usr/bin/env node
 // The `keepsake` command. Two ways to load the CLI:
 //  - the pre-bundled CLI, dist/cli/keepsake.mjs (`npm run build` or scripts/build-cli.mjs
 //    writes it): plain ESM, no loader — ~0.1 s CPU and ~50 MB to start instead of
