@@ -3,23 +3,15 @@
 // statements per item. Measured on this machine: 4,000 items rows took 73–170 ms one
 // statement each and 29–42 ms in one statement; a first backup of 20,000 small files spent
 // most of its commit in statement overhead. Each statement is a multi-row VALUES list of
-// bound parameters (insertRows below): the same rows, constraints, foreign keys and
+// bound parameters (insertRows in sql.ts): the same rows, constraints, foreign keys and
 // transaction as one statement per row, without a JSON text built here and parsed again
 // by SQLite (session 5 bound one JSON array per statement; a probe on a cipher database
 // with 20,000 rows: 44–65 ms CPU with VALUES vs 78–116 ms with json_each). File and chunk
 // rows get their seq (their INTEGER PRIMARY KEY) here, counted on from the table's
 // largest — what SQLite would have picked itself — so file_chunks can point at them in bulk too.
-import { KeepsakeError } from '../../../common/errors';
 import type { ChunkRef } from './chunk-sink';
-import { get, run, sql, type Db, type SqlQuery, type SqlValue } from './sql';
+import { get, insertRows, sql, type Db, type SqlValue } from './sql';
 import type { ItemContent } from './version-rows';
-
-/**
- * Rows per statement. A shorter tail is written in powers of two (128, 64, … 1 rows), so
- * a table never has more than 9 statement texts in the connection's statement cache; the
- * widest row (items, 16 parameters) stays far below SQLite's 32,766 parameters.
- */
-const ROWS_PER_STATEMENT = 256;
 
 export interface AddedItem extends ItemContent {
   itemId: string;
@@ -111,32 +103,4 @@ export class AddedRows {
 function nextSeq(db: Db, table: 'files' | 'chunks'): number {
   const q = table === 'files' ? sql`SELECT coalesce(max(seq), 0) + 1 AS n FROM files` : sql`SELECT coalesce(max(seq), 0) + 1 AS n FROM chunks`;
   return get<{ n: number }>(db, q)!.n;
-}
-
-const texts = new Map<string, string>();
-
-/**
- * Inserts rows given flat, row after row (`values.length` a multiple of the row's `?`
- * count), ROWS_PER_STATEMENT per statement. `head` is the statement up to VALUES, from the
- * `sql` tag; `row` is one row's parenthesised list of `?` and constants; `tail` what
- * follows the list (an ON CONFLICT clause). Only these fixed texts make up the statement:
- * every value stays a bound parameter, as with the `sql` tag.
- */
-export function insertRows(db: Db, head: SqlQuery, row: string, values: SqlValue[], tail = ''): void {
-  const width = row.split('?').length - 1;
-  // a caller's mistake, never a person's input: refused before any row is written
-  if (width === 0 || values.length % width !== 0) throw new KeepsakeError('INTERNAL', `Rows to store were malformed (${values.length} values for rows of ${width}).`);
-  const total = values.length / width;
-  for (let done = 0; done < total; ) {
-    let n = ROWS_PER_STATEMENT;
-    while (n > total - done) n >>>= 1;
-    const key = `${n}\u0000${row}\u0000${tail}\u0000${head.text}`;
-    let text = texts.get(key);
-    if (text === undefined) {
-      text = `${head.text} ${new Array<string>(n).fill(row).join(', ')} ${tail}`;
-      texts.set(key, text);
-    }
-    run(db, { text, params: values.slice(done * width, (done + n) * width) });
-    done += n;
-  }
 }

@@ -15,8 +15,7 @@ import { putItems, type IngestItem } from './item-store';
 import { writeHead } from './head-file';
 import { restoreSnapshot as restoreWithOptions } from './snapshot-restore';
 import { writeSnapshot, type SnapshotEntry } from './snapshots';
-import { insertRows } from './added-rows';
-import { all, sql, type SqlValue } from './sql';
+import { all, insertRows, sql, type SqlValue } from './sql';
 import type { BackupReport } from './types';
 import { withCacheSize } from './index-db';
 
@@ -99,7 +98,7 @@ async function backupInto(ctx: VaultContext, dir: string, control?: Pick<JobCont
           entries.push({ itemId: r.id, version: r.version, path: f.rel, mode: f.mode, mtimeMs: f.mtimeMs });
           rows.push(root, f.rel, f.size, f.mtimeNs, f.inode, r.id, r.version);
         });
-        // the batch's cache rows in a few statements (added-rows.ts insertRows), like the
+        // the batch's cache rows in a few statements (sql.ts insertRows), like the
         // snapshot rows: a statement per small file was a measurable part of a first backup
         insertRows(
           db,

@@ -3,8 +3,7 @@
 // highest one so a rolled-back index (an older copy put back) can be noticed.
 import type { VaultContext } from './context';
 import { writeHead } from './head-file';
-import { insertRows } from './added-rows';
-import { all, get, run, sql, type Db, type SqlValue } from './sql';
+import { all, get, insertRows, run, sql, type Db, type SqlValue } from './sql';
 import type { SnapshotInfo } from './types';
 import { materializeDeviceVersions } from './version-rows';
 
@@ -21,7 +20,7 @@ export function writeSnapshot(db: Db, now: number, meta: { deviceId: string; kin
   const id = Number(
     run(db, sql`INSERT INTO snapshots (device_id, kind, label, source, created_at) VALUES (${meta.deviceId}, ${meta.kind}, ${meta.label}, ${meta.source}, ${now})`).lastInsertRowid,
   );
-  // Many rows per statement (added-rows.ts insertRows: bound parameters, never spliced into
+  // Many rows per statement (sql.ts insertRows: bound parameters, never spliced into
   // the SQL text): a statement per row cost more in call overhead than in SQLite, and a JSON
   // array per statement more in building and parsing it again than the rows themselves.
   const rows: SqlValue[] = [];

@@ -1,10 +1,10 @@
-// insertRows (added-rows.ts): rows given flat, written as multi-row VALUES statements of
+// insertRows (sql.ts): rows given flat, written as multi-row VALUES statements of
 // bound parameters — every row exactly once, in order, whatever the count (full
 // statements of 256 plus a tail in powers of two), and a value that would break spliced
 // SQL or JSON is stored as a bound string stores it.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertRows } from '../../../main/core/vault/added-rows';
+import { insertRows } from '../../../main/core/vault/sql';
 import { sql, type SqlValue } from '../../../main/core/vault/sql';
 
 let db: InstanceType<typeof Database> | null = null;
