@@ -60,19 +60,12 @@ export interface CurrentVersion extends ItemContent {
  * where a changed file keeps its name (title) and has no body.
  */
 export function updateItemRow(db: Db, itemId: string, v: CurrentVersion): void {
-  if (v.key) {
-    run(
-      db,
-      sql`UPDATE items SET occurred_at = ${v.occurredAt}, fields = ${v.fields}, lat = ${v.lat}, lon = ${v.lon}, personal = ${v.personal ? 1 : 0}, fingerprint = ${v.fingerprint},
-          wrapped_key = ${v.key.wrapped}, key_uses = ${v.key.uses}, version = ${v.version}, updated_at = ${v.now} WHERE id = ${itemId}`,
-    );
-  } else {
-    run(
-      db,
-      sql`UPDATE items SET occurred_at = ${v.occurredAt}, fields = ${v.fields}, lat = ${v.lat}, lon = ${v.lon}, personal = ${v.personal ? 1 : 0}, fingerprint = ${v.fingerprint},
-          version = ${v.version}, updated_at = ${v.now} WHERE id = ${itemId}`,
-    );
-  }
+  // without a new key (a row-only version) the item keeps its wrapped key and nonce count
+  run(
+    db,
+    sql`UPDATE items SET occurred_at = ${v.occurredAt}, fields = ${v.fields}, lat = ${v.lat}, lon = ${v.lon}, personal = ${v.personal ? 1 : 0}, fingerprint = ${v.fingerprint},
+        wrapped_key = coalesce(${v.key?.wrapped ?? null}, wrapped_key), key_uses = coalesce(${v.key?.uses ?? null}, key_uses), version = ${v.version}, updated_at = ${v.now} WHERE id = ${itemId}`,
+  );
   run(
     db,
     sql`UPDATE items SET title = ${v.title}, summary = ${v.summary}, body = ${v.body}
