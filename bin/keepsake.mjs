@@ -10,16 +10,10 @@
 // shipped beside it. In a working tree the sources win, because a bundle built before the
 // last edit would run old code, and proving it current (comparing it with the newest
 // mtime under main/ and common/) costs about what the bundle saves.
-// The first line sets two memory settings for the installed command (npm links this file,
-// so the kernel reads that line; npm's Windows shim reads it too): V8's young generation
-// capped at 2 MiB per semi-space instead of 16, and glibc's malloc kept to two arenas
-// instead of one per thread that ever allocated. Measured on the 1 GB set with a CLI
-// session (docs/performance.md, "Session 6: memory and the chunker"): peak RSS of a first
-// backup −30 to −45 MB, of a full-read check −15 to −20 MB, CPU within the noise (1 MiB
-// saved a little more but cost up to 10 % more user CPU in the first backup).
-// Both must be set before the process starts (V8 sizes its heap and glibc reads its
-// tunables at start-up), and a re-exec would cost a second Node process; `node
-// bin/keepsake.mjs …` runs without them.
+// The first line is a plain `node`: starting Node with a 2 MiB semi-space and two malloc
+// arenas cut peak RSS ~10 % but cost the first backup 5-10 % CPU in quiet alternated
+// pairs, and its speed is the target (docs/performance.md, "Session 6: memory and the
+// chunker").
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
