@@ -1,13 +1,16 @@
 // The vault benchmark: keepsake backup vs restic and borg on the same data in the same
 // run (first run, no-change re-run, 5 % modified re-run, full restore, full-read check,
 // peak RSS), plus the local limits: the read floor (tar c | cat) and the in-memory crypto
-// pipeline (CDC + HMAC + AES-GCM). Prints one table with ratios. Two keepsake columns:
+// pipeline (CDC + HMAC + AES-GCM), and the first-backup floor (bench/vault-floor.ts: the
+// same files read, cut, MACed and sealed on two workers, then with packs, then with a lean
+// encrypted index; each in a fresh process). Prints one table with ratios. Two keepsake columns:
 // "keepsake" derives the key from the passphrase on every run (the like-for-like figure:
 // restic and borg do the same), "keepsake (session)" runs `keepsake unlock --session` once
 // (timed on its own line) and every phase then takes the key from the session holder.
 // Flags:
 //   --size MB (default 1000)   --cache DIR (default $TMPDIR/keepsake-bench)
 //   --tools keepsake,keepsake-session,restic,borg (the default: all four)
+//   --no-floor (skip the first-backup floor rows)
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { Chunker } from '../main/core/vault/chunker';
 import type { BenchSection } from './run';
 import { ensureDataset, heal, modify, type Dataset } from './vault-dataset';
+import { VAULT_FLOOR_LABELS, VAULT_FLOOR_VARIANTS, type VaultFloorVariant } from './vault-floor';
 
 interface Measure {
   seconds: number;
@@ -143,6 +147,14 @@ function readFloor(data: string): number {
   return (performance.now() - t0) / 1000;
 }
 
+/** One first-backup floor variant in a fresh process (bench/vault-floor.ts). */
+function vaultFloorRun(data: string, variant: VaultFloorVariant, dir: string): { wallSeconds: number; cpuSeconds: number; load: string } {
+  const load = loadavg()[0]!.toFixed(1);
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tsx.mjs'), join(ROOT, 'bench', 'vault-floor.ts'), data, variant, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vault floor ${variant} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as { wallSeconds: number; cpuSeconds: number }), load };
+}
+
 function cryptoPipeline(mb: number): number {
   const data = randomBytes(mb * 1024 * 1024);
   const key = randomBytes(32);
@@ -162,7 +174,7 @@ export const vaultSection: BenchSection = {
   name: 'vault',
   summary: 'keepsake backup vs restic and borg, and the local limits',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, tools: { type: 'string' } }, strict: false });
+    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, tools: { type: 'string' }, 'no-floor': { type: 'boolean' } }, strict: false });
     const sizeMb = Number(values.size ?? 1000);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
     const names = (typeof values.tools === 'string' ? values.tools : 'keepsake,keepsake-session,restic,borg').split(',');
@@ -183,6 +195,7 @@ export const vaultSection: BenchSection = {
     readFloor(ds.dir); // warm the page cache so every tool reads from the same state
     const floor = readFloor(ds.dir);
     const pipeline = cryptoPipeline(Math.min(512, Math.max(64, Math.round(sizeMb / 4))));
+    const floors = values['no-floor'] ? [] : VAULT_FLOOR_VARIANTS.map((v) => ({ variant: v, ...vaultFloorRun(ds.dir, v, join(work, 'floor')) }));
     const results: Record<string, Record<string, Measure>> = {};
     for (const t of tools) {
       t.init();
@@ -256,8 +269,16 @@ export const vaultSection: BenchSection = {
     console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
     console.log(`\nread floor (tar c | cat): ${floor.toFixed(2)} s = ${(mbs / floor).toFixed(0)} MB/s` + (k ? `; keepsake first backup / floor = ${(k.first!.seconds / floor).toFixed(2)}` : ''));
     console.log(`crypto pipeline in memory (CDC + HMAC-SHA256 + AES-256-GCM, one thread): ${pipeline.toFixed(0)} MiB/s`);
+    if (floors.length > 0) {
+      const restic = r.restic?.first?.seconds;
+      console.log('first-backup floor (bench/vault-floor.ts: the least any backup with this cryptography does here; a fresh process each, before the tools ran):');
+      for (const f of floors) {
+        const vsRestic = restic ? `, ${(f.wallSeconds / restic).toFixed(2)}× restic's first backup` : '';
+        console.log(`  ${VAULT_FLOOR_LABELS[f.variant].padEnd(46)} ${f.wallSeconds.toFixed(2).padStart(6)} s wall ${f.cpuSeconds.toFixed(2).padStart(6)} CPU s = ${(f.wallSeconds / floor).toFixed(2)}× the read floor${vsRestic}; load ${f.load}`);
+      }
+    }
     const out = join(cache, `vault-bench-${sizeMb}mb.json`);
-    writeFileSync(out, JSON.stringify({ sizeMb, bytes: ds.bytes, floor, pipeline, results }, null, 2));
+    writeFileSync(out, JSON.stringify({ sizeMb, bytes: ds.bytes, floor, pipeline, floors, results }, null, 2));
     console.log(`(raw figures: ${out})`);
   },
 };
