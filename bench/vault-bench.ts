@@ -73,9 +73,9 @@ function procFigures(pid: number): { cpu: number; rssMb: number } {
 
 /**
  * Times the pre-bundled CLI as an installed keepsake runs it: built here so it matches the
- * sources, and started as a program (bin/keepsake.mjs's first line gives Node its memory
- * settings; `node bin/keepsake.mjs` would skip them). With `session`, its own vault and a private runtime folder; `unlock --session`
- * runs once after init and the phases run with no passphrase in their environment.
+ * sources, and started as a program, as the installed command is. With `session`, its own
+ * vault and a private runtime folder; `unlock --session` runs once after init and the
+ * phases run with no passphrase in their environment.
  */
 function keepsakeTool(work: string, data: string, session = false): Tool {
   const runtime = join(work, 'keepsake-run');
