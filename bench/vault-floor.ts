@@ -14,19 +14,23 @@
 //           on the main thread in 5,000-file transactions: what restic's design stores,
 //           plus the per-file key — none of keepsake's items, versions, sources, copies,
 //           search index, file cache or snapshot rows
+//   items   index + what the issue's items and snapshots need at the least: the file's name
+//           in a full-text index (FTS5, detail=column, the '2 3' prefixes two-letter search
+//           needs, secure-delete, as keepsake's) and a snapshot row per file
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Chunker, cutPoint } from '../main/core/vault/chunker';
 import { openIndexDb } from '../main/core/vault/index-db';
 
-export type VaultFloorVariant = 'crypto' | 'packs' | 'index';
-export const VAULT_FLOOR_VARIANTS: VaultFloorVariant[] = ['crypto', 'packs', 'index'];
+export type VaultFloorVariant = 'crypto' | 'packs' | 'index' | 'items';
+export const VAULT_FLOOR_VARIANTS: VaultFloorVariant[] = ['crypto', 'packs', 'index', 'items'];
 export const VAULT_FLOOR_LABELS: Record<VaultFloorVariant, string> = {
   crypto: 'read + CDC + HMAC + AES-GCM, 2 workers',
   packs: '+ durable 16 MiB packs',
   index: '+ encrypted index, a row per file and chunk',
+  items: '+ names searchable, a snapshot row per file',
 };
 
 const BATCH_FILES = 64;
@@ -115,11 +119,24 @@ export async function runVaultFloor(data: string, variant: VaultFloorVariant, wo
   const files = listFiles(data);
   const p = new Chunker(undefined, randomBytes(32)).cutParams;
   const shared = { p, macKey: randomBytes(32), wrapKey: randomBytes(32), packs: variant !== 'crypto', dir: work };
-  const db = variant === 'index' ? openIndexDb(join(work, 'index.db'), randomBytes(32), { migrations: [] }) : null;
+  const db = variant === 'index' || variant === 'items' ? openIndexDb(join(work, 'index.db'), randomBytes(32), { migrations: [] }) : null;
   db?.exec(`CREATE TABLE chunks (id BLOB PRIMARY KEY, pack INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, wrapped_key BLOB NOT NULL, chunk_ids BLOB NOT NULL)`);
+  if (variant === 'items') {
+    db!.exec(`CREATE VIRTUAL TABLE files_fts USING fts5 (name, content = 'files', content_rowid = 'id', detail = column, prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO files_fts (files_fts, rank) VALUES ('secure-delete', 1);
+      ALTER TABLE files ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      CREATE TRIGGER files_fts_insert AFTER INSERT ON files BEGIN INSERT INTO files_fts (rowid, name) VALUES (new.id, new.name); END;
+      CREATE TABLE snapshots (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE snapshot_files (snapshot_id INTEGER NOT NULL REFERENCES snapshots (id), file_id INTEGER NOT NULL REFERENCES files (id), PRIMARY KEY (snapshot_id, file_id)) WITHOUT ROWID;
+      INSERT INTO snapshots (id, created_at) VALUES (1, 0);`);
+  }
   const addChunk = db?.prepare('INSERT OR IGNORE INTO chunks (id, pack, off, len) VALUES (?, ?, ?, ?)');
-  const addFile = db?.prepare('INSERT INTO files (path, size, wrapped_key, chunk_ids) VALUES (?, ?, ?, ?)');
+  const addFile =
+    variant === 'items'
+      ? db!.prepare('INSERT INTO files (path, size, wrapped_key, chunk_ids, name) VALUES (?, ?, ?, ?, ?)')
+      : db?.prepare('INSERT INTO files (path, size, wrapped_key, chunk_ids) VALUES (?, ?, ?, ?)');
+  const addToSnapshot = variant === 'items' ? db!.prepare('INSERT INTO snapshot_files (snapshot_id, file_id) VALUES (1, ?)') : null;
   let pending: FileRow[] = [];
   let chunkCount = 0;
   const flush = (): void => {
@@ -129,7 +146,12 @@ export async function runVaultFloor(data: string, variant: VaultFloorVariant, wo
     db.transaction(() => {
       for (const f of rows) {
         for (const c of f.chunks) addChunk!.run(c.id, c.pack, c.off, c.len);
-        addFile!.run(f.path, f.size, f.wrapped, Buffer.concat(f.chunks.map((c) => c.id)));
+        const ids = Buffer.concat(f.chunks.map((c) => c.id));
+        if (!addToSnapshot) {
+          addFile!.run(f.path, f.size, f.wrapped, ids);
+          continue;
+        }
+        addToSnapshot.run(addFile!.run(f.path, f.size, f.wrapped, ids, basename(f.path)).lastInsertRowid);
       }
     })();
   };
