@@ -85,12 +85,14 @@ function wipe(m) {
 }
 // Each opened chunk is a fresh plaintext buffer outside the V8 heap; V8 collects those
 // only once ~64 MiB of them have piled up per isolate, which was most of restore's and
-// check's peak RSS (two workers). A young-generation collection every few MiB of
-// plaintext frees them early. gc is taken from a fresh context with the flag on for that
+// check's peak RSS (two workers). A young-generation collection every MiB of plaintext
+// (about every chunk) frees them early: with the young generation nearly empty it costs
+// almost nothing, and it kept restore 10-15 MB and check ~10 MB lower than every 4 MiB at
+// the same CPU (docs/performance.md, "Session 7: memory"). gc is taken from a fresh context with the flag on for that
 // moment only (no later context of the process sees it); without it nothing changes. The
 // flag is process-wide: two workers starting together can switch it off under each
 // other, so a worker that found no gc tries again.
-const GC_EVERY = 4 * 1024 * 1024;
+const GC_EVERY = 1024 * 1024;
 let gcNow = null, plainSinceGc = 0;
 try {
   const v8 = require('node:v8');

@@ -198,7 +198,7 @@ describe('restore on the seal workers and on this thread', () => {
     expect(runInNewContext('typeof gc')).toBe('undefined');
     const big = join(t.dir, 'big');
     mkdirSync(big);
-    // more plaintext per worker than their collection interval (4 MiB), in chunks of ~1 MiB:
+    // more plaintext per worker than their collection interval (1 MiB), in chunks of ~1 MiB:
     // larger than check's 256 KiB pieces
     for (let i = 0; i < 2; i++) writeFileSync(join(big, `VID_${i}.mp4`), pseudoRandom(10 * 1024 * 1024, 300 + i));
     const v2 = (await newVault(join(t.dir, 'home-big'))).vault;
