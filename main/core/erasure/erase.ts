@@ -190,10 +190,11 @@ function phoneHolders(vault: Vault, ids: string[]): PhoneHolder[] {
 }
 
 function countSnapshots(vault: Vault, ids: string[]): { items: number; snapshots: number } {
+  // snapshot rows are keyed by snapshot first (migration 0990): one primary-key search per snapshot, not a scan
   const snaps = new Set<number>();
   let items = 0;
   for (const id of ids) {
-    const rows = all<{ snapshot_id: number }>(vault.indexDb, sql`SELECT DISTINCT snapshot_id FROM snapshot_items WHERE item_id = ${id}`);
+    const rows = all<{ snapshot_id: number }>(vault.indexDb, sql`SELECT DISTINCT snapshot_id FROM snapshot_items WHERE snapshot_id IN (SELECT id FROM snapshots) AND item_id = ${id}`);
     if (rows.length) items++;
     rows.forEach((r) => snaps.add(r.snapshot_id));
   }

@@ -42,7 +42,7 @@ export function previewErase(vault: Vault, selection: Selection, now: number): E
       locations.push({ name: t.label, kind: 'cloud', items: free.length, encryption: 'end-to-end encrypted (aes-256-gcm)', plan: PLANS.cloud! });
     }
   }
-  const snapshotItems = free.filter((id) => all(vault.indexDb, sql`SELECT 1 AS x FROM snapshot_items WHERE item_id = ${id} LIMIT 1`).length > 0).length;
+  const snapshotItems = free.filter((id) => all(vault.indexDb, sql`SELECT 1 AS x FROM snapshot_items WHERE snapshot_id IN (SELECT id FROM snapshots) AND item_id = ${id} LIMIT 1`).length > 0).length;
   if (snapshotItems) locations.push({ name: 'Snapshots', kind: 'snapshot', items: snapshotItems, encryption: 'aes-256-gcm/item-key', plan: PLANS.snapshot! });
   const described = Object.entries(counts)
     .map(([c, n]) => countOf(categoryLabels[c as Category], n))

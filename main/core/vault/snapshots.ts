@@ -41,7 +41,7 @@ export function createSnapshot(ctx: VaultContext, opts: { deviceId?: string; lab
   const deviceId = opts.deviceId ?? 'local';
   let id = 0;
   ctx.db.transaction(() => {
-    // A snapshot pins versions (snapshot_items references item_versions): records stored in
+    // A snapshot pins versions (its rows name item_versions rows): records stored in
     // bulk get their version rows now (version-rows.ts). Folder backups hold only items
     // with files, which always have them.
     materializeDeviceVersions(ctx.db, deviceId);

@@ -96,4 +96,45 @@ describe('migrations', () => {
     expect(tables(fresh)).toContain('cloud_pack_digests');
     fresh.close();
   });
+
+  it('0990-snapshot-rows: keeps every snapshot row, drops the per-item index, and a deleted version still leaves no row behind', () => {
+    const path = join(t.dir, 'index.db');
+    const key = randomBytes(32);
+    const before = openIndexDb(path, key, { migrations: allMigrations().filter((m) => m.version < 990) });
+    addItem(before, 'a', 't', 'b');
+    addItem(before, 'b', 't', 'b');
+    for (const [id, v] of [['a', 1], ['a', 2], ['b', 1]] as const) {
+      run(before, sql`INSERT INTO item_versions (item_id, version, title, summary, body, fields, fingerprint, created_at) VALUES (${id}, ${v}, '', '', '', '{}', ${randomBytes(32)}, 0)`);
+    }
+    for (let s = 1; s <= 3; s++) run(before, sql`INSERT INTO snapshots (device_id, kind, created_at) VALUES ('local', 'folder', 0)`);
+    const rows = [
+      { snapshot_id: 1, item_id: 'a', version: 1, path: 'x', mode: 420, mtime_ms: 5 },
+      { snapshot_id: 1, item_id: 'b', version: 1, path: 'y', mode: null, mtime_ms: null },
+      { snapshot_id: 2, item_id: 'a', version: 2, path: 'x', mode: 384, mtime_ms: 6 },
+      { snapshot_id: 2, item_id: 'b', version: 1, path: 'y', mode: null, mtime_ms: null },
+      { snapshot_id: 3, item_id: 'b', version: 1, path: 'y', mode: null, mtime_ms: null },
+      { snapshot_id: 3, item_id: 'b', version: 1, path: 'y2', mode: 420, mtime_ms: 7 },
+    ];
+    for (const r of rows) run(before, sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path, mode, mtime_ms) VALUES (${r.snapshot_id}, ${r.item_id}, ${r.version}, ${r.path}, ${r.mode}, ${r.mtime_ms})`);
+    before.close();
+
+    const db = openIndexDb(path, key);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(990);
+    const snapshotRows = (): unknown[] => all(db, sql`SELECT snapshot_id, item_id, version, path, mode, mtime_ms FROM snapshot_items ORDER BY snapshot_id, item_id, path`);
+    expect(snapshotRows()).toEqual(rows);
+    const indexes = all<{ name: string }>(db, sql`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'snapshot_items' AND sql IS NOT NULL`);
+    expect(indexes).toEqual([]);
+    // still one row per (snapshot, item, path), and only for snapshots that exist
+    expect(() => run(db, sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path) VALUES (1, 'a', 1, 'x')`)).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => run(db, sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path) VALUES (9, 'a', 1, 'z')`)).toThrow(/FOREIGN KEY/);
+    // a version that goes (alone, or with its item) takes its snapshot rows with it, as the old cascade did
+    run(db, sql`DELETE FROM item_versions WHERE item_id = 'a' AND version = 1`);
+    expect(snapshotRows()).toEqual(rows.filter((r) => !(r.item_id === 'a' && r.version === 1)));
+    run(db, sql`DELETE FROM items WHERE id = 'b'`);
+    expect(snapshotRows()).toEqual([rows[2]]);
+    // and a snapshot that goes takes its rows
+    run(db, sql`DELETE FROM snapshots WHERE id = 2`);
+    expect(snapshotRows()).toEqual([]);
+    db.close();
+  });
 });

@@ -16,6 +16,7 @@ import { recoveries } from './0900-recoveries';
 import { watchFolders } from './0950-watch-folders';
 import { searchColumns } from './0960-search-columns';
 import { cloudPackDigests } from './0980-cloud-pack-digests';
+import { snapshotRows } from './0990-snapshot-rows';
 
 export interface Migration {
   /** Equals the file's number (steps of 10) and becomes PRAGMA user_version. */
@@ -30,5 +31,5 @@ export function allMigrations(): Migration[] {
   // here makes their tables exist in every vault, so queries across areas (erasure
   // looking for paired phones) never meet a missing table. The library's 0700/0710 stay
   // with ensureLibrarySchema only: 0710 fills a summary table and must run exactly once.
-  return [coreSchema, searchIndex, fileCache, cloudSchema, devicePairings, pairingAttempts, deviceSync, locationDrops, restoreOffers, privacyLedgers, holdsAndRetention, recoveries, watchFolders, searchColumns, cloudPackDigests];
+  return [coreSchema, searchIndex, fileCache, cloudSchema, devicePairings, pairingAttempts, deviceSync, locationDrops, restoreOffers, privacyLedgers, holdsAndRetention, recoveries, watchFolders, searchColumns, cloudPackDigests, snapshotRows];
 }
