@@ -95,7 +95,7 @@ async function backupInto(ctx: VaultContext, dir: string, control?: Pick<JobCont
           const f = current[i]!.f;
           report[r.status]++;
           if (r.status === 'tombstoned') return;
-          entries.push({ itemId: r.id, version: r.version, path: f.rel, mode: f.mode, mtimeMs: f.mtimeMs });
+          entries.push({ itemId: r.id, version: r.version, path: f.rel, mode: f.mode, mtimeMs: f.mtimeMs, size: f.size });
           rows.push(root, f.rel, f.size, f.mtimeNs, f.inode, r.id, r.version);
         });
         // the batch's cache rows in a few statements (sql.ts insertRows), like the
@@ -125,7 +125,7 @@ async function backupInto(ctx: VaultContext, dir: string, control?: Pick<JobCont
     if (cached && cached.size === f.size && cached.mtime_ns === f.mtimeNs && cached.inode === f.inode) {
       report.unchanged++;
       done++;
-      entries.push({ itemId: cached.item_id, version: cached.version, path: f.rel, mode: f.mode, mtimeMs: f.mtimeMs });
+      entries.push({ itemId: cached.item_id, version: cached.version, path: f.rel, mode: f.mode, mtimeMs: f.mtimeMs, size: f.size });
       continue;
     }
     const ext = extname(f.rel).toLowerCase();

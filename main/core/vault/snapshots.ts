@@ -13,6 +13,12 @@ export interface SnapshotEntry {
   path: string;
   mode: number | null;
   mtimeMs: number | null;
+  /**
+   * The file's size as the caller listed it (a folder backup's walk). When every entry has
+   * one, the snapshot's total is their sum instead of a query joining every row to its file
+   * (~20 ms for 20,000 rows, in every re-run).
+   */
+  size?: number;
 }
 
 /** Writes a snapshot inside the caller's transaction; returns its id. */
@@ -24,13 +30,24 @@ export function writeSnapshot(db: Db, now: number, meta: { deviceId: string; kin
   // the SQL text): a statement per row cost more in call overhead than in SQLite, and a JSON
   // array per statement more in building and parsing it again than the rows themselves.
   const rows: SqlValue[] = [];
-  for (const e of entries) rows.push(id, e.itemId, e.version, e.path, e.mode, e.mtimeMs);
-  insertRows(db, sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path, mode, mtime_ms) VALUES`, '(?, ?, ?, ?, ?, ?)', rows, 'ON CONFLICT (snapshot_id, item_id, path) DO NOTHING');
-  const totals = get<{ n: number; bytes: number | null }>(
-    db,
-    sql`SELECT count(*) AS n, sum(f.size) AS bytes FROM snapshot_items s LEFT JOIN files f ON f.item_id = s.item_id AND f.version = s.version AND f.role = 'original' AND f.ordinal = 0
-        WHERE s.snapshot_id = ${id}`,
-  );
+  let listed = 0;
+  let sized = true;
+  for (const e of entries) {
+    rows.push(id, e.itemId, e.version, e.path, e.mode, e.mtimeMs);
+    if (e.size === undefined) sized = false;
+    else listed += e.size;
+  }
+  const written = insertRows(db, sql`INSERT INTO snapshot_items (snapshot_id, item_id, version, path, mode, mtime_ms) VALUES`, '(?, ?, ?, ?, ?, ?)', rows, 'ON CONFLICT (snapshot_id, item_id, path) DO NOTHING');
+  // Listed sizes count only when no entry was skipped as a repeat; they equal the stored
+  // sizes unless a file changed while it was read (its next backup reads it again).
+  const totals =
+    sized && written === entries.length
+      ? { n: written, bytes: listed }
+      : get<{ n: number; bytes: number | null }>(
+          db,
+          sql`SELECT count(*) AS n, sum(f.size) AS bytes FROM snapshot_items s LEFT JOIN files f ON f.item_id = s.item_id AND f.version = s.version AND f.role = 'original' AND f.ordinal = 0
+              WHERE s.snapshot_id = ${id}`,
+        );
   run(db, sql`UPDATE snapshots SET item_count = ${totals?.n ?? 0}, total_bytes = ${totals?.bytes ?? 0} WHERE id = ${id}`);
   run(db, sql`INSERT INTO meta (key, value) VALUES ('snapshot_counter', ${String(id)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
   return id;

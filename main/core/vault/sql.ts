@@ -77,13 +77,15 @@ const rowTexts = new Map<string, string>();
  * count), ROWS_PER_STATEMENT per statement. `head` is the statement up to VALUES, from the
  * `sql` tag; `row` is one row's parenthesised list of `?` and constants; `tail` what
  * follows the list (an ON CONFLICT clause). Only these fixed texts make up the statement:
- * every value stays a bound parameter, as with the `sql` tag.
+ * every value stays a bound parameter, as with the `sql` tag. Returns the rows written
+ * (an ON CONFLICT … DO NOTHING tail skips some).
  */
-export function insertRows(db: Db, head: SqlQuery, row: string, values: SqlValue[], tail = ''): void {
+export function insertRows(db: Db, head: SqlQuery, row: string, values: SqlValue[], tail = ''): number {
   const width = row.split('?').length - 1;
   // a caller's mistake, never a person's input: refused before any row is written
   if (width === 0 || values.length % width !== 0) throw new KeepsakeError('INTERNAL', `Rows to store were malformed (${values.length} values for rows of ${width}).`);
   const total = values.length / width;
+  let changed = 0;
   for (let done = 0; done < total; ) {
     let n = ROWS_PER_STATEMENT;
     while (n > total - done) n >>>= 1;
@@ -93,7 +95,8 @@ export function insertRows(db: Db, head: SqlQuery, row: string, values: SqlValue
       text = `${head.text} ${new Array<string>(n).fill(row).join(', ')} ${tail}`;
       rowTexts.set(key, text);
     }
-    run(db, { text, params: values.slice(done * width, (done + n) * width) });
+    changed += run(db, { text, params: values.slice(done * width, (done + n) * width) }).changes;
     done += n;
   }
+  return changed;
 }

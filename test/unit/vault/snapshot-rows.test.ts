@@ -1,6 +1,8 @@
 // Snapshot rows since migration 0990: no index per row and no foreign key to their version,
 // so `keepsake check` counts a row whose version is missing (vault-check.ts), and erasing
 // an item still takes it out of every snapshot (the trigger that replaced the cascade).
+// A folder snapshot's totals come from the sizes its walk listed: the same figures as the
+// query over its rows that a device snapshot still uses.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,5 +49,26 @@ describe('snapshot rows', () => {
     db().prepare('DELETE FROM items WHERE id = ?').run(f0);
     expect([rowsOf(f0), rowsOf(f1)]).toEqual([0, 2]);
     expect((await vault.check()).problems.filter((p) => p.kind === 'index')).toEqual([]);
+  });
+
+  it("a folder snapshot's totals are what the query over its rows gives, through new files, changed ones and unchanged ones", async () => {
+    const joined = (id: number): { n: number; bytes: number } =>
+      db()
+        .prepare(
+          `SELECT count(*) AS n, coalesce(sum(f.size), 0) AS bytes FROM snapshot_items s LEFT JOIN files f ON f.item_id = s.item_id AND f.version = s.version AND f.role = 'original' AND f.ordinal = 0 WHERE s.snapshot_id = ?`,
+        )
+        .get(id) as { n: number; bytes: number };
+    const first = await vault.backupFolder(src);
+    writeFileSync(join(src, 'f1.bin'), pseudoRandom(5000, 7)); // grows: a new version
+    writeFileSync(join(src, 'copy.bin'), pseudoRandom(3002, 3)); // f2.bin's bytes under another name
+    const second = await vault.backupFolder(src);
+    expect(second).toMatchObject({ updated: 1, added: 1, unchanged: 3 });
+    const third = await vault.backupFolder(src); // nothing read: every entry from the cache
+    const device = await vault.createSnapshot({ label: 'all items' }); // no listed sizes: the query
+    for (const id of [first.snapshotId, second.snapshotId, third.snapshotId, device.id]) {
+      const info = vault.listSnapshots().find((x) => x.id === id)!;
+      expect({ n: info.itemCount, bytes: info.totalBytes }).toEqual(joined(id));
+    }
+    expect(vault.listSnapshots().find((x) => x.id === third.snapshotId)).toMatchObject({ itemCount: 5, totalBytes: 3000 + 5000 + 3002 + 3003 + 3002 });
   });
 });
