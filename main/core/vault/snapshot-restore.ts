@@ -195,7 +195,12 @@ class RestoreRun {
   private readonly made = new Set<string>();
   /** Temp files that may exist (written or being written): removed if the restore fails. */
   private readonly maybe = new Set<string>();
-  private pending: RestoreFile[] = [];
+  /**
+   * Files written and waiting for the next syncfs and rename: only their two names. Keeping
+   * whole RestoreFiles (chunk lists, ids, wrapped keys) here for up to SETTLE_FILES files
+   * let them age into V8's old generation: ~10 MB more peak RSS on the 1 GB set.
+   */
+  private pending: Array<Pick<RestoreFile, 'tmp' | 'dest'>> = [];
   private pendingBytes = 0;
   private readonly inFlight: InFlight[] = [];
   private files = 0;
@@ -341,7 +346,7 @@ class RestoreRun {
   /** Files written whole under their temp names: queued for the next syncfs and rename. */
   private async finished(files: RestoreFile[]): Promise<void> {
     for (const f of files) {
-      this.pending.push(f);
+      this.pending.push({ tmp: f.tmp, dest: f.dest });
       this.pendingBytes += f.size;
       this.files++;
       this.bytes += f.size;
