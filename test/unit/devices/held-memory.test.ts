@@ -4,7 +4,7 @@
 // a commit or a digest can read it, never after a failed vault write, never after close.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HeldMemory, sizeClass } from '../../../main/core/devices/held-memory';
+import { CARVE_MAX, HeldMemory, SLAB_BYTES, sizeClass } from '../../../main/core/devices/held-memory';
 import { HeldUploads } from '../../../main/core/devices/held-uploads';
 
 describe('size classes', () => {
@@ -73,6 +73,114 @@ describe('HeldMemory', () => {
     expect(m.bytes).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 60));
     expect(m.bytes).toBe(0);
+  });
+});
+
+describe('HeldMemory carving small files out of slabs [Note: Carved small files]', () => {
+  const MiB = 1024 * 1024;
+
+  it('carves small files one after the other out of one slab, exact and apart', () => {
+    const m = new HeldMemory(64 * MiB);
+    const [a, b, c] = [m.take(100_000), m.take(1), m.take(CARVE_MAX)];
+    for (const x of [a, b, c]) expect(x.buffer).toBe(a.buffer);
+    expect(a.buffer.byteLength).toBe(SLAB_BYTES);
+    expect([a.length, b.length, c.length]).toEqual([100_000, 1, CARVE_MAX]);
+    expect(a.byteOffset).toBe(0);
+    expect(b.byteOffset).toBeGreaterThanOrEqual(100_000);
+    expect(c.byteOffset).toBeGreaterThan(b.byteOffset);
+    expect(b.byteOffset % 64).toBe(0);
+    expect([a, b, c].every((x) => x.every((v) => v === 0))).toBe(true); // fresh memory
+    a.fill(1);
+    expect(b[0]).toBe(0);
+    expect(m.take(CARVE_MAX + 1).byteOffset).toBe(0); // above CARVE_MAX: a buffer of its own
+    expect(m.reused).toBe(0);
+  });
+
+  it('a slab goes back only when every file carved from it has, and is then reused', () => {
+    const m = new HeldMemory(64 * MiB);
+    const files = Array.from({ length: 5 }, () => m.take(300_000));
+    const slab = files[0]?.buffer;
+    for (const f of files.slice(0, 4)) m.give(f);
+    expect(m.bytes).toBe(0); // one file still out: the slab is not back
+    m.give(files[4] as Buffer);
+    expect(m.bytes).toBe(SLAB_BYTES);
+    const next = m.take(200_000);
+    expect(next.buffer).toBe(slab); // carved from the same memory again
+    expect(m.reused).toBe(1);
+    m.give(next);
+    const photo = m.take(3 * MiB + 1); // a photo may use a slab's memory too (within twice its size)
+    expect(photo.buffer).toBe(slab);
+  });
+
+  it('a slab fills up, and small files go on in a new one; a photo-sized pooled buffer becomes a slab', () => {
+    const m = new HeldMemory(64 * MiB);
+    const photo = m.take(5 * MiB);
+    m.give(photo);
+    const files = Array.from({ length: 11 }, () => m.take(CARVE_MAX));
+    expect(files[0]?.buffer).toBe(photo.buffer); // the pooled 5 MiB buffer is the first slab
+    expect(files[9]?.buffer).toBe(photo.buffer);
+    expect(files[10]?.buffer).not.toBe(photo.buffer); // 5 MiB holds ten of them
+    expect(m.reused).toBe(10);
+  });
+
+  it('a file never given back (a failed vault write) keeps its slab out of the pool for good', () => {
+    const m = new HeldMemory(64 * MiB);
+    const kept = m.take(100_000);
+    const others = [m.take(100_000), m.take(100_000)];
+    for (const f of others) m.give(f);
+    // Fill the slab so the next file needs another one: the first is never pooled.
+    while (m.take(CARVE_MAX).buffer === kept.buffer) {
+      // carving on
+    }
+    expect(m.bytes).toBe(0);
+    expect(m.take(CARVE_MAX).buffer).not.toBe(kept.buffer);
+  });
+
+  it('slabs not yet back count against the cap: past it, small files get buffers of their own', () => {
+    const m = new HeldMemory(2 * SLAB_BYTES);
+    const out: Buffer[] = [];
+    for (let i = 0; i < 16; i++) out.push(m.take(CARVE_MAX)); // two full slabs
+    expect(new Set(out.map((b) => b.buffer)).size).toBe(2);
+    const own = m.take(CARVE_MAX);
+    expect(own.byteOffset).toBe(0);
+    expect(own.buffer.byteLength).toBe(sizeClass(CARVE_MAX));
+  });
+
+  it('after clear() nothing carved before comes back to the pool', () => {
+    const m = new HeldMemory(64 * MiB);
+    const f = m.take(100_000);
+    m.clear();
+    m.give(f);
+    expect(m.bytes).toBe(0);
+    expect(m.take(100_000).buffer).not.toBe(f.buffer);
+  });
+
+  it('no two files out at the same time ever share a byte, whatever the order of takes and gives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.record({ take: fc.integer({ min: 1, max: 2 * CARVE_MAX }) }), fc.record({ give: fc.nat() })), { maxLength: 120 }),
+        (ops) => {
+          const m = new HeldMemory(16 * MiB);
+          const out: Buffer[] = [];
+          for (const op of ops) {
+            if ('take' in op) {
+              const b = m.take(op.take);
+              expect(b.length).toBe(op.take);
+              for (const o of out) {
+                if (o.buffer !== b.buffer) continue;
+                const apart = o.byteOffset + o.length <= b.byteOffset || b.byteOffset + b.length <= o.byteOffset;
+                expect(apart).toBe(true);
+              }
+              out.push(b);
+            } else if (out.length) {
+              const [b] = out.splice(op.give % out.length, 1);
+              m.give(b as Buffer);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 
