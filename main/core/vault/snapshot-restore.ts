@@ -32,7 +32,12 @@ export interface RestoreOptions {
   workerMinBytes?: number;
 }
 
-const PAGE_FILES = 2000;
+/**
+ * Files read from the index per page query. A page's files stay alive until the workers
+ * have written them, so a big page aged into V8's old generation: 256 instead of 2,000
+ * kept the 1 GB set's restore ~20 MB lower at the same CPU (80 range scans instead of 10).
+ */
+const PAGE_FILES = 256;
 /**
  * SQLite page cache during a restore, in KiB. The page queries walk the snapshot's rows and
  * their chunks once, in key order: the host's 32 MiB cache filled with pages never read
