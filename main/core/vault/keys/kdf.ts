@@ -2,7 +2,7 @@
 // event loop). Parameters are calibrated on this machine when a passphrase slot is written
 // so one guess costs at least ~0.5 s, and never go below the floors below. A slot whose
 // stored parameters are under the current floor is re-wrapped at the next unlock.
-import { hashRaw, type Algorithm } from '@node-rs/argon2';
+import type * as Argon2 from '@node-rs/argon2';
 import { KeepsakeError } from '../../../../common/errors';
 
 export interface Argon2Params {
@@ -39,7 +39,14 @@ export const TEST_PARAMS: Readonly<Argon2Params> = { memoryKiB: 1024, timeCost: 
 const MAX: Argon2Params = { memoryKiB: 4 * 1024 * 1024, timeCost: 1000, parallelism: 16 };
 
 // The enum is a `const enum` in the typings, which isolatedModules cannot inline.
-const ARGON2ID = 2 as Algorithm;
+const ARGON2ID = 2 as Argon2.Algorithm;
+
+/**
+ * The native addon, loaded on first use: a command that takes its key from a CLI session
+ * never stretches a passphrase, and loading it cost every such run 6-21 ms of CPU and
+ * ~4 MB before the first file.
+ */
+const argon2 = (): Promise<typeof Argon2> => import('@node-rs/argon2');
 
 export function withinBounds(p: Argon2Params): boolean {
   const ok = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
@@ -57,7 +64,7 @@ export async function deriveFromPassphrase(passphrase: string, salt: Buffer, p: 
   // NFC so the same passphrase typed on different keyboards/OSes gives the same key.
   const input = Buffer.from(passphrase.normalize('NFC'), 'utf8');
   try {
-    return await hashRaw(input, { algorithm: ARGON2ID, memoryCost: p.memoryKiB, timeCost: p.timeCost, parallelism: p.parallelism, outputLen: 32, salt });
+    return await (await argon2()).hashRaw(input, { algorithm: ARGON2ID, memoryCost: p.memoryKiB, timeCost: p.timeCost, parallelism: p.parallelism, outputLen: 32, salt });
   } finally {
     input.fill(0);
   }
@@ -79,7 +86,7 @@ export function calibratedParams(): Promise<Argon2Params> {
 
 async function timeOnce(p: Argon2Params): Promise<number> {
   const start = process.hrtime.bigint();
-  await hashRaw('keepsake-calibration', { algorithm: ARGON2ID, memoryCost: p.memoryKiB, timeCost: p.timeCost, parallelism: p.parallelism, outputLen: 32, salt: Buffer.alloc(16, 7) });
+  await (await argon2()).hashRaw('keepsake-calibration', { algorithm: ARGON2ID, memoryCost: p.memoryKiB, timeCost: p.timeCost, parallelism: p.parallelism, outputLen: 32, salt: Buffer.alloc(16, 7) });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
