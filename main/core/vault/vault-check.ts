@@ -82,7 +82,16 @@ async function checkWith(ctx: VaultContext, opts: CheckOptions, control: Pick<Jo
 
   const packs = all<{ id: string; size: number }>(ctx.db, sql`SELECT id, size FROM packs ORDER BY id`).filter((p) => !subset || sliceOf(p.id, subset.of) === subset.n);
   control?.report({ phase: opts.readData ? 'Reading every chunk' : 'Checking structure', done: 0, total: packs.length });
+  // Item keys unwrapped for the pack being checked, wiped once its chunks are handed out or
+  // opened: a cache over the whole check held every item's key to the end (20,000 keys on
+  // the 1 GB set, ~5 MB more peak RSS, and keys kept longer than needed). Packs come in id
+  // order, so a large file's packs are rarely next to each other anyway; an item in
+  // several packs is unwrapped once per pack (a 32-byte AES-GCM open).
   const keys = new Map<string, Buffer>();
+  const dropKeys = (): void => {
+    for (const k of keys.values()) k.fill(0);
+    keys.clear();
+  };
   const itemKey = (itemId: string, wrapped: Buffer): Buffer => {
     let k = keys.get(itemId);
     if (!k) {
@@ -132,6 +141,7 @@ async function checkWith(ctx: VaultContext, opts: CheckOptions, control: Pick<Jo
         }
         const keyRows = new Uint8Array(chunkRows.length * 32);
         chunkRows.forEach((c, i) => keyRows.set(itemKey(c.item_id, c.wrapped_key), i * 32));
+        dropKeys(); // keyRows holds the copies the worker gets (wiped once posted)
         const rows = chunkRows.map((c) => ({ offset: c.offset, length: c.length, plain: c.plain_length, id: c.chunk_id, item: c.item_id }));
         report.chunksChecked += rows.length;
         // what the workers hold is bounded in bytes (each reads its pack whole into a reused buffer)
@@ -165,6 +175,7 @@ async function checkWith(ctx: VaultContext, opts: CheckOptions, control: Pick<Jo
           bad.add(c.item_id);
         }
       }
+      dropKeys();
       if (bad.size) problems.push({ kind: 'chunk', message: `${bad.size} item(s) have damaged chunks in one pack.`, packId: p.id, itemIds: [...bad] });
       control?.report({ done: report.packsChecked, bytesDone: report.bytesRead });
       await control?.checkpoint();
@@ -173,7 +184,7 @@ async function checkWith(ctx: VaultContext, opts: CheckOptions, control: Pick<Jo
   } finally {
     // a cancelled check leaves no job behind that still reads with these keys
     await Promise.allSettled(inFlight);
-    for (const k of keys.values()) k.fill(0);
+    dropKeys();
   }
   const affected = unique(problems.flatMap((p) => p.itemIds ?? []));
   report.affectedItems = affected.slice(0, 1000).flatMap((id) => all<{ id: string; title: string; category: string }>(ctx.db, sql`SELECT id, title, category FROM items WHERE id = ${id}`));
