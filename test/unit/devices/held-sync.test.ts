@@ -60,35 +60,34 @@ describe('held uploads and pipelined commits', () => {
     expect(desktop.devices.syncStore.uploadsOf(agent.state.state.desktop?.deviceId ?? '')).toEqual([]);
   });
 
-  it('an agent whose window is the desktop budget never makes it spill, and every file is stored', async () => {
-    desktop = await startDesktop({ heldBytes: 3 * MiB });
-    const { phone, ids } = phoneWith([1, 2, 1.5, 2, 1, 0.5, 2, 1, 1.5, 2].map((m) => Math.round(m * MiB)));
-    const agent = await pairedAgent(desktop, phone);
-    // The same files and options that spill in the test above, with the window at the budget.
-    const s = await agent.sync({ concurrency: 3, commitItems: 3, windowBytes: 3 * MiB });
+  /**
+   * Syncs files of these sizes with the agent's window at the desktop's budget: nothing
+   * spills, later files reuse memory earlier ones gave back [Note: Held memory pool], and
+   * every file is stored bit for bit.
+   */
+  async function syncWithinBudget(d: Desktop, sizes: number[], options: { commitItems: number; windowBytes: number }): Promise<void> {
+    const { phone, ids } = phoneWith(sizes);
+    const agent = await pairedAgent(d, phone);
+    const s = await agent.sync({ concurrency: 3, ...options });
     expect(s.notAcked).toEqual([]);
     expect(s.acked).toBe(ids.length);
-    expect(desktop.devices.sync.heldStats).toMatchObject({ bytes: 0, spilled: 0 });
-    // Later files were received into memory earlier ones gave back [Note: Held memory pool],
-    // and every file is still stored bit for bit.
-    expect(desktop.devices.sync.heldStats.reused).toBeGreaterThan(0);
-    await expectStoredExactly(desktop, agent, phone, ids);
+    expect(d.devices.sync.heldStats).toMatchObject({ bytes: 0, spilled: 0 });
+    expect(d.devices.sync.heldStats.reused).toBeGreaterThan(0);
+    await expectStoredExactly(d, agent, phone, ids);
+  }
+
+  it('an agent whose window is the desktop budget never makes it spill, and every file is stored', async () => {
+    desktop = await startDesktop({ heldBytes: 3 * MiB });
+    // The same files and options that spill in the test above, with the window at the budget.
+    await syncWithinBudget(desktop, [1, 2, 1.5, 2, 1, 0.5, 2, 1, 1.5, 2].map((m) => Math.round(m * MiB)), { commitItems: 3, windowBytes: 3 * MiB });
   });
 
   it('small files carved out of shared slabs [Note: Carved small files] reuse memory and are stored bit for bit', async () => {
     desktop = await startDesktop({ heldBytes: 12 * MiB });
-    // Screenshot-sized files (carved, several per slab) between photos (buffers of their own).
+    // Screenshot-sized files (carved, several per slab) between photos (buffers of their own);
+    // held-memory.test.ts pins the carving itself, this checks the stored bytes with it in play.
     const sizes = Array.from({ length: 120 }, (_, i) => (i % 10 === 9 ? 2 * MiB : 10_000 + ((i * 7919) % 500_000)));
-    const { phone, ids } = phoneWith(sizes);
-    const agent = await pairedAgent(desktop, phone);
-    const s = await agent.sync({ concurrency: 3, commitItems: 8, windowBytes: 12 * MiB });
-    expect(s.notAcked).toEqual([]);
-    expect(s.acked).toBe(ids.length);
-    expect(desktop.devices.sync.heldStats).toMatchObject({ bytes: 0, spilled: 0 });
-    // Later small files were carved out of slabs earlier ones gave back (held-memory.test.ts
-    // pins the carving itself; this checks the stored bytes with it in play).
-    expect(desktop.devices.sync.heldStats.reused).toBeGreaterThan(0);
-    await expectStoredExactly(desktop, agent, phone, ids);
+    await syncWithinBudget(desktop, sizes, { commitItems: 8, windowBytes: 12 * MiB });
   });
 
   it('with no memory budget every upload goes through disk staging and is stored the same', async () => {
