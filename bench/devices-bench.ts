@@ -74,6 +74,8 @@ export interface Timing {
    * Steadier than the whole process's on a shared machine: no seal workers, no GC helpers.
    */
   mainCpu?: number;
+  /** Peak RSS of the whole process in MB (runs in their own process only: bench/devices-one.ts). */
+  peakRssMb?: number;
 }
 
 /** CPU seconds this thread has run so far (Linux), or null. */
@@ -273,6 +275,8 @@ export const devicesSection: BenchSection = {
     console.log(`network path cost (target ≤ 25 %): wall vs streams ${cost(iso(isolated.sync, 'wall'), iso(isolated.stream, 'wall'))}, vs buffers ${cost(iso(isolated.sync, 'wall'), iso(isolated.buffer, 'wall'))}; desktop CPU ${iso(isolated.sync, 'cpu').toFixed(2)} s vs ${iso(isolated.stream, 'cpu').toFixed(2)} / ${iso(isolated.buffer, 'cpu').toFixed(2)} s: vs streams ${cost(iso(isolated.sync, 'cpu'), iso(isolated.stream, 'cpu'))}, vs buffers ${cost(iso(isolated.sync, 'cpu'), iso(isolated.buffer, 'cpu'))}`);
     const mainOf = (xs: Timing[]): string => (xs.every((t) => t.mainCpu !== undefined) ? `${median(xs.map((t) => t.mainCpu as number)).toFixed(2)} s` : 'n/a');
     console.log(`main thread CPU (the event loop alone, steadier under load): local ingest ${mainOf(isolated.stream)} (streams) / ${mainOf(isolated.buffer)} (buffers), gateway ${mainOf(isolated.sync)}; held files into reused memory ${median(isolated.sync.map((t) => t.reused ?? 0))}`);
+    const rssOf = (xs: Timing[]): string => (xs.every((t) => t.peakRssMb !== undefined) ? `${median(xs.map((t) => t.peakRssMb as number))} MB` : 'n/a');
+    console.log(`peak RSS (each process, its warm-up run included): local ingest ${rssOf(isolated.stream)} (streams) / ${rssOf(isolated.buffer)} (buffers), gateway ${rssOf(isolated.sync)}`);
     console.log(`load average (1 min) at the end: ${(loadavg()[0] ?? 0).toFixed(2)}`);
     rmSync(work, { recursive: true, force: true });
   },

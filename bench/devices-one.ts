@@ -11,4 +11,6 @@ if (!phone || !work || (mode !== 'stream' && mode !== 'buffer' && mode !== 'sync
 }
 const once = (): Promise<Timing> => (mode === 'sync' ? networkSync(work, phone) : localIngest(work, phone, mode));
 await once(); // warm-up: the JIT and the file cache, as in a desktop app that has been running
-console.log(JSON.stringify(await once()));
+const measured = await once();
+// Peak RSS of this process (warm-up included: both runs are the same work), in MB.
+console.log(JSON.stringify({ ...measured, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
