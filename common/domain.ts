@@ -1,21 +1,10 @@
 // Domain vocabulary shared by every layer: categories, classification, locations.
 // Pure TypeScript: no Node, no DOM.
-import { z } from 'zod';
+import * as z from 'zod';
+import { CATEGORIES } from './categories';
 
-/** What kind of personal thing an item is. Order is the order the UI lists them in. */
-export const Category = z.enum([
-  'message',
-  'call',
-  'contact',
-  'photo',
-  'video',
-  'screenshot',
-  'note',
-  'email',
-  'event',
-  'location',
-  'file',
-]);
+/** What kind of personal thing an item is (the names: common/categories.ts). */
+export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
 export const categoryLabels: Record<Category, string> = {

@@ -1,5 +1,5 @@
 // app.*: facts about the running companion.
-import { z } from 'zod';
+import * as z from 'zod';
 import { HostKind, VaultState } from '../domain';
 import { method } from './define';
 

@@ -2,7 +2,7 @@
 // conformance check when one is added, sync now / on a schedule, a bandwidth limit, the
 // per-target health line, and restoring a whole vault from a target on a new computer.
 // Secrets (S3 secret key, WebDAV password) go in with add and never come back out.
-import { z } from 'zod';
+import * as z from 'zod';
 import { event, method } from './define';
 import { JobInfo } from './jobs';
 

@@ -1,7 +1,7 @@
 // devices.*: paired phones — the desktop identity fingerprint (Settings), pairing with a
 // QR code, the device list with per-category statistics, per-device options (child flag,
 // deletions follow the phone, categories), unpairing (revokes the pin) and the gateway.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category } from '../domain';
 import { event, method } from './define';
 

@@ -1,6 +1,6 @@
 // dialogs.*: native file dialogs in the desktop app. The web host has none (the browser
 // uploads files instead), so `available` tells the UI which way to go.
-import { z } from 'zod';
+import * as z from 'zod';
 import { method } from './define';
 
 export const dialogMethods = {

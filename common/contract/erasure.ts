@@ -1,7 +1,7 @@
 // erase.*, receipts.*, consent.*, holds.*: the privacy center. Erasure destroys every copy
 // Keepsake controls and names what it cannot reach; receipts and the consent ledger are
 // append-only and tamper-evident.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category, LocationKind } from '../domain';
 import { method } from './define';
 import { JobInfo } from './jobs';

@@ -1,6 +1,6 @@
 // intake.*: import what phones and apps export (contacts, calendars, messages, email,
 // notes, photos, backups) as a job, read its report, and list the formats the UI offers.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category } from '../domain';
 import { method } from './define';
 import { JobId, JobInfo } from './jobs';

@@ -1,6 +1,6 @@
 // jobs.* and job.*: long work (imports, backups, sync, erasure, restore) runs as a job
 // that reports throttled progress and can be paused or cancelled.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCodes } from '../errors';
 import { event, method } from './define';
 

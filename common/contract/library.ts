@@ -1,7 +1,7 @@
 // Browse methods: what the library screens read (dashboard, photos, messages, calls, notes,
 // contacts, calendar, email, the data map, search) and the one edit they make (a new
 // version of a contact, note or event). Every list is keyset-paginated: pass back `next`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category, LocationKind } from '../domain';
 import { event, method } from './define';
 

@@ -1,7 +1,7 @@
 // recovery.*: restore a person's data onto a new phone — as an export bundle in standard
 // formats or through a paired device — with location sharing only under an explicit,
 // expiring consent, and a verification report per category (docs/recovery.md).
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category } from '../domain';
 import { method } from './define';
 import { JobInfo } from './jobs';

@@ -1,7 +1,7 @@
 // security.*: identity re-verification and the vault's keys (passphrase, recovery key and
 // Emergency Kit, "remember on this computer"). Secrets go in, never come back out, except
 // a newly made recovery key, which is shown once.
-import { z } from 'zod';
+import * as z from 'zod';
 import { method } from './define';
 import { Passphrase } from './vault';
 

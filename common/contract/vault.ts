@@ -1,5 +1,5 @@
 // vault.*: create, unlock and lock the encrypted vault; its statistics; and a check job.
-import { z } from 'zod';
+import * as z from 'zod';
 import { VaultState } from '../domain';
 import { event, method } from './define';
 import { JobInfo } from './jobs';

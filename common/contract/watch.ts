@@ -1,6 +1,6 @@
 // watch.*: folders Keepsake imports from continuously (a folder a phone drops exports
 // into, a synced folder) while the vault is unlocked, each with its status.
-import { z } from 'zod';
+import * as z from 'zod';
 import { method } from './define';
 
 export const WatchFolder = z.object({

@@ -1,8 +1,11 @@
-// Preferences in <data>/settings.json: validated on read (a damaged file falls back to the
-// defaults rather than stopping the app) and written atomically, owner-only.
+// Preferences in <data>/settings.json: validated on read (a damaged file or field falls back
+// to the defaults rather than stopping the app) and written atomically, owner-only. Plain
+// checks (common/settings-values.ts), not the contract's zod schema: every Core reads this
+// file at start, and most CLI commands never load zod otherwise.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, Settings } from '../../common/contract/settings';
+import { KeepsakeError } from '../../common/errors';
+import { DEFAULT_SETTINGS, validSettingsFields, type Settings } from '../../common/settings-values';
 
 export class SettingsStore {
   private current: Settings;
@@ -18,7 +21,11 @@ export class SettingsStore {
   }
 
   update(patch: { [K in keyof Settings]?: Settings[K] | undefined }): Settings {
-    const next = Settings.parse({ ...this.current, ...definedOnly(patch) });
+    const given = definedOnly(patch);
+    const valid = validSettingsFields(given);
+    const refused = Object.keys(given).filter((k) => !(k in valid));
+    if (refused.length) throw new KeepsakeError('BAD_INPUT', `These settings have values Keepsake cannot use: ${refused.join(', ')}.`);
+    const next: Settings = { ...this.current, ...valid };
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -34,8 +41,7 @@ export class SettingsStore {
 
   private load(): Settings {
     try {
-      const parsed = Settings.partial().safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      return Settings.parse({ ...DEFAULT_SETTINGS, ...(parsed.success ? definedOnly(parsed.data) : {}) });
+      return { ...DEFAULT_SETTINGS, ...validSettingsFields(JSON.parse(readFileSync(this.file, 'utf8'))) };
     } catch {
       return { ...DEFAULT_SETTINGS };
     }

@@ -4,7 +4,7 @@
 // off-screen, and a damaged file just means the default size.
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const WINDOW_STATE_FILE = 'window-state.json';
 

@@ -2,7 +2,7 @@
 // desktop gateway and a device exchange. docs/protocol.md is the prose version of this
 // file; the reference agent imports it too, so the two ends cannot drift apart.
 // Pure TypeScript + zod: no Node imports, so a device implementation can reuse it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category } from '../../../common/domain';
 
 export const PROTOCOL_VERSION = 1;

@@ -6,7 +6,7 @@
 // acknowledgement]. A crash before the commit leaves only unreferenced pack bytes, which
 // compaction removes; no partial item is ever visible.
 import { randomBytes } from 'node:crypto';
-import { Category } from '../../../common/domain';
+import { isCategory } from '../../../common/categories';
 import { KeepsakeError } from '../../../common/errors';
 import { AddedRows } from './added-rows';
 import { ChunkSink, type ChunkRef, type SmallFileResult } from './chunk-sink';
@@ -93,7 +93,7 @@ export function validateItem(item: IngestItem): void {
   const bad = (why: string): never => {
     throw new KeepsakeError('BAD_INPUT', `An item could not be stored: ${why}.`);
   };
-  if (!Category.safeParse(item.category).success) bad('its category is unknown');
+  if (!isCategory(item.category)) bad('its category is unknown');
   if (typeof item.sourceKey !== 'string' || item.sourceKey.length === 0 || item.sourceKey.length > 4096) bad('its source key is missing or too long');
   if (item.deviceId !== undefined && (typeof item.deviceId !== 'string' || item.deviceId.length === 0 || item.deviceId.length > 200)) bad('its device id is invalid');
   if (item.occurredAt !== undefined && !Number.isFinite(item.occurredAt)) bad('its time is not a number');

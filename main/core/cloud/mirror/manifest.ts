@@ -6,7 +6,7 @@
 // readable manifest, even on servers whose overwrite is delete-then-move (webdav-server).
 // Rollback: the highest counter a computer has seen is remembered locally; a target whose
 // newest manifest is lower was rolled back (or swapped for an older copy) and is refused.
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeepsakeError, isKeepsakeError } from '../../../../common/errors';
 import { withRetry, type RetryPolicy } from '../retry';
 import type { CloudTarget } from '../target';

@@ -9,7 +9,7 @@
 //     wrapped key (check matches, AES-GCM tag fails).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeepsakeError } from '../../../../common/errors';
 import { writeFileAtomic } from './atomic-file';
 import { internalKey } from './purpose-keys';
