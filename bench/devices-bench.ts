@@ -6,6 +6,7 @@
 // held upload — the stricter comparison, since the vault cuts a buffer without copying).
 // `npm run bench -- --only devices --size 200` (MB; default 200). `--size 1000` runs the
 // vault bench's phone-like ~1 GB scale (1,093 files, 1,050 MB), where fixed costs weigh less.
+// It ends with the wire's floor (bench/tls-floor.ts; `--no-floor` skips it).
 import { readFileSync, readdirSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -18,6 +19,7 @@ import { VaultIngestSink } from '../main/core/devices/vault-sink';
 import type { Log } from '../main/core/log';
 import { Vault } from '../main/core/vault/vault';
 import type { BenchSection } from './run';
+import { TLS_FLOOR_LABELS, TLS_FLOOR_VARIANTS, type TlsFloorVariant } from './tls-floor';
 import { bytesFor } from './vault-dataset';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -204,13 +206,20 @@ function runIsolated(mode: 'stream' | 'buffer' | 'sync', work: string, phone: st
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Timing;
 }
 
+/** The desktop's CPU seconds for one wire-floor variant, in a fresh process. */
+function tlsFloorRun(phone: string, variant: TlsFloorVariant): number {
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'tsx.mjs'), join(import.meta.dirname, 'tls-floor.ts'), phone, variant], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tls floor ${variant} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { cpuSeconds: number }).cpuSeconds;
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export const devicesSection: BenchSection = {
   name: 'devices',
   summary: 'agent → gateway sync on loopback vs local vault ingest',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, runs: { type: 'string' } }, strict: false });
+    const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, cache: { type: 'string' }, runs: { type: 'string' }, 'no-floor': { type: 'boolean' } }, strict: false });
     const sizeMb = Number(values.size ?? 200);
     const cache = typeof values.cache === 'string' ? values.cache : join(tmpdir(), 'keepsake-bench');
     const phone = join(cache, `phone-${sizeMb}mb`);
@@ -277,6 +286,17 @@ export const devicesSection: BenchSection = {
     console.log(`main thread CPU (the event loop alone, steadier under load): local ingest ${mainOf(isolated.stream)} (streams) / ${mainOf(isolated.buffer)} (buffers), gateway ${mainOf(isolated.sync)}; held files into reused memory ${median(isolated.sync.map((t) => t.reused ?? 0))}`);
     const rssOf = (xs: Timing[]): string => (xs.every((t) => t.peakRssMb !== undefined) ? `${median(xs.map((t) => t.peakRssMb as number))} MB` : 'n/a');
     console.log(`peak RSS (each process, its warm-up run included): local ingest ${rssOf(isolated.stream)} (streams) / ${rssOf(isolated.buffer)} (buffers), gateway ${rssOf(isolated.sync)}`);
+    if (!values['no-floor']) {
+      // The wire's own floor (bench/tls-floor.ts): what the desktop spends to receive the same
+      // files over TLS 1.3, alone and with the SHA-256 the protocol verifies, set against the
+      // same local-ingest CPU as the gateway above: how much of the 25 % the wire alone takes.
+      const bufCpuIso = iso(isolated.buffer, 'cpu');
+      console.log(`\nThe wire's floor (bench/tls-floor.ts: the desktop's CPU to receive the files over pinned TLS 1.3, nothing stored; a fresh process each, median of ${runs}):`);
+      for (const variant of TLS_FLOOR_VARIANTS) {
+        const cpu = median(Array.from({ length: runs }, () => tlsFloorRun(phone, variant)));
+        console.log(`  ${TLS_FLOOR_LABELS[variant].padEnd(26)} ${cpu.toFixed(2)} CPU s = ${((cpu / bufCpuIso) * 100).toFixed(0)} % of local ingest with buffers (${bufCpuIso.toFixed(2)} s)`);
+      }
+    }
     console.log(`load average (1 min) at the end: ${(loadavg()[0] ?? 0).toFixed(2)}`);
     rmSync(work, { recursive: true, force: true });
   },
