@@ -12,7 +12,7 @@
 // KS_PAGE_FILES sets the restore's page size (files per index query); KS_WORKER_MIN_BYTES
 // the average file size from which a restore job goes to the workers (smaller: this thread);
 // KS_RESTORE_TO restores there instead (a tmpfs takes the disk's journal out of the figure).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { VaultContext } from '../main/core/vault/context';
@@ -80,7 +80,14 @@ async function main(): Promise<void> {
     }
     if (want('check')) await phase('check', () => vault.check({ readData: true }));
   } finally {
+    // the close's WAL checkpoint is paid by every CLI run, so it gets its own line
+    const wal = join(work, 'home', 'vault', 'index.db-wal');
+    const walMb = existsSync(wal) ? (statSync(wal).size / 1048576).toFixed(1) : '0';
+    const m0 = mainThreadCpu();
+    const t0 = performance.now();
     vault.close();
+    const m1 = mainThreadCpu();
+    console.log(`${'close'.padEnd(10)} ${((performance.now() - t0) / 1000).toFixed(2).padStart(6)} s wall${m0 !== null && m1 !== null ? `  (main thread ${(m1 - m0).toFixed(2)} s)` : ''}  WAL ${walMb} MB`);
     if (!workArg) rmSync(work, { recursive: true, force: true });
   }
 }

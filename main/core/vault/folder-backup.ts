@@ -17,7 +17,7 @@ import { restoreSnapshot as restoreWithOptions } from './snapshot-restore';
 import { writeSnapshot, type SnapshotEntry } from './snapshots';
 import { all, insertRows, sql, type SqlValue } from './sql';
 import type { BackupReport } from './types';
-import { withCacheSize } from './index-db';
+import { checkpointInBackground, withCacheSize } from './index-db';
 
 // A batch ends with a wait for its packs' fsync and the index commit's fsync, during
 // which nothing else runs; fewer, larger batches mean fewer such stalls. A killed backup
@@ -111,6 +111,11 @@ async function backupInto(ctx: VaultContext, dir: string, control?: Pick<JobCont
         if (last) report.snapshotId = writeSnapshot(db, ctx.now(), snapshotMeta, entries);
       },
     );
+    // more batches follow: this one's WAL frames are copied into the index file on another
+    // thread while this one goes on, instead of all at once in the close when nothing else
+    // runs (index-db.ts BackgroundCheckpointer). Tried: asking just before the next commit,
+    // when the seal workers are idle — the same process CPU, more left to the close.
+    if (!last) checkpointInBackground(ctx.db);
     done += current.length;
     control?.report({ done, bytesDone: report.bytesRead });
     // after the last batch the snapshot is committed: the run is done, nothing left to pause

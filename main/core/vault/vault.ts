@@ -16,7 +16,7 @@ import { clearTmp, compact, type CompactHooks, destroyItems } from './compaction
 import { deriveVaultKeys, loadBudget, wipeKeys, type VaultContext } from './context';
 import { dbError, realFs, type DurableFs } from './durable-fs';
 import { backupFolder, restoreSnapshot } from './folder-backup';
-import { openIndexDb } from './index-db';
+import { attachCheckpointer, BackgroundCheckpointer, closeCheckpointer, openIndexDb } from './index-db';
 import { getItem, listItems, media, readFile, search } from './item-read';
 import { putItems, type CommitHook, type IngestItem } from './item-store';
 import type { RecordItem } from './record-store';
@@ -215,6 +215,7 @@ export class Vault {
       },
     };
     clearTmp(ctx);
+    attachCheckpointer(db, new BackgroundCheckpointer(layout.index, () => indexKey(masterKey)));
     // Orphan packs (a batch cut short before its commit) are left for compact(): deleting
     // at open would also delete packs an index rolled back to an older copy no longer
     // lists, and those are what a rebuild from pack headers needs (RELIABILITY rule 2).
@@ -227,6 +228,7 @@ export class Vault {
     try {
       this.ctx.closeSealPool();
       closeStorageWorker(this.ctx);
+      closeCheckpointer(this.ctx.db); // first, so the connection's close below is the last and removes the WAL
       this.ctx.db.close();
     } finally {
       wipeKeys(this.ctx.keys);
