@@ -98,17 +98,25 @@ export class HeldMemory {
 
   /** A buffer of its own for a file of `size` bytes (a class size, from the pool or fresh). */
   private whole(size: number): Buffer {
-    const cls = sizeClass(size);
-    // Its own class first, then up to four classes larger (at most twice the size): a
-    // phone's files come in many sizes, and memory reused beats memory faulted in.
-    for (let c = cls, i = 0; i <= LARGER_CLASSES; i++, c = sizeClass(c + 1)) {
+    const pooled = this.fromPool(size);
+    if (!pooled) return Buffer.from(new SharedArrayBuffer(sizeClass(size)), 0, size);
+    this.reused += 1;
+    return Buffer.from(pooled, 0, size);
+  }
+
+  /**
+   * Pooled memory for `size` bytes: its own class first, then up to four classes larger (at
+   * most twice the size) — a phone's files come in many sizes, and memory reused beats
+   * memory faulted in. Null when none is waiting.
+   */
+  private fromPool(size: number): SharedArrayBuffer | null {
+    for (let c = sizeClass(size), i = 0; i <= LARGER_CLASSES; i++, c = sizeClass(c + 1)) {
       const sab = this.free.get(c)?.pop();
       if (!sab) continue;
       this.pooled -= c;
-      this.reused += 1;
-      return Buffer.from(sab, 0, size);
+      return sab;
     }
-    return Buffer.from(new SharedArrayBuffer(cls), 0, size);
+    return null;
   }
 
   /** Gives back memory from take() that nothing reads or writes any more. */
@@ -138,12 +146,10 @@ export class HeldMemory {
     }
     if (!slab) {
       if (this.slabBytes + SLAB_BYTES > this.capBytes) return null;
-      const before = this.reused;
-      const sab = this.whole(SLAB_BYTES).buffer as SharedArrayBuffer;
-      // Counted per file below, not per slab.
-      const reused = this.reused > before;
-      this.reused = before;
-      slab = { sab, next: 0, live: 0, reused, gen: this.gen };
+      // reuse is counted per file carved below, not per slab
+      const pooled = this.fromPool(SLAB_BYTES);
+      const sab = pooled ?? new SharedArrayBuffer(sizeClass(SLAB_BYTES));
+      slab = { sab, next: 0, live: 0, reused: pooled !== null, gen: this.gen };
       this.slabs.set(sab, slab);
       this.slabBytes += sab.byteLength;
       this.slab = slab;
