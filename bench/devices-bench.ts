@@ -19,9 +19,10 @@ import { VaultIngestSink } from '../main/core/devices/vault-sink';
 import type { Log } from '../main/core/log';
 import { Vault } from '../main/core/vault/vault';
 import type { BenchSection } from './run';
+import { runFresh } from './fresh-process';
 import { TLS_FLOOR_LABELS, TLS_FLOOR_VARIANTS, type TlsFloorVariant } from './tls-floor';
 import { bytesFor } from './vault-dataset';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
@@ -201,16 +202,12 @@ export async function networkSync(work: string, phone: string): Promise<Timing> 
 
 /** One measured run of `mode` in a fresh process (bench/devices-one.ts), after a warm-up run there. */
 function runIsolated(mode: 'stream' | 'buffer' | 'sync', work: string, phone: string): Timing {
-  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'tsx.mjs'), join(import.meta.dirname, 'devices-one.ts'), mode, phone, work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`devices-one ${mode} failed (${r.status ?? r.signal})`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Timing;
+  return runFresh<Timing>('devices-one.ts', [mode, phone, work], 'inherit');
 }
 
 /** The desktop's CPU seconds for one wire-floor variant, in a fresh process. */
 function tlsFloorRun(phone: string, variant: TlsFloorVariant): number {
-  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'tsx.mjs'), join(import.meta.dirname, 'tls-floor.ts'), phone, variant], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tls floor ${variant} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { cpuSeconds: number }).cpuSeconds;
+  return runFresh<{ cpuSeconds: number }>('tls-floor.ts', [phone, variant]).cpuSeconds;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -291,7 +288,7 @@ export const devicesSection: BenchSection = {
       // files over TLS 1.3, alone and with the SHA-256 the protocol verifies, set against the
       // same local-ingest CPU as the gateway above: how much of the 25 % the wire alone takes.
       const bufCpuIso = iso(isolated.buffer, 'cpu');
-      console.log(`\nThe wire's floor (bench/tls-floor.ts: the desktop's CPU to receive the files over pinned TLS 1.3, nothing stored; a fresh process each, median of ${runs}):`);
+      console.log(`\nThe wire's floor (bench/tls-floor.ts: the desktop's CPU to receive the files over TLS 1.3 with client certificates, nothing stored; a fresh process each, median of ${runs}):`);
       for (const variant of TLS_FLOOR_VARIANTS) {
         const cpu = median(Array.from({ length: runs }, () => tlsFloorRun(phone, variant)));
         console.log(`  ${TLS_FLOOR_LABELS[variant].padEnd(26)} ${cpu.toFixed(2)} CPU s = ${((cpu / bufCpuIso) * 100).toFixed(0)} % of local ingest with buffers (${bufCpuIso.toFixed(2)} s)`);

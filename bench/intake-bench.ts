@@ -23,6 +23,7 @@ import { collectingContext } from '../main/core/intake/types';
 import type { RecordItem } from '../main/core/vault/record-store';
 import { Vault } from '../main/core/vault/vault';
 import { FLOOR_VARIANTS, type FloorVariant } from './intake-floor';
+import { runFresh } from './fresh-process';
 import type { BenchSection } from './run';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -64,9 +65,8 @@ const FLOOR_LABELS: Record<FloorVariant, string> = {
 /** One floor variant in a fresh process (nothing left behind by the imports above). */
 function floorRun(count: number, variant: FloorVariant, dir: string): { cpuSeconds: number; wallSeconds: number; load: string } {
   const before = loadavg()[0]!;
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tsx.mjs'), join(ROOT, 'bench', 'intake-floor.ts'), String(count), variant, dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`intake floor ${variant} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  return { ...(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { cpuSeconds: number; wallSeconds: number }), load: `${before.toFixed(1)}→${loadavg()[0]!.toFixed(1)}` };
+  const figures = runFresh<{ cpuSeconds: number; wallSeconds: number }>('intake-floor.ts', [String(count), variant, dir]);
+  return { ...figures, load: `${before.toFixed(1)}→${loadavg()[0]!.toFixed(1)}` };
 }
 
 async function vaultOnly(file: string, cache: string, RECORD_BATCH: number): Promise<void> {

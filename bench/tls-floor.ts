@@ -11,12 +11,13 @@
 //   node bin/tsx.mjs bench/tls-floor.ts <phone dir> <receive|verify>  → one JSON line
 import { fork } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import { makeSelfSignedIdentity } from '../main/core/devices/certificate';
 import { TLS13_CIPHERS } from '../main/core/devices/wire';
+import { filesUnder } from './fresh-process';
 
 export type TlsFloorVariant = 'receive' | 'verify';
 export const TLS_FLOOR_VARIANTS: TlsFloorVariant[] = ['receive', 'verify'];
@@ -25,17 +26,11 @@ export const TLS_FLOOR_LABELS: Record<TlsFloorVariant, string> = {
   verify: '+ SHA-256 of every file',
 };
 
-function listFiles(root: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
-  return out.sort();
-}
-
 /** The phone's side: every file as [u64 length][bytes], then end. */
 async function send(port: number, dir: string, certPem: string, keyPem: string): Promise<void> {
   const socket = connect({ host: '127.0.0.1', port, cert: certPem, key: keyPem, rejectUnauthorized: false, minVersion: 'TLSv1.3', ciphers: TLS13_CIPHERS });
   await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
-  for (const path of listFiles(dir)) {
+  for (const path of filesUnder(dir)) {
     const bytes = readFileSync(path);
     const head = Buffer.alloc(8);
     head.writeBigUInt64BE(BigInt(bytes.length));

@@ -18,6 +18,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Chunker } from '../main/core/vault/chunker';
+import { runFresh } from './fresh-process';
 import type { BenchSection } from './run';
 import { ensureDataset, heal, modify, type Dataset } from './vault-dataset';
 import { VAULT_FLOOR_LABELS, VAULT_FLOOR_VARIANTS, type VaultFloorVariant } from './vault-floor';
@@ -151,9 +152,7 @@ function readFloor(data: string): number {
 function vaultFloorRun(data: string, variant: VaultFloorVariant, dir: string): { wallSeconds: number; cpuSeconds: number; load: string } {
   spawnSync('sync'); // the previous run's writes land outside this timing
   const load = loadavg()[0]!.toFixed(1);
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tsx.mjs'), join(ROOT, 'bench', 'vault-floor.ts'), data, variant, dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`vault floor ${variant} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as { wallSeconds: number; cpuSeconds: number }), load };
+  return { ...runFresh<{ wallSeconds: number; cpuSeconds: number }>('vault-floor.ts', [data, variant, dir]), load };
 }
 
 function cryptoPipeline(mb: number): number {

@@ -18,11 +18,12 @@
 //           in a full-text index (FTS5, detail=column, the '2 3' prefixes two-letter search
 //           needs, secure-delete, as keepsake's) and a snapshot row per file
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Chunker, cutPoint } from '../main/core/vault/chunker';
 import { openIndexDb } from '../main/core/vault/index-db';
+import { filesUnder } from './fresh-process';
 
 export type VaultFloorVariant = 'crypto' | 'packs' | 'index' | 'items';
 export const VAULT_FLOOR_VARIANTS: VaultFloorVariant[] = ['crypto', 'packs', 'index', 'items'];
@@ -96,14 +97,6 @@ parentPort.on('message', (m) => {
 });
 `;
 
-function listFiles(root: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out.push(join(e.parentPath, e.name));
-  }
-  return out.sort();
-}
-
 interface FileRow {
   path: string;
   size: number;
@@ -116,7 +109,7 @@ export async function runVaultFloor(data: string, variant: VaultFloorVariant, wo
   mkdirSync(work, { recursive: true, mode: 0o700 });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const files = listFiles(data);
+  const files = filesUnder(data);
   const p = new Chunker(undefined, randomBytes(32)).cutParams;
   const shared = { p, macKey: randomBytes(32), wrapKey: randomBytes(32), packs: variant !== 'crypto', dir: work };
   const db = variant === 'index' || variant === 'items' ? openIndexDb(join(work, 'index.db'), randomBytes(32), { migrations: [] }) : null;
